@@ -1,0 +1,35 @@
+"""The API router: every app registers its viewsets here, under /api/v1/."""
+
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+
+from danvan.notify import api as notify_api
+from danvan.org import api as org_api
+from petitions import api as petitions_api
+from tasks import api as tasks_api
+
+router = DefaultRouter()
+router.register("units", org_api.UnitViewSet, basename="unit")
+router.register("petitions", petitions_api.PetitionViewSet, basename="petition")
+router.register("petition-fields", petitions_api.PetitionFieldViewSet, basename="petition-field")
+router.register(
+    "reception-sessions", petitions_api.ReceptionSessionViewSet, basename="reception-session"
+)
+router.register("notifications", notify_api.NotificationViewSet, basename="notification")
+router.register("push-outbox", notify_api.PushOutboxViewSet, basename="push-outbox")
+router.register("directives", tasks_api.DirectiveViewSet, basename="directive")
+router.register("meetings", tasks_api.MeetingViewSet, basename="meeting")
+router.register("tasks", tasks_api.TaskViewSet, basename="task")
+
+urlpatterns = [
+    path("auth/token/", org_api.TokenObtainView.as_view(), name="token-obtain"),
+    path("auth/token/refresh/", org_api.TokenRefreshView.as_view(), name="token-refresh"),
+    path("auth/logout/", org_api.LogoutView.as_view(), name="logout"),
+    path("me/", org_api.MeView.as_view(), name="me"),
+    path("calendar/", include("danvan.calendar.urls")),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("reports/", include("reports.api_urls")),
+    path("", include(router.urls)),
+]

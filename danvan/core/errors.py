@@ -1,0 +1,135 @@
+"""
+One error shape for the whole API.
+
+Every error response is `{"code": ..., "message": ..., "fields": {...}}`: a stable machine
+code, a sentence in the request's language (Vietnamese unless the client asks otherwise)
+and, for invalid input, the messages per field.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler
+
+
+class ServiceError(Exception):
+    """A business rule refused the operation; raised by services, shown as a 4xx."""
+
+    status_code: int = status.HTTP_400_BAD_REQUEST
+    code: str = "invalid"
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        field: str | None = None,
+        code: str | None = None,
+        status_code: int | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+        if code:
+            self.code = code
+        if status_code:
+            self.status_code = status_code
+
+
+class Conflict(ServiceError):
+    status_code: int = status.HTTP_409_CONFLICT
+    code = "conflict"
+
+
+def _flatten(detail: Any) -> Any:
+    if isinstance(detail, dict):
+        return {key: _flatten(value) for key, value in detail.items()}
+    if isinstance(detail, list):
+        return [_flatten(item) for item in detail]
+    if getattr(detail, "code", None) == "null" and str(detail) == "No data provided":
+        # DRF hard-codes this one in English (a JSON body of `null`).
+        return _("No data provided.")
+    return str(detail)
+
+
+def _first_message(fields: dict[str, Any], labels: dict[str, str]) -> str:
+    for name, messages in fields.items():
+        message = messages
+        while isinstance(message, (list, dict)) and message:
+            message = message[0] if isinstance(message, list) else next(iter(message.values()))
+        if name == "non_field_errors":
+            return str(message)
+        return f"{capfirst(labels.get(name, name))}: {message}"
+    return _("Invalid input.")
+
+
+def _field_labels(context: dict[str, Any]) -> dict[str, str]:
+    view = context.get("view")
+    get_serializer = getattr(view, "get_serializer", None)
+    if get_serializer is None:
+        return {}
+    try:
+        serializer = get_serializer()
+        return {name: str(field.label or name) for name, field in serializer.fields.items()}
+    except Exception:  # a view without a usable serializer still gets an error body
+        return {}
+
+
+def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    if isinstance(exc, ServiceError):
+        fields = {exc.field: [exc.message]} if exc.field else {}
+        return Response(
+            {"code": exc.code, "message": exc.message, "fields": fields}, status=exc.status_code
+        )
+    if isinstance(exc, DjangoValidationError):
+        exc = exceptions.ValidationError(
+            detail=exc.message_dict
+            if hasattr(exc, "error_dict")
+            else {"non_field_errors": exc.messages}
+        )
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied()
+
+    response = exception_handler(exc, context)
+    if response is None:
+        return None
+    if isinstance(exc, exceptions.ValidationError):
+        detail = exc.detail if isinstance(exc.detail, dict) else {"non_field_errors": exc.detail}
+        fields = _flatten(detail)
+        response.data = {
+            "code": "invalid",
+            "message": _first_message(fields, _field_labels(context)),
+            "fields": fields,
+        }
+    else:
+        other_detail = getattr(exc, "detail", None)
+        if isinstance(other_detail, dict):
+            # simplejwt's InvalidToken: {"detail": ..., "code": ..., "messages": [...]}.
+            nested = other_detail
+            other_detail = nested.get("detail") or exc.default_detail  # type: ignore[attr-defined]
+            code = nested.get("code") or getattr(exc, "default_code", "error")
+        else:
+            code = getattr(other_detail, "code", None) or getattr(exc, "default_code", "error")
+        response.data = {"code": str(code), "message": str(other_detail or exc), "fields": {}}
+    return response
+
+
+def axes_lockout_response(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    """django-axes lockout: the API error shape for the token endpoint, a page for the admin."""
+    message = _(
+        "Too many failed login attempts. This account is locked for a while; "
+        "try again later or ask an administrator."
+    )
+    if request.path.startswith("/api/"):
+        return JsonResponse({"code": "locked_out", "message": message, "fields": {}}, status=429)
+    return render(request, "lockout.html", {"message": message}, status=429)

@@ -1,0 +1,142 @@
+"""Admin for units, users and memberships, scoped by the same selectors as the API."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from danvan.org import selectors, services
+from danvan.org.models import Membership, Unit, User
+
+admin.site.site_header = _("danvan administration")
+admin.site.site_title = _("danvan")
+admin.site.index_title = _("Mass mobilization work")
+
+
+class ScopedUnitChoicesMixin:
+    """Foreign keys to units offer only the units the user may see."""
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.related_model is Unit:
+            kwargs["queryset"] = selectors.units_visible_to(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)  # type: ignore[misc]
+
+
+class LevelFilter(admin.SimpleListFilter):
+    title = _("level")
+    parameter_name = "level"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> Any:
+        return Unit._meta.get_field("level").choices
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Unit]) -> QuerySet[Unit]:
+        return queryset.filter(level=self.value()) if self.value() else queryset
+
+
+@admin.register(Unit)
+class UnitAdmin(ScopedUnitChoicesMixin, admin.ModelAdmin):
+    list_display = ["indented_name", "code", "level", "kind", "children_link"]
+    list_filter = [LevelFilter, "kind"]
+    search_fields = ["name", "code"]
+    search_help_text = _("Search by name (with or without diacritics) or code.")
+    list_per_page = 50
+    ordering = ["path"]
+    readonly_fields = ["path", "depth", "updated_at"]
+    fields = [
+        "code",
+        "name",
+        "level",
+        "kind",
+        "parent",
+        "codename",
+        "former_names",
+        "is_active",
+        "path",
+        "depth",
+        "updated_at",
+    ]
+    autocomplete_fields = ["parent"]
+    show_full_result_count = False
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Unit]:
+        queryset = selectors.units_visible_to(request.user)
+        parent = request.GET.get("parent__id__exact")
+        if parent and parent.isdigit():
+            queryset = queryset.filter(parent_id=int(parent))
+        return queryset
+
+    def get_search_results(
+        self, request: HttpRequest, queryset: QuerySet[Unit], search_term: str
+    ) -> Any:
+        return selectors.units_search(queryset, search_term), False
+
+    def lookup_allowed(self, lookup: str, value: str, request: HttpRequest) -> bool:
+        return lookup == "parent__id__exact" or super().lookup_allowed(lookup, value, request)
+
+    @admin.display(description=_("name"), ordering="path")
+    def indented_name(self, unit: Unit) -> str:
+        return format_html('<span style="padding-left:{}em">{}</span>', unit.depth * 1.5, unit.name)
+
+    @admin.display(description=_("units below"))
+    def children_link(self, unit: Unit) -> str:
+        return format_html('<a href="?parent__id__exact={}">{}</a>', unit.pk, _("open"))
+
+    def save_model(self, request: HttpRequest, obj: Unit, form: Any, change: bool) -> None:
+        services.unit_upsert(
+            code=obj.code,
+            name=obj.name,
+            level=obj.level,
+            kind=obj.kind,
+            parent=obj.parent,
+            codename=obj.codename,
+            former_names=obj.former_names,
+        )
+
+    def has_delete_permission(self, request: HttpRequest, obj: Unit | None = None) -> bool:
+        # Units are deactivated, never deleted: petitions and tasks keep pointing at them.
+        return False
+
+
+class MembershipInline(ScopedUnitChoicesMixin, admin.TabularInline):
+    model = Membership
+    extra = 1
+    fields = ["unit", "role", "title"]
+    autocomplete_fields = ["unit"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Membership]:
+        return selectors.memberships_visible_to(request.user)
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    inlines = [MembershipInline]
+    list_display = ["username", "full_name", "email", "is_active", "last_login"]
+    search_fields = ["username", "full_name", "email"]
+    fieldsets = (
+        (None, {"fields": ("username", "password")}),
+        (_("Personal info"), {"fields": ("full_name", "email", "phone")}),
+        (_("Status"), {"fields": ("is_active", "last_login", "date_joined")}),
+    )
+    superuser_fieldsets = (
+        (_("Superuser"), {"fields": ("is_staff", "is_superuser", "groups", "user_permissions")}),
+    )
+    readonly_fields = ["last_login", "date_joined"]
+
+    def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is not None and request.user.is_superuser:
+            return (*fieldsets, *self.superuser_fieldsets)
+        return fieldsets
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[User]:
+        return selectors.users_visible_to(request.user)
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        services.user_sync_groups(user=form.instance)

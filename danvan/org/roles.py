@@ -1,0 +1,71 @@
+"""
+Roles -> Django groups and permissions, so the admin obeys the same roles as the API.
+
+Each app adds its permissions to ROLE_PERMISSIONS (in its own module, imported here) and
+`sync_role_groups` makes the groups match after every migrate.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.models import Group, Permission
+
+from danvan.org.models import Role
+
+# "app_label.codename" per role. Scoping (which rows) is the selectors' job; these say
+# which kinds of rows and which actions.
+ROLE_PERMISSIONS: dict[str, set[str]] = {
+    Role.COMMUNE_CADRE: {"org.view_unit"},
+    Role.PETITION_HANDLER: {"org.view_unit"},
+    Role.SUPERVISOR: {"org.view_unit", "org.view_user", "org.view_membership"},
+    Role.ADMINISTRATOR: {
+        "org.view_unit",
+        "org.add_unit",
+        "org.change_unit",
+        "org.view_user",
+        "org.add_user",
+        "org.change_user",
+        "org.view_membership",
+        "org.add_membership",
+        "org.change_membership",
+        "org.delete_membership",
+        "axes.view_accessattempt",
+        "axes.view_accessfailurelog",
+        "axes.view_accesslog",
+        "django_celery_beat.view_periodictask",
+        "django_celery_beat.change_periodictask",
+    },
+}
+
+
+def register(role: str, *permissions: str) -> None:
+    """Called by an app's roles module to grant a role its permissions."""
+    ROLE_PERMISSIONS.setdefault(role, set()).update(permissions)
+
+
+def group_name(role: str) -> str:
+    return f"role:{role}"
+
+
+def sync_role_groups(**_: Any) -> None:
+    """Create one group per role holding exactly the role's permissions."""
+    from django.apps import apps
+
+    # Give each app the chance to register its permissions before syncing.
+    for config in apps.get_app_configs():
+        try:
+            __import__(f"{config.name}.roles")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{config.name}.roles":
+                raise
+    by_key = {
+        f"{app_label}.{codename}": pk
+        for pk, app_label, codename in Permission.objects.values_list(
+            "pk", "content_type__app_label", "codename"
+        )
+    }
+    for role in Role:
+        group, _created = Group.objects.get_or_create(name=group_name(role))
+        wanted = [by_key[key] for key in ROLE_PERMISSIONS.get(role, set()) if key in by_key]
+        group.permissions.set(wanted)

@@ -1,0 +1,126 @@
+"""
+Every read of units and people, and the scoping rule the whole system uses.
+
+A person sees what belongs to the units of their memberships and every unit below them,
+never a sibling's. Other apps scope their rows with `scope_q(user, "<unit field>")`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import Http404
+
+from danvan.core.text import fold
+from danvan.org.models import Membership, Role, Unit, User
+
+_CACHE_ATTR = "_danvan_scope_paths"
+
+
+def scope_paths(user: Any) -> list[str] | None:
+    """Paths of the subtrees the user sees; None means everything (superuser)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return []
+    if user.is_superuser:
+        return None
+    cached = getattr(user, _CACHE_ATTR, None)
+    if cached is not None:
+        return list(cached)
+    paths = sorted(
+        set(
+            Membership.objects.filter(user=user, unit__is_active=True).values_list(
+                "unit__path", flat=True
+            )
+        )
+    )
+    # Drop paths already covered by an ancestor's, so the filter has as few terms as possible.
+    minimal: list[str] = []
+    for path in paths:
+        if not any(path.startswith(kept) for kept in minimal):
+            minimal.append(path)
+    setattr(user, _CACHE_ATTR, tuple(minimal))
+    return minimal
+
+
+def forget_scope(user: Any) -> None:
+    """Drop the per-request cache after memberships change."""
+    if hasattr(user, _CACHE_ATTR):
+        delattr(user, _CACHE_ATTR)
+
+
+def scope_q(user: Any, unit_field: str) -> Q:
+    """Q object keeping rows whose `unit_field` lies in the user's subtrees."""
+    paths = scope_paths(user)
+    if paths is None:
+        return Q()
+    if not paths:
+        return Q(pk__in=[])
+    lookup = f"{unit_field}__path__startswith" if unit_field else "path__startswith"
+    condition = Q()
+    for path in paths:
+        condition |= Q(**{lookup: path})
+    return condition
+
+
+def units_visible_to(user: Any) -> QuerySet[Unit]:
+    return Unit.objects.filter(scope_q(user, ""), is_active=True)
+
+
+def unit_get_for(user: Any, unit_id: Any) -> Unit:
+    """The unit if the user may see it; 404 otherwise (no hint that it exists)."""
+    try:
+        return units_visible_to(user).get(pk=int(unit_id))
+    except (Unit.DoesNotExist, TypeError, ValueError):
+        raise Http404 from None
+
+
+def units_search(queryset: QuerySet[Unit], term: str) -> QuerySet[Unit]:
+    """Diacritic- and case-insensitive search on name and code: "lam dong" finds "Lâm Đồng"."""
+    folded = fold(term)
+    if not folded:
+        return queryset
+    condition = Q(code=term.strip())
+    words = folded.split(" ")
+    name_condition = Q()
+    for word in words:
+        name_condition &= Q(name_folded__contains=word)
+    return queryset.filter(condition | name_condition)
+
+
+def subtree(unit: Unit) -> QuerySet[Unit]:
+    """The unit and everything below it: one indexed prefix query."""
+    return Unit.objects.filter(path__startswith=unit.path, is_active=True)
+
+
+def users_visible_to(user: Any) -> QuerySet[User]:
+    """People with a membership somewhere in the user's subtrees, and the user themself."""
+    if scope_paths(user) is None:
+        return User.objects.all()
+    in_scope = Membership.objects.filter(scope_q(user, "unit"), user=OuterRef("pk"))
+    return User.objects.filter(Q(Exists(in_scope)) | Q(pk=user.pk))
+
+
+def memberships_visible_to(user: Any) -> QuerySet[Membership]:
+    return Membership.objects.filter(scope_q(user, "unit")).select_related("unit", "user")
+
+
+def user_has_role(user: Any, role: Role | str, unit: Unit) -> bool:
+    """True when the user holds `role` at `unit` or at a unit above it."""
+    if getattr(user, "is_superuser", False):
+        return True
+    if not getattr(user, "is_authenticated", False):
+        return False
+    ancestors = [p for p in _ancestor_paths(unit.path)]
+    return Membership.objects.filter(user=user, role=role, unit__path__in=ancestors).exists()
+
+
+def _ancestor_paths(path: str) -> list[str]:
+    parts = [p for p in path.split("/") if p]
+    return ["/" + "/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
+
+
+def me_memberships(user: User) -> QuerySet[Membership]:
+    return (
+        Membership.objects.filter(user=user).select_related("unit").order_by("unit__path", "role")
+    )

@@ -1,0 +1,1 @@
+"""Settings modules: base (embedded defaults, everything from the environment), test, production."""

@@ -1,0 +1,71 @@
+"""
+Production mode: PostgreSQL, Redis (broker and cache), real SMTP, HTTPS.
+
+Selected with DJANGO_SETTINGS_MODULE=danvan.settings.production. Everything still comes
+from the environment; what production cannot do without is required here, and start-up
+stops with a message naming the missing or malformed variable.
+"""
+
+from danvan.settings import env
+from danvan.settings.base import *  # noqa: F403
+from danvan.settings.base import INSECURE_DEV_KEY, STORAGES
+
+DEBUG = False
+
+SECRET_KEY = env.text("SECRET_KEY")
+if SECRET_KEY == INSECURE_DEV_KEY or len(SECRET_KEY) < 50:
+    raise env._fail("SECRET_KEY", "must be a random string of at least 50 characters.")
+SIMPLE_JWT["SIGNING_KEY"] = SECRET_KEY  # noqa: F405
+
+FIELD_ENCRYPTION_KEYS = env.listing("FIELD_ENCRYPTION_KEYS", [])
+if not FIELD_ENCRYPTION_KEYS:
+    raise env._fail(
+        "FIELD_ENCRYPTION_KEYS",
+        "is required in production: one or more Fernet keys, newest first (make one with "
+        "python -c 'from cryptography.fernet import Fernet; "
+        "print(Fernet.generate_key().decode())').",
+    )
+FIELD_HASH_KEY = env.text("FIELD_HASH_KEY")
+if len(FIELD_HASH_KEY) < 32:
+    raise env._fail("FIELD_HASH_KEY", "must be a random string of at least 32 characters.")
+
+ALLOWED_HOSTS = env.listing("ALLOWED_HOSTS", [])
+if not ALLOWED_HOSTS:
+    raise env._fail("ALLOWED_HOSTS", "is required in production (comma-separated host names).")
+
+DATABASES = {"default": env.database("DATABASE_URL", env.text("DATABASE_URL"))}
+if not DATABASES["default"]["ENGINE"].startswith("django.db.backends.postgresql"):
+    raise env._fail("DATABASE_URL", "production runs on PostgreSQL (postgres://…).")
+DATABASES["default"]["CONN_MAX_AGE"] = env.integer("CONN_MAX_AGE", 60, minimum=0)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+IS_POSTGRES = True
+
+REDIS_URL = env.url("REDIS_URL", env.text("REDIS_URL"), schemes=("redis", "rediss", "unix"))
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+}
+CELERY_BROKER_URL = env.url("CELERY_BROKER_URL", REDIS_URL, schemes=("redis", "rediss", "amqp"))
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+
+if not env.is_set("EMAIL_URL"):
+    raise env._fail(
+        "EMAIL_URL", "is required in production (e.g. smtp+tls://user:password@host:587)."
+    )
+
+# HTTPS everywhere; the proxy in front (nginx, a load balancer) sets X-Forwarded-Proto.
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = env.boolean("SECURE_SSL_REDIRECT", True)
+SECURE_HSTS_SECONDS = env.integer("SECURE_HSTS_SECONDS", 31536000, minimum=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_HSTS_PRELOAD = True
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SESSION_COOKIE_SECURE = True
+CSRF_COOKIE_SECURE = True
+X_FRAME_OPTIONS = "DENY"
+
+STORAGES = {
+    **STORAGES,
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = False

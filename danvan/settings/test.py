@@ -1,0 +1,22 @@
+"""Test settings: the embedded defaults, made fast and isolated; services follow the environment."""
+
+import os
+import tempfile
+from pathlib import Path
+
+# Each test run gets its own state folder (broker queue, mail, uploads); set before base
+# reads it, and inherited by any worker process a test starts.
+os.environ.setdefault("DANVAN_VAR_DIR", tempfile.mkdtemp(prefix="danvan-test-"))
+
+from danvan.settings.base import *  # noqa: F403
+from danvan.settings.base import DATABASES
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# The cache stays what the environment says (a file cache under DANVAN_VAR_DIR, or Redis),
+# so a Celery worker process started by a test shares it.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # A file, not :memory:, so a real Celery worker process can open the same test database.
+    DATABASES["default"]["TEST"] = {
+        "NAME": str(Path(tempfile.gettempdir()) / "danvan-test.sqlite3")
+    }

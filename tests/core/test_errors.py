@@ -1,0 +1,151 @@
+"""One JSON error shape for the API, in the language the client asks for; HTML pages for people."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+VI_UNAUTHENTICATED = "Chưa cung cấp thông tin xác thực."
+EN_UNAUTHENTICATED = "Authentication credentials were not provided."
+VI_NOT_FOUND = "Không tìm thấy."
+EN_NOT_FOUND = "Not found."
+
+
+def error(response: Any, status: int, code: str) -> dict[str, Any]:
+    assert response.status_code == status, response.content
+    assert response["Content-Type"].startswith("application/json")
+    body = response.json()
+    assert set(body) == {"code", "message", "fields"}, body
+    assert body["code"] == code, body
+    return body
+
+
+# --- 401 -----------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("accept_language", "message"),
+    [
+        (None, VI_UNAUTHENTICATED),
+        ("vi", VI_UNAUTHENTICATED),
+        ("vi-VN,vi;q=0.9,en;q=0.5", VI_UNAUTHENTICATED),
+        ("en", EN_UNAUTHENTICATED),
+        ("en-US,en;q=0.9", EN_UNAUTHENTICATED),
+        ("fr", VI_UNAUTHENTICATED),  # unsupported: the default, Vietnamese
+    ],
+)
+def test_401_speaks_the_requested_language(api, db, accept_language, message):
+    headers = {"HTTP_ACCEPT_LANGUAGE": accept_language} if accept_language else {}
+
+    response = api.get("/api/v1/me/", **headers)
+
+    body = error(response, 401, "not_authenticated")
+    assert body["message"] == message
+    assert response["Content-Language"] == ("en" if message == EN_UNAUTHENTICATED else "vi")
+
+
+def test_wrong_password_message_in_vietnamese_and_english(api, cadre_a):
+    data = {"username": "cadre_a", "password": "wrong password here"}
+
+    vi = error(api.post("/api/v1/auth/token/", data, format="json"), 401, "no_active_account")
+    en = error(
+        api.post("/api/v1/auth/token/", data, format="json", HTTP_ACCEPT_LANGUAGE="en"),
+        401,
+        "no_active_account",
+    )
+
+    assert en["message"] == "No active account found with the given credentials"
+    assert vi["message"] == (
+        "Không tìm thấy tài khoản đang hoạt động khớp với thông tin đăng nhập đã cung cấp"
+    )
+
+
+def test_bad_bearer_token_in_vietnamese(api, db):
+    api.credentials(HTTP_AUTHORIZATION="Bearer not-a-token")
+
+    body = error(api.get("/api/v1/me/"), 401, "token_not_valid")
+
+    assert body["message"] == "Mã truy cập không hợp lệ với bất kỳ loại mã nào"
+
+
+# --- 404 -----------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("accept_language", "message"),
+    [(None, VI_NOT_FOUND), ("vi", VI_NOT_FOUND), ("en", EN_NOT_FOUND)],
+)
+def test_404_for_an_object_speaks_the_requested_language(
+    api_as, tree, cadre_a, accept_language, message
+):
+    headers = {"HTTP_ACCEPT_LANGUAGE": accept_language} if accept_language else {}
+
+    # A sibling's commune: out of scope answers exactly like a missing one.
+    out_of_scope = api_as(cadre_a).get(f"/api/v1/units/{tree.commune_a2.pk}/", **headers)
+    missing = api_as(cadre_a).get("/api/v1/units/999999/", **headers)
+
+    assert error(out_of_scope, 404, "not_found")["message"] == message
+    assert error(missing, 404, "not_found")["message"] == message
+
+
+@pytest.mark.parametrize(
+    ("accept_language", "message"),
+    [(None, VI_NOT_FOUND), ("vi", VI_NOT_FOUND), ("en", EN_NOT_FOUND)],
+)
+def test_unknown_api_url_is_a_json_404(client, db, accept_language, message):
+    headers = {"HTTP_ACCEPT_LANGUAGE": accept_language} if accept_language else {}
+
+    response = client.get("/api/v1/no-such-thing/", **headers)
+
+    assert error(response, 404, "not_found")["message"] == message
+
+
+def test_unknown_page_is_an_html_404(client, db):
+    response = client.get("/no-such-page/")
+
+    assert response.status_code == 404
+    assert response["Content-Type"].startswith("text/html")
+    assert "<html" in response.content.decode().lower()
+
+
+def test_unknown_page_asking_for_json_gets_json(client, db):
+    response = client.get("/no-such-page/", HTTP_ACCEPT="application/json")
+
+    error(response, 404, "not_found")
+
+
+# --- 400, 403, 405 ---------------------------------------------------------------------------
+def test_validation_error_names_the_field_in_vietnamese(api, tree):
+    body = error(api.post("/api/v1/auth/token/", {"password": "x"}, format="json"), 400, "invalid")
+
+    assert body["fields"] == {"username": ["Trường này là bắt buộc."]}
+    assert body["message"] == "Tên đăng nhập: Trường này là bắt buộc."
+
+
+def test_validation_error_in_english(api, tree):
+    response = api.post(
+        "/api/v1/auth/token/", {"password": "x"}, format="json", HTTP_ACCEPT_LANGUAGE="en"
+    )
+
+    body = error(response, 400, "invalid")
+    assert body["fields"] == {"username": ["This field is required."]}
+    assert body["message"] == "Username: This field is required."
+
+
+def test_method_not_allowed_is_in_the_error_shape(api_as, tree, cadre_a):
+    response = api_as(cadre_a).delete(f"/api/v1/units/{tree.commune_a1.pk}/")
+
+    error(response, 405, "method_not_allowed")
+
+
+def test_lockout_message_is_translated(api, cadre_a, settings):
+    data = {"username": "cadre_a", "password": "wrong password here"}
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        api.post("/api/v1/auth/token/", data, format="json")
+
+    en = error(
+        api.post("/api/v1/auth/token/", data, format="json", HTTP_ACCEPT_LANGUAGE="en"),
+        429,
+        "locked_out",
+    )
+    vi = error(api.post("/api/v1/auth/token/", data, format="json"), 429, "locked_out")
+
+    assert en["message"].startswith("Too many failed login attempts")
+    assert vi["message"] != en["message"]
