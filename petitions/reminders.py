@@ -1,0 +1,118 @@
+"""
+Petition deadlines for danvan.notify: open petitions whose clock runs, by current deadline.
+
+Uses the (status, due_date) index: one range scan per chunk, then one query for the people
+of the handling units and one for the supervisors of the units above.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import date
+
+from danvan.notify.providers import (
+    DateRange,
+    DueItem,
+    item_url_template,
+    people_of_units,
+    ranges_q,
+    supervisors_above,
+)
+from danvan.org.models import Role
+from petitions.models import RUNNING_STATUSES, Petition, PetitionKind
+
+URL_NAMES = ("petitions:detail", "petitions:petition-detail", "petition-detail")
+
+
+class PetitionDeadlines:
+    subject = "petition"
+
+    def count(self, ranges: Sequence[DateRange]) -> int:
+        if not ranges:
+            return 0
+        return (
+            Petition.objects.filter(status__in=RUNNING_STATUSES, deleted_at__isnull=True)
+            .filter(ranges_q("due_date", ranges))
+            .count()
+        )
+
+    def items(self, ranges: Sequence[DateRange], *, chunk: int = 2000) -> Iterator[list[DueItem]]:
+        if not ranges:
+            return
+        base = (
+            Petition.objects.filter(status__in=RUNNING_STATUSES, deleted_at__isnull=True)
+            .filter(ranges_q("due_date", ranges))
+            .order_by("pk")
+            .values_list(
+                "pk",
+                "code",
+                "kind",
+                "summary",
+                "due_date",
+                "handling_unit_id",
+                "handling_unit__name",
+                "handling_unit__parent_id",
+                "assignee_id",
+                "assignee__is_active",
+            )
+        )
+        last = 0
+        while True:
+            rows = list(base.filter(pk__gt=last)[:chunk])
+            if not rows:
+                return
+            last = rows[-1][0]
+            url = item_url_template(URL_NAMES, "/admin/petitions/petition/{pk}/change/")
+            people = people_of_units(
+                {r[5] for r in rows}, [Role.PETITION_HANDLER, Role.COMMUNE_CADRE]
+            )
+            above = supervisors_above({r[7] for r in rows if r[7]})
+            batch = []
+            for (
+                pk,
+                code,
+                kind,
+                summary,
+                due,
+                unit_id,
+                unit_name,
+                parent_id,
+                assignee,
+                active,
+            ) in rows:
+                if assignee and active:
+                    recipients = [assignee]
+                else:
+                    roles = people.get(unit_id, {})
+                    recipients = list(
+                        roles.get(Role.PETITION_HANDLER) or roles.get(Role.COMMUNE_CADRE) or []
+                    )
+                # A denunciation's summary may identify the denouncer: only its code travels.
+                if kind == PetitionKind.DENUNCIATION:
+                    title = f"{code} ({PetitionKind.DENUNCIATION.label})"
+                else:
+                    title = f"{code}: {summary}"[:300]
+                batch.append(
+                    DueItem(
+                        key=f"petition:{pk}",
+                        deadline=due,  # type: ignore[arg-type]
+                        unit_id=unit_id,
+                        unit_name=unit_name,
+                        title=title,
+                        url=url.format(pk=pk),
+                        recipients=recipients,
+                        escalation=list(above.get(parent_id, [])) if parent_id else [],
+                    )
+                )
+            yield batch
+
+    def current_deadlines(self, ids: Iterable[int]) -> dict[int, date]:
+        found: dict[int, date] = dict(
+            Petition.objects.filter(
+                pk__in=list(ids),
+                status__in=RUNNING_STATUSES,
+                deleted_at__isnull=True,
+                due_date__isnull=False,
+            ).values_list("pk", "due_date")  # type: ignore[arg-type]
+        )
+        return found

@@ -1,0 +1,46 @@
+"""Fixtures for the petitions tests: the seeded legal clocks and a few handy people."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import Permission
+
+from danvan.org.models import Role
+from seeds.petitions import seed_petition_reference
+from tests.factories import UserFactory
+
+
+@pytest.fixture(autouse=True)
+def policies(db: Any) -> None:
+    """DOMAIN.md's deadline table and fields, as `manage.py seed` loads them."""
+    seed_petition_reference()
+
+
+@pytest.fixture
+def handler_a2(tree: Any) -> Any:
+    """Petition handler of commune A2 (sibling of A1)."""
+    return UserFactory(
+        username="handler_a2", memberships=[(tree.commune_a2, Role.PETITION_HANDLER)]
+    )
+
+
+@pytest.fixture
+def identity_officer(tree: Any) -> Any:
+    """Handler of commune A1 granted petitions.view_denouncer_identity by an administrator."""
+    user = UserFactory(
+        username="identity_officer", memberships=[(tree.commune_a1, Role.PETITION_HANDLER)]
+    )
+    user.user_permissions.add(
+        Permission.objects.get(
+            content_type__app_label="petitions", codename="view_denouncer_identity"
+        )
+    )
+    return user
+
+
+@pytest.fixture
+def leader_a1(tree: Any) -> Any:
+    """Supervisor at commune A1: may extend deadlines there."""
+    return UserFactory(username="leader_a1", memberships=[(tree.commune_a1, Role.SUPERVISOR)])

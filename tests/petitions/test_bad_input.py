@@ -1,0 +1,118 @@
+"""No input a client can send makes the petitions API answer 500."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from tests.petitions.factories import PetitionFactory
+
+URL = "/api/v1/petitions/"
+HUGE = 2**70
+
+LIST_PARAMS = [
+    {"page_size": "abc"},
+    {"cursor": "garbage"},
+    {"search": "%%%__"},
+    {"search": "đ" * 500},
+    {"unit": "abc"},
+    {"unit": HUGE},
+    {"field": "abc"},
+    {"field": HUGE},
+    {"status": "bogus"},
+    {"deadline_state": "bogus"},
+    {"received_from": "31/02/2026"},
+    {"kind": "x"},
+    {"assignee": HUGE},
+    {"reception_session": HUGE},
+]
+
+
+@pytest.mark.parametrize("params", LIST_PARAMS)
+def test_list_with_odd_parameters(api_as, cadre_a, params):
+    response = api_as(cadre_a).get(URL, params)
+
+    assert response.status_code in (200, 400, 404), response.content
+
+
+@pytest.mark.parametrize(
+    ("suffix", "payload"),
+    [
+        ("accept/", {"reason": "x", "accepted_on": "not a date"}),
+        ("accept/", {"reason": "x", "accepted_on": "2999-01-01"}),
+        ("accept/", {"reason": "x", "accepted_on": "1900-01-01"}),
+        ("transfer/", {"reason": "x", "to_unit": HUGE}),
+        ("transfer/", {"reason": "x", "to_unit": "abc"}),
+        ("transfer/", {"reason": "x", "to_unit": 1, "due_on": "2000-01-01"}),
+        ("assign/", {"assignee": HUGE}),
+        ("file/", {"reason": "x", "duplicate_of": HUGE}),
+        ("link/", {"target": HUGE}),
+        ("identity/", {}),
+        ("extend/", {"days": HUGE, "decision_number": "1", "reason": "x"}),
+        (
+            "resolve/",
+            {
+                "result": "right",
+                "answer_number": "1",
+                "answer_signer": "A",
+                "answer_issued_on": "2026-13-01",
+            },
+        ),
+    ],
+)
+def test_actions_with_odd_bodies(api_as, handler_a, tree, suffix, payload):
+    petition = PetitionFactory(actor=handler_a, unit=tree.commune_a1)
+
+    response = api_as(handler_a).post(f"{URL}{petition.pk}/{suffix}", payload, format="json")
+
+    assert 400 <= response.status_code < 500, response.content
+    assert response.json()["message"]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"location_unit": HUGE},
+        {"received_on": "9999-12-31"},
+        {"latitude": "1e400"},
+        {"petitioners": "not a list"},
+        {"petitioners": [{"full_name": ""}]},
+        {"head_count": -1},
+        [],
+        "text",
+    ],
+)
+def test_create_with_odd_bodies(api_as, cadre_a, body):
+    response = api_as(cadre_a).post(URL, body, format="json")
+
+    assert 400 <= response.status_code < 500, response.content
+
+
+def test_odd_ids_in_the_path(api_as, cadre_a):
+    client = api_as(cadre_a)
+
+    for pk in ("abc", str(HUGE), "-1"):
+        assert client.get(f"{URL}{pk}/").status_code == 404
+
+
+def test_if_match_garbage_is_412(api_as, handler_a, tree):
+    petition = PetitionFactory(actor=handler_a, unit=tree.commune_a1)
+
+    response = api_as(handler_a).post(
+        f"{URL}{petition.pk}/accept/", {"reason": "x"}, HTTP_IF_MATCH="garbage"
+    )
+
+    assert response.status_code == 412
+
+
+def test_upload_without_a_file_is_400(api_as, cadre_a, tree, handler_a):
+    petition = PetitionFactory(actor=handler_a, unit=tree.commune_a1)
+    client = api_as(cadre_a)
+
+    missing = client.post(f"{URL}{petition.pk}/attachments/", {}, format="multipart")
+    empty = client.post(
+        f"{URL}{petition.pk}/attachments/",
+        {"file": SimpleUploadedFile("x.pdf", b"")},
+        format="multipart",
+    )
+
+    assert missing.status_code == 400
+    assert empty.status_code == 400
