@@ -1,0 +1,287 @@
+"""Admin for directives, meetings and tasks, scoped by the same selectors as the API."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from danvan.core.errors import ServiceError
+from danvan.org.admin import ScopedUnitChoicesMixin
+from tasks import selectors, services
+from tasks.models import (
+    Directive,
+    DirectiveFile,
+    Meeting,
+    MeetingConclusion,
+    ProgressReport,
+    Task,
+    TaskAssignment,
+    TaskEvent,
+    TaskStatus,
+)
+
+
+def _report(request: HttpRequest, run: Any, done: Any) -> None:
+    """Run a service per row; a refusal becomes an admin message, never a 500."""
+    count = 0
+    try:
+        count = run()
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+        return
+    messages.success(request, done % {"count": count})
+
+
+class AuditedSaveMixin:
+    """Admin edits bump the version (so phones holding an ETag get 412) and leave an event."""
+
+    event_field = ""
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        if change:
+            obj.version += 1
+        else:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)  # type: ignore[misc]
+        TaskEvent.objects.create(
+            actor=request.user if request.user.is_authenticated else None,
+            action="changed_in_admin" if change else "created_in_admin",
+            data={"fields": sorted(form.changed_data)},
+            **{self.event_field: obj},
+        )
+
+
+class EventInline(admin.TabularInline):
+    model = TaskEvent
+    extra = 0
+    can_delete = False
+    fields = ["at", "actor", "action", "data"]
+    readonly_fields = ["at", "actor", "action", "data"]
+    ordering = ["at", "id"]
+    verbose_name_plural = _("timeline")
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+# --- Directives -------------------------------------------------------------------------------
+class DirectiveFileInline(admin.TabularInline):
+    model = DirectiveFile
+    extra = 0
+    fields = ["file", "name", "uploaded_at"]
+    readonly_fields = ["uploaded_at"]
+
+
+@admin.register(Directive)
+class DirectiveAdmin(AuditedSaveMixin, ScopedUnitChoicesMixin, admin.ModelAdmin):
+    event_field = "directive"
+    list_display = ["full_number", "title", "issued_on", "issuing_unit", "status"]
+    list_filter = ["doc_type", "status", "issuer"]
+    search_fields = ["full_number", "title"]
+    readonly_fields = [
+        "doc_type",
+        "number",
+        "issuer",
+        "full_number",
+        "term",
+        "version",
+        "created_at",
+        "updated_at",
+    ]
+    fields = [
+        "full_number",
+        "doc_type",
+        "number",
+        "issuer",
+        "term",
+        "issued_on",
+        "issuing_unit",
+        "signer",
+        "title",
+        "summary",
+        "status",
+        "replaced_by",
+        "implements",
+        "version",
+        "created_at",
+        "updated_at",
+    ]
+    filter_horizontal = ["implements"]
+    autocomplete_fields = ["issuing_unit", "replaced_by"]
+    inlines = [DirectiveFileInline, EventInline]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Directive]:
+        return selectors.directives_visible_to(request.user)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        # New documents come from their written number through the API/service (parsing).
+        return False
+
+
+# --- Meetings -------------------------------------------------------------------------------
+class ConclusionInline(admin.TabularInline):
+    model = MeetingConclusion
+    extra = 1
+    fields = ["number", "text"]
+
+
+@admin.register(Meeting)
+class MeetingAdmin(AuditedSaveMixin, ScopedUnitChoicesMixin, admin.ModelAdmin):
+    event_field = "meeting"
+    list_display = ["title", "kind", "starts_on", "organising_unit", "chair_name"]
+    list_filter = ["kind"]
+    search_fields = ["title", "place", "chair_name"]
+    date_hierarchy = "starts_on"
+    autocomplete_fields = ["organising_unit", "participating_units", "bridge_points"]
+    filter_horizontal = ["directives_cited"]
+    readonly_fields = ["version", "created_at", "updated_at"]
+    inlines = [ConclusionInline, EventInline]
+    actions = ["conclusions_to_tasks"]
+    exclude = ["client_id", "created_by"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Meeting]:
+        return selectors.meetings_visible_to(request.user).select_related("organising_unit")
+
+    def has_change_permission(self, request: HttpRequest, obj: Meeting | None = None) -> bool:
+        if obj is not None and not selectors.can_manage(request.user, obj.organising_unit):
+            return False
+        return super().has_change_permission(request, obj)
+
+    @admin.action(description=_("Turn conclusions into numbered tasks (led by the organiser)"))
+    def conclusions_to_tasks(self, request: HttpRequest, queryset: QuerySet[Meeting]) -> None:
+        def run() -> int:
+            made = 0
+            for meeting in queryset:
+                made += len(
+                    services.meeting_conclusions_to_tasks(
+                        actor=request.user, meeting=meeting, lead_unit=meeting.organising_unit
+                    )
+                )
+            return made
+
+        _report(request, run, _("%(count)s tasks created."))
+
+
+# --- Tasks ----------------------------------------------------------------------------------
+class AssignmentInline(ScopedUnitChoicesMixin, admin.TabularInline):
+    model = TaskAssignment
+    extra = 0
+    fields = ["unit", "role", "due_on", "report", "reported_at"]
+    readonly_fields = ["reported_at"]
+    autocomplete_fields = ["unit"]
+
+
+class StatusFilter(admin.SimpleListFilter):
+    title = _("status")
+    parameter_name = "status"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> Any:
+        return TaskStatus.choices
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Task]) -> QuerySet[Task]:
+        # `status` is the annotation from TaskQuerySet.with_status, not a column.
+        return queryset.filter(**{"status": self.value()}) if self.value() else queryset
+
+
+@admin.register(Task)
+class TaskAdmin(AuditedSaveMixin, ScopedUnitChoicesMixin, admin.ModelAdmin):
+    event_field = "task"
+    list_display = [
+        "__str__",
+        "lead_unit",
+        "due_on",
+        "period_label",
+        "progress_percent",
+        "status_display",
+        "priority",
+    ]
+    list_filter = [StatusFilter, "priority", "source_kind", "awaiting_approval"]
+    search_fields = ["title"]
+    list_select_related = ["lead_unit"]
+    show_full_result_count = False
+    autocomplete_fields = ["issuing_unit", "lead_unit", "parent", "directive"]
+    raw_id_fields = ["conclusion", "previous_occurrence"]
+    readonly_fields = [
+        "progress_percent",
+        "last_reported_at",
+        "awaiting_approval",
+        "completed_on",
+        "approved_at",
+        "approved_by",
+        "version",
+        "created_at",
+        "updated_at",
+    ]
+    exclude = ["client_id", "created_by", "deleted_at"]
+    inlines = [AssignmentInline, EventInline]
+    actions = ["cascade_to_communes", "approve_completion"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Task]:
+        return selectors.tasks_visible_to(request.user).with_status(today=timezone.localdate())
+
+    def has_change_permission(self, request: HttpRequest, obj: Task | None = None) -> bool:
+        if obj is not None and not selectors.can_manage(request.user, obj.issuing_unit):
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # tasks come from meetings, directives or the API (with their assignments)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Task | None = None) -> bool:
+        return False  # soft delete through the API, so syncing phones learn of it
+
+    @admin.display(description=_("status"), ordering="status")
+    def status_display(self, task: Task) -> str:
+        return str(TaskStatus(task.status).label)  # type: ignore[attr-defined]
+
+    @admin.action(description=_("Cascade to every commune below the lead unit"))
+    def cascade_to_communes(self, request: HttpRequest, queryset: QuerySet[Task]) -> None:
+        def run() -> int:
+            return sum(
+                len(services.task_cascade(actor=request.user, task=task))
+                for task in queryset.select_related("lead_unit")
+            )
+
+        _report(request, run, _("%(count)s sub-tasks created."))
+
+    @admin.action(description=_("Approve the reported completion"))
+    def approve_completion(self, request: HttpRequest, queryset: QuerySet[Task]) -> None:
+        def run() -> int:
+            tasks = list(queryset.filter(awaiting_approval=True))
+            for task in tasks:
+                services.task_approve(actor=request.user, task=task)
+            return len(tasks)
+
+        _report(request, run, _("%(count)s tasks approved."))
+
+
+@admin.register(ProgressReport)
+class ProgressReportAdmin(admin.ModelAdmin):
+    list_display = ["task", "unit", "percent", "reported_on", "state"]
+    list_filter = ["state"]
+    list_select_related = ["task", "unit"]
+    readonly_fields = [
+        "task",
+        "unit",
+        "author",
+        "reported_on",
+        "text",
+        "percent",
+        "figures",
+        "state",
+        "return_reason",
+        "created_at",
+    ]
+    exclude = ["client_id"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[ProgressReport]:
+        visible = selectors.tasks_visible_to(request.user).values("pk")
+        return ProgressReport.objects.filter(task__in=visible)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # reports go through the service (roll-up, approval flags, events)

@@ -1,0 +1,168 @@
+"""
+Every read of directives, meetings and tasks, scoped like the rest of the system.
+
+- Directives are reference documents: any signed-in person may read them.
+- A meeting is visible to people of its organising unit or of a participating unit (or above).
+- A task is visible to people of its issuing unit, its lead unit or a coordinating unit
+  (or above them).
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.db.models import Avg, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Round
+from django.http import Http404
+
+from danvan.org.models import Role
+from danvan.org.selectors import scope_paths, scope_q, user_has_role
+from tasks.models import (
+    Directive,
+    Meeting,
+    ProgressReport,
+    Task,
+    TaskAssignment,
+    TaskEvent,
+    TaskQuerySet,
+)
+
+MANAGER_ROLES = (Role.SUPERVISOR, Role.ADMINISTRATOR)
+
+
+def _pk(value: Any) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise Http404 from None
+
+
+def can_manage(user: Any, unit: Any) -> bool:
+    """Supervisors and administrators of `unit` or a unit above it issue and approve."""
+    return any(user_has_role(user, role, unit) for role in MANAGER_ROLES)
+
+
+# --- Directives -----------------------------------------------------------------------------
+def directives_visible_to(user: Any) -> QuerySet[Directive]:
+    if not getattr(user, "is_authenticated", False):
+        return Directive.objects.none()
+    return Directive.objects.select_related("issuing_unit", "replaced_by")
+
+
+def directive_get_for(user: Any, directive_id: Any) -> Directive:
+    try:
+        return directives_visible_to(user).get(pk=_pk(directive_id))
+    except Directive.DoesNotExist:
+        raise Http404 from None
+
+
+# --- Meetings -------------------------------------------------------------------------------
+def meetings_visible_to(user: Any) -> QuerySet[Meeting]:
+    if scope_paths(user) is None:
+        return Meeting.objects.all()
+    participating = Meeting.participating_units.through.objects.filter(
+        scope_q(user, "unit"), meeting_id=OuterRef("pk")
+    )
+    return Meeting.objects.filter(Q(scope_q(user, "organising_unit")) | Q(Exists(participating)))
+
+
+def meeting_get_for(user: Any, meeting_id: Any) -> Meeting:
+    try:
+        return meetings_visible_to(user).get(pk=_pk(meeting_id))
+    except Meeting.DoesNotExist:
+        raise Http404 from None
+
+
+# --- Tasks ----------------------------------------------------------------------------------
+def tasks_visible_to(user: Any) -> TaskQuerySet:
+    """Live (not deleted) tasks the user may see."""
+    return _tasks_in_scope(user, Task.objects.alive())
+
+
+def _tasks_in_scope(user: Any, queryset: TaskQuerySet) -> TaskQuerySet:
+    if scope_paths(user) is None:
+        return queryset
+    coordinating = TaskAssignment.objects.filter(scope_q(user, "unit"), task_id=OuterRef("pk"))
+    return queryset.filter(
+        Q(scope_q(user, "issuing_unit")) | Q(scope_q(user, "lead_unit")) | Q(Exists(coordinating))
+    )
+
+
+def task_get_for(user: Any, task_id: Any) -> Task:
+    """The task if the user may see it; 404 otherwise (no hint that it exists)."""
+    try:
+        return (
+            tasks_visible_to(user).select_related("issuing_unit", "lead_unit").get(pk=_pk(task_id))
+        )
+    except Task.DoesNotExist:
+        raise Http404 from None
+
+
+def tasks_deleted_since(user: Any, since: datetime.datetime) -> QuerySet[Task]:
+    """Deleted tasks the user could see, for incremental sync."""
+    return _tasks_in_scope(user, Task.objects.filter(deleted_at__isnull=False)).filter(
+        updated_at__gt=since
+    )
+
+
+def rollup_percent(task: Task) -> float | None:
+    """Average progress of the task's sub-tasks (one aggregate query); None without any."""
+    value = task.children.filter(deleted_at__isnull=True, cancelled=False).aggregate(
+        value=Avg("progress_percent")
+    )["value"]
+    return None if value is None else round(float(value), 1)
+
+
+def with_rollup(queryset: TaskQuerySet) -> TaskQuerySet:
+    """Annotate `rollup_percent`: the average of the sub-tasks' progress, one subquery."""
+    children = (
+        Task.objects.filter(parent=OuterRef("pk"), deleted_at__isnull=True, cancelled=False)
+        .order_by()
+        .values("parent")
+        .annotate(value=Round(Avg("progress_percent"), 1))
+        .values("value")
+    )
+    return queryset.annotate(rollup_percent=Subquery(children))
+
+
+def task_list_for(user: Any, *, today: datetime.date) -> TaskQuerySet:
+    """What list screens show: scoped, with status and roll-up annotated, relations prefetched."""
+    assignments = TaskAssignment.objects.select_related("unit").order_by("role", "id")
+    return with_rollup(
+        tasks_visible_to(user)
+        .with_status(today=today)
+        .select_related("issuing_unit", "lead_unit")
+        .prefetch_related(Prefetch("assignments", queryset=assignments))
+    )
+
+
+def tasks_of_unit_subtree(queryset: TaskQuerySet, path: str) -> TaskQuerySet:
+    """Tasks led by, or coordinated by, a unit in the subtree at `path`."""
+    coordinating = TaskAssignment.objects.filter(
+        unit__path__startswith=path, task_id=OuterRef("pk")
+    )
+    return queryset.filter(Q(lead_unit__path__startswith=path) | Q(Exists(coordinating)))
+
+
+def task_timeline(task: Task) -> QuerySet[TaskEvent]:
+    return TaskEvent.objects.filter(task=task).select_related("actor").order_by("at", "id")
+
+
+def progress_reports_of(task: Task) -> QuerySet[ProgressReport]:
+    return (
+        ProgressReport.objects.filter(task=task)
+        .select_related("unit", "author")
+        .prefetch_related("evidence")
+    )
+
+
+def can_report(user: Any, task: Task) -> bool:
+    """People of the lead or a coordinating unit (or above) who may report progress."""
+    if not user.has_perm("tasks.add_progressreport"):
+        return False
+    paths = scope_paths(user)
+    if paths is None:
+        return True
+    unit_paths = [a.unit.path for a in task.assignments.select_related("unit")]
+    return any(p.startswith(scope) for p in unit_paths for scope in paths)

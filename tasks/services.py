@@ -1,0 +1,1002 @@
+"""
+Every write to directives, meetings and tasks.
+
+Keyword-only, typed, atomic; each takes `actor=` and writes a TaskEvent row in the same
+transaction. Permission rules live here so the admin and the API obey the same ones.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from dateutil.relativedelta import relativedelta
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.db.models import Avg, F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from danvan.core.errors import Conflict, ServiceError
+from danvan.org.models import Unit, UnitLevel
+from danvan.org.selectors import scope_paths
+from tasks.models import (
+    PROGRESS_FIGURES,
+    AssignmentRole,
+    Directive,
+    DirectiveFile,
+    DirectiveStatus,
+    Meeting,
+    MeetingConclusion,
+    Priority,
+    ProgressEvidence,
+    ProgressReport,
+    Recurrence,
+    ReportState,
+    Task,
+    TaskAssignment,
+    TaskEvent,
+    TaskSource,
+)
+from tasks.numbering import ParseError, parse_document_number
+from tasks.periods import parse_period
+from tasks.selectors import can_manage, can_report
+
+
+class SystemActor:
+    """Seeders and scheduled jobs: allowed everywhere, recorded as nobody in particular."""
+
+    pk = None
+    is_authenticated = True
+    is_active = True
+    is_superuser = True
+
+    def has_perm(self, perm: str, obj: object = None) -> bool:
+        return True
+
+    def __str__(self) -> str:
+        return "system"
+
+
+SYSTEM = SystemActor()
+
+
+class PreconditionFailed(ServiceError):
+    """The client edited a stale copy (If-Match does not match the current version)."""
+
+    status_code = 412
+    code = "precondition_failed"
+
+
+def _forbidden(message: str) -> ServiceError:
+    return ServiceError(message, code="permission_denied", status_code=403)
+
+
+def _event(
+    *,
+    actor: Any,
+    action: str,
+    task: Task | None = None,
+    meeting: Meeting | None = None,
+    directive: Directive | None = None,
+    **data: Any,
+) -> TaskEvent:
+    return TaskEvent.objects.create(
+        task=task,
+        meeting=meeting,
+        directive=directive,
+        actor=_actor(actor),
+        action=action,
+        data=data,
+    )
+
+
+def check_version(obj: Directive | Meeting | Task, expected_version: int | None) -> None:
+    """Refuse a write made on a stale copy (the API's If-Match)."""
+    if expected_version is not None and expected_version != obj.version:
+        raise PreconditionFailed(
+            _(
+                "This record was changed by someone else (version %(current)s, yours "
+                "%(yours)s). Reload it and try again."
+            )
+            % {"current": obj.version, "yours": expected_version}
+        )
+
+
+def _existing_by_client_id(
+    model: Any, client_id: str | None, actor: Any, owner_field: str = "created_by_id"
+) -> Any:
+    """A retried create (same client id) returns the first result instead of a duplicate."""
+    if not client_id:
+        return None
+    existing = model.objects.filter(client_id=client_id).first()
+    if existing is not None and getattr(existing, owner_field) != getattr(actor, "pk", None):
+        raise Conflict(_("This client id is already used by another record."), field="client_id")
+    return existing
+
+
+def _create_once(
+    model: Any,
+    *,
+    client_id: str | None,
+    actor: Any,
+    owner_field: str = "created_by_id",
+    **fields: Any,
+) -> tuple[Any, bool]:
+    """
+    Create the row; when a concurrent retry with the same client id committed first, the
+    unique constraint refuses ours and we return theirs (no duplicate, no 500).
+    """
+    if not client_id:
+        return model.objects.create(**fields), True
+    try:
+        with transaction.atomic():
+            return model.objects.create(client_id=client_id, **fields), True
+    except IntegrityError:
+        existing = _existing_by_client_id(model, client_id, actor, owner_field)
+        if existing is None:
+            raise
+        return existing, False
+
+
+def _require_manager(actor: Any, unit: Unit, message: str) -> None:
+    if not can_manage(actor, unit):
+        raise _forbidden(message)
+
+
+def _require_in_scope(actor: Any, unit: Unit, field: str) -> None:
+    paths = scope_paths(actor)
+    if paths is not None and not any(unit.path.startswith(p) for p in paths):
+        raise ServiceError(_("This unit does not exist or is outside your units."), field=field)
+
+
+# --- Directives -----------------------------------------------------------------------------
+@transaction.atomic
+def directive_create(
+    *,
+    actor: Any,
+    number_text: str,
+    title: str,
+    issuing_unit: Unit | None = None,
+    signer: str = "",
+    summary: str = "",
+    issued_on: datetime.date | None = None,
+    issuer: str | None = None,
+    implements: Iterable[Directive] = (),
+    client_id: str | None = None,
+) -> Directive:
+    """Record a directive from its number as written ("Chỉ thị số 49-CT/TW, ngày 20/10/2015")."""
+    existing = _existing_by_client_id(Directive, client_id, actor)
+    if existing is not None:
+        return existing
+    if issuing_unit is not None:
+        _require_manager(
+            actor, issuing_unit, _("Only the issuing unit's leaders record its documents.")
+        )
+    elif not (getattr(actor, "is_superuser", False) or _manages_somewhere(actor)):
+        raise _forbidden(_("Only supervisors and administrators record directive documents."))
+    try:
+        parsed = parse_document_number(number_text)
+    except ParseError as exc:
+        raise ServiceError(exc.message, field="number") from None
+    if not title.strip():
+        raise ServiceError(_("The title is required."), field="title")
+    directive, created = _create_once(
+        Directive,
+        client_id=client_id or None,
+        actor=actor,
+        doc_type=parsed.type,
+        number=parsed.number,
+        issuer=(issuer or parsed.issuer).strip().upper(),
+        term=parsed.term,
+        issued_on=issued_on or parsed.date,
+        issuing_unit=issuing_unit,
+        signer=signer,
+        title=title.strip(),
+        summary=summary,
+        created_by=_actor(actor),
+        full_number="",
+    )
+    if not created:
+        return directive
+    directive.full_number = _full_number(directive)
+    directive.save(update_fields=["full_number"])
+    higher = list(implements)
+    if higher:
+        directive.implements.add(*higher)
+    _event(
+        actor=actor,
+        action="directive_created",
+        directive=directive,
+        full_number=directive.full_number,
+        implements=[d.pk for d in higher],
+    )
+    return directive
+
+
+def _full_number(directive: Directive) -> str:
+    text = f"{directive.number}-{directive.doc_type}"
+    if directive.issuer:
+        text += f"/{directive.issuer}"
+    if directive.term:
+        text += f" (khóa {directive.term})"
+    return text
+
+
+def _manages_somewhere(actor: Any) -> bool:
+    from danvan.org.models import Membership
+    from tasks.selectors import MANAGER_ROLES
+
+    return (
+        Membership.objects.filter(user=actor, role__in=MANAGER_ROLES).exists()
+        if getattr(actor, "is_authenticated", False)
+        else False
+    )
+
+
+@transaction.atomic
+def directive_link(*, actor: Any, directive: Directive, implements: Iterable[Directive]) -> None:
+    """Record that `directive` carries out the higher documents `implements`."""
+    if directive.issuing_unit is not None:
+        _require_manager(
+            actor, directive.issuing_unit, _("Only the issuing unit's leaders link its documents.")
+        )
+    elif not (getattr(actor, "is_superuser", False) or _manages_somewhere(actor)):
+        raise _forbidden(_("Only supervisors and administrators link directive documents."))
+    higher = [d for d in implements if d.pk != directive.pk]
+    directive.implements.add(*higher)
+    Directive.objects.filter(pk=directive.pk).update(version=F("version") + 1)
+    _event(
+        actor=actor,
+        action="directive_linked",
+        directive=directive,
+        implements=[d.pk for d in higher],
+    )
+
+
+@transaction.atomic
+def directive_replace(*, actor: Any, directive: Directive, replaced_by: Directive) -> Directive:
+    if replaced_by.pk == directive.pk:
+        raise ServiceError(_("A document cannot replace itself."), field="replaced_by")
+    _require_directive_manager(actor, directive)
+    directive.status = DirectiveStatus.REPLACED
+    directive.replaced_by = replaced_by
+    directive.version += 1
+    directive.save(update_fields=["status", "replaced_by", "version", "updated_at"])
+    _event(
+        actor=actor, action="directive_replaced", directive=directive, replaced_by=replaced_by.pk
+    )
+    return directive
+
+
+def _require_directive_manager(actor: Any, directive: Directive) -> None:
+    if directive.issuing_unit is not None:
+        _require_manager(
+            actor,
+            directive.issuing_unit,
+            _("Only the issuing unit's leaders change its documents."),
+        )
+    elif not (getattr(actor, "is_superuser", False) or _manages_somewhere(actor)):
+        raise _forbidden(_("Only supervisors and administrators record directive documents."))
+
+
+@transaction.atomic
+def directive_attach_file(*, actor: Any, directive: Directive, file: UploadedFile) -> DirectiveFile:
+    _require_directive_manager(actor, directive)
+    attached = DirectiveFile.objects.create(directive=directive, file=file, name=file.name or "")
+    _event(actor=actor, action="directive_file_attached", directive=directive, name=attached.name)
+    return attached
+
+
+# --- Meetings -------------------------------------------------------------------------------
+@transaction.atomic
+def meeting_create(
+    *,
+    actor: Any,
+    kind: str,
+    title: str,
+    organising_unit: Unit,
+    starts_on: datetime.date | None = None,
+    ends_on: datetime.date | None = None,
+    place: str = "",
+    chair_name: str = "",
+    chair: Any = None,
+    participating_units: Iterable[Unit] = (),
+    bridge_points: Iterable[Unit] = (),
+    bridge_point_count: int | None = None,
+    agenda: str = "",
+    minutes: str = "",
+    directives_cited: Iterable[Directive] = (),
+    conclusions: Sequence[str] = (),
+    client_id: str | None = None,
+) -> Meeting:
+    existing = _existing_by_client_id(Meeting, client_id, actor)
+    if existing is not None:
+        return existing
+    _require_manager(
+        actor, organising_unit, _("Only the organising unit's leaders record its meetings.")
+    )
+    if starts_on and ends_on and ends_on < starts_on:
+        raise ServiceError(_("The meeting cannot end before it starts."), field="ends_on")
+    bridges = list(bridge_points)
+    meeting, created = _create_once(
+        Meeting,
+        client_id=client_id or None,
+        actor=actor,
+        kind=kind,
+        title=title,
+        organising_unit=organising_unit,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        place=place,
+        chair_name=chair_name or (str(chair) if chair else ""),
+        chair=chair,
+        bridge_point_count=bridge_point_count if bridge_point_count is not None else len(bridges),
+        agenda=agenda,
+        minutes=minutes,
+        created_by=_actor(actor),
+    )
+    if not created:
+        return meeting
+    meeting.participating_units.set(list(participating_units))
+    meeting.bridge_points.set(bridges)
+    meeting.directives_cited.set(list(directives_cited))
+    MeetingConclusion.objects.bulk_create(
+        [
+            MeetingConclusion(meeting=meeting, number=i, text=text.strip())
+            for i, text in enumerate(conclusions, 1)
+            if text.strip()
+        ]
+    )
+    _event(actor=actor, action="meeting_created", meeting=meeting, conclusions=len(conclusions))
+    return meeting
+
+
+@transaction.atomic
+def meeting_add_conclusion(*, actor: Any, meeting: Meeting, text: str) -> MeetingConclusion:
+    _require_manager(
+        actor, meeting.organising_unit, _("Only the organising unit's leaders record conclusions.")
+    )
+    if not text.strip():
+        raise ServiceError(_("The conclusion is empty."), field="text")
+    last = meeting.conclusions.order_by("-number").values_list("number", flat=True).first() or 0
+    conclusion = MeetingConclusion.objects.create(
+        meeting=meeting, number=last + 1, text=text.strip()
+    )
+    Meeting.objects.filter(pk=meeting.pk).update(version=F("version") + 1)
+    _event(actor=actor, action="conclusion_added", meeting=meeting, number=conclusion.number)
+    return conclusion
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """A due date, or a period written in words (its end is the due date)."""
+
+    due_on: datetime.date | None = None
+    period: str = ""
+
+    def resolve(self) -> tuple[datetime.date | None, datetime.date | None, str]:
+        if self.period:
+            try:
+                parsed = parse_period(self.period)
+            except ParseError as exc:
+                raise ServiceError(exc.message, field="period") from None
+            if self.due_on and self.due_on != parsed.end:
+                raise ServiceError(
+                    _("Give either a due date or a period, not both."), field="due_on"
+                )
+            return parsed.start, parsed.end, parsed.label
+        return None, self.due_on, ""
+
+
+@transaction.atomic
+def meeting_conclusions_to_tasks(
+    *,
+    actor: Any,
+    meeting: Meeting,
+    lead_unit: Unit,
+    issuing_unit: Unit | None = None,
+    deadline: Deadline | None = None,
+    priority: str = Priority.NORMAL,
+    coordinating_units: Sequence[Unit] = (),
+) -> list[Task]:
+    """
+    Turn every conclusion not yet a task into task number N, in one step. Conclusions that
+    already have a task are left alone, so running it again creates nothing.
+    """
+    issuer = issuing_unit or meeting.organising_unit
+    _require_manager(actor, issuer, _("Only the issuing unit's leaders give tasks."))
+    period_start, due_on, label = (deadline or Deadline()).resolve()
+    pending = list(meeting.conclusions.filter(tasks__isnull=True).order_by("number"))
+    if not pending:
+        return []
+    cited = meeting.directives_cited.first() if meeting.directives_cited.count() == 1 else None
+    tasks = Task.objects.bulk_create(
+        [
+            Task(
+                number=c.number,
+                title=_first_sentence(c.text),
+                description=c.text,
+                source_kind=TaskSource.CONCLUSION,
+                conclusion=c,
+                directive=cited,
+                issuing_unit=issuer,
+                lead_unit=lead_unit,
+                period_start=period_start,
+                due_on=due_on,
+                period_label=label,
+                priority=priority,
+                created_by=_actor(actor),
+            )
+            for c in pending
+        ]
+    )
+    _bulk_assign(tasks, lead_unit, coordinating_units)
+    TaskEvent.objects.bulk_create(
+        [
+            TaskEvent(
+                task=t,
+                actor=_actor(actor),
+                action="created",
+                data={"source": "conclusion", "meeting": meeting.pk, "number": t.number},
+            )
+            for t in tasks
+        ]
+    )
+    _event(actor=actor, action="conclusions_to_tasks", meeting=meeting, tasks=[t.pk for t in tasks])
+    return tasks
+
+
+def _actor(actor: Any) -> Any:
+    """The user to record as author: None for anonymous and for the system."""
+    if getattr(actor, "pk", None) is None or not getattr(actor, "is_authenticated", False):
+        return None
+    return actor
+
+
+def _first_sentence(text: str, limit: int = 200) -> str:
+    first = text.strip().split(". ")[0].strip().rstrip(".")
+    return first if len(first) <= limit else first[: limit - 1].rstrip() + "…"
+
+
+def _bulk_assign(tasks: Sequence[Task], lead_unit: Unit, coordinating: Sequence[Unit]) -> None:
+    rows = []
+    for task in tasks:
+        rows.append(TaskAssignment(task=task, unit=lead_unit, role=AssignmentRole.LEAD))
+        rows.extend(
+            TaskAssignment(task=task, unit=unit, role=AssignmentRole.COORDINATE)
+            for unit in coordinating
+            if unit.pk != lead_unit.pk
+        )
+    TaskAssignment.objects.bulk_create(rows)
+
+
+# --- Tasks ----------------------------------------------------------------------------------
+@transaction.atomic
+def task_create(
+    *,
+    actor: Any,
+    title: str,
+    issuing_unit: Unit,
+    lead_unit: Unit,
+    description: str = "",
+    coordinating_units: Sequence[Unit] = (),
+    coordinating_due_on: dict[int, datetime.date] | None = None,
+    deadline: Deadline | None = None,
+    priority: str = Priority.NORMAL,
+    parent: Task | None = None,
+    directive: Directive | None = None,
+    conclusion: MeetingConclusion | None = None,
+    number: int | None = None,
+    recurrence: str = Recurrence.NONE,
+    client_id: str | None = None,
+) -> Task:
+    existing = _existing_by_client_id(Task, client_id, actor)
+    if existing is not None:
+        return existing
+    _require_manager(actor, issuing_unit, _("Only the issuing unit's leaders give tasks."))
+    _require_in_scope(actor, lead_unit, "lead_unit")
+    if not title.strip():
+        raise ServiceError(_("The title is required."), field="title")
+    deadline = deadline or Deadline()
+    unknown = set(coordinating_due_on or {}) - {u.pk for u in coordinating_units}
+    if unknown:
+        raise ServiceError(
+            _("A due date is given for a unit that is not coordinating this task."),
+            field="coordinating_due_dates",
+        )
+    if recurrence and not deadline.due_on and not deadline.period:
+        raise ServiceError(_("A repeating task needs a due date or a period."), field="recurrence")
+    period_start, due_on, label = deadline.resolve()
+    source = (
+        TaskSource.CONCLUSION
+        if conclusion
+        else TaskSource.DIRECTIVE
+        if directive
+        else TaskSource.AD_HOC
+    )
+    task, created = _create_once(
+        Task,
+        client_id=client_id or None,
+        actor=actor,
+        number=number if number is not None else (conclusion.number if conclusion else None),
+        title=title.strip(),
+        description=description,
+        source_kind=source,
+        conclusion=conclusion,
+        directive=directive,
+        issuing_unit=issuing_unit,
+        lead_unit=lead_unit,
+        period_start=period_start,
+        due_on=due_on,
+        period_label=label,
+        priority=priority,
+        parent=parent,
+        recurrence=recurrence,
+        created_by=_actor(actor),
+    )
+    if not created:
+        return task
+    _bulk_assign([task], lead_unit, coordinating_units)
+    if coordinating_due_on:
+        # A coordinating unit may owe its part earlier than the task's deadline.
+        for unit_id, due in coordinating_due_on.items():
+            TaskAssignment.objects.filter(
+                task=task, unit_id=unit_id, role=AssignmentRole.COORDINATE
+            ).update(due_on=due)
+    _event(
+        actor=actor,
+        action="created",
+        task=task,
+        lead_unit=lead_unit.pk,
+        coordinating_units=[u.pk for u in coordinating_units],
+        due_on=due_on.isoformat() if due_on else None,
+    )
+    return task
+
+
+_EDITABLE = {"title", "description", "priority", "directive"}
+
+
+@transaction.atomic
+def task_update(
+    *,
+    actor: Any,
+    task: Task,
+    expected_version: int | None = None,
+    deadline: Deadline | None = None,
+    **changes: Any,
+) -> Task:
+    """Edit the wording, priority or deadline; not the status (that is derived)."""
+    task = Task.objects.select_for_update().get(pk=task.pk)
+    check_version(task, expected_version)
+    _require_manager(actor, task.issuing_unit, _("Only the issuing unit's leaders edit a task."))
+    unknown = set(changes) - _EDITABLE
+    if unknown:
+        raise ServiceError(_("This field cannot be changed here."), field=sorted(unknown)[0])
+    before = {name: getattr(task, name) for name in changes}
+    for name, value in changes.items():
+        setattr(task, name, value)
+    if "title" in changes and not str(task.title).strip():
+        raise ServiceError(_("The title is required."), field="title")
+    if deadline is not None:
+        task.period_start, task.due_on, task.period_label = deadline.resolve()
+        before["due_on"] = str(task.due_on)
+    task.version += 1
+    task.save()
+    _event(
+        actor=actor,
+        action="updated",
+        task=task,
+        fields=sorted([*changes, *(["due_on"] if deadline else [])]),
+        before={k: str(v) for k, v in before.items()},
+    )
+    return task
+
+
+@transaction.atomic
+def task_cancel(
+    *, actor: Any, task: Task, reason: str, expected_version: int | None = None
+) -> Task:
+    task = Task.objects.select_for_update().get(pk=task.pk)
+    check_version(task, expected_version)
+    _require_manager(actor, task.issuing_unit, _("Only the issuing unit's leaders cancel a task."))
+    if not reason.strip():
+        raise ServiceError(_("Give the reason for cancelling."), field="reason")
+    task.cancelled = True
+    task.cancel_reason = reason.strip()
+    task.version += 1
+    task.save(update_fields=["cancelled", "cancel_reason", "version", "updated_at"])
+    _event(actor=actor, action="cancelled", task=task, reason=task.cancel_reason)
+    if task.parent_id:
+        _rollup_parent(task.parent_id)
+    return task
+
+
+@transaction.atomic
+def task_delete(*, actor: Any, task: Task, expected_version: int | None = None) -> None:
+    """Soft delete, so that syncing clients learn the id is gone."""
+    task = Task.objects.select_for_update().get(pk=task.pk)
+    check_version(task, expected_version)
+    _require_manager(actor, task.issuing_unit, _("Only the issuing unit's leaders delete a task."))
+    if task.children.filter(deleted_at__isnull=True).exists():
+        raise Conflict(_("Delete or cancel the sub-tasks first."), field="children")
+    task.deleted_at = timezone.now()
+    task.version += 1
+    task.save(update_fields=["deleted_at", "version", "updated_at"])
+    _event(actor=actor, action="deleted", task=task)
+
+
+@transaction.atomic
+def task_cascade(*, actor: Any, task: Task, level: str = UnitLevel.COMMUNE) -> list[Task]:
+    """
+    Give the task to every unit of `level` below its lead unit (for an organisation: below
+    its territorial unit), as sub-tasks, in one step.
+
+    Rows are written with bulk_create: on PostgreSQL one INSERT per table whatever the number
+    of units (3,321 communes included); SQLite splits them into batches of at most 999
+    parameters. Units that already have a sub-task are skipped, so a repeat creates nothing.
+    """
+    if level not in UnitLevel.values:
+        raise ServiceError(_("Unknown level of units."), field="level")
+    if task.cancelled or task.deleted_at:
+        raise Conflict(_("A cancelled task cannot be cascaded."))
+    lead = task.lead_unit
+    _require_manager(actor, lead, _("Only the lead unit's leaders can pass the task down."))
+    # An organisation (the province's Ban Dân vận) passes tasks to the units of the territory
+    # it sits in; a territorial unit to the units below itself.
+    territory = lead.parent if lead.level == UnitLevel.ORGANISATION and lead.parent else lead
+    already = Task.objects.filter(
+        parent=task, source_kind=TaskSource.CASCADE, deleted_at__isnull=True
+    ).values("lead_unit_id")
+    units = list(
+        Unit.objects.filter(path__startswith=territory.path, level=level, is_active=True)
+        .exclude(pk__in=[lead.pk, territory.pk])
+        .exclude(pk__in=already)
+        .order_by("path")
+        .only("pk", "path")
+    )
+    if not units:
+        return []
+    creator = _actor(actor)
+    children = Task.objects.bulk_create(
+        [
+            Task(
+                number=index,
+                title=task.title,
+                description=task.description,
+                source_kind=TaskSource.CASCADE,
+                directive_id=task.directive_id,
+                issuing_unit_id=lead.pk,
+                lead_unit_id=unit.pk,
+                period_start=task.period_start,
+                due_on=task.due_on,
+                period_label=task.period_label,
+                priority=task.priority,
+                parent=task,
+                recurrence=Recurrence.NONE,
+                created_by=creator,
+            )
+            for index, unit in enumerate(units, 1)
+        ]
+    )
+    TaskAssignment.objects.bulk_create(
+        [
+            TaskAssignment(task_id=child.pk, unit_id=child.lead_unit_id, role=AssignmentRole.LEAD)
+            for child in children
+        ]
+    )
+    TaskEvent.objects.bulk_create(
+        [
+            TaskEvent(task_id=child.pk, actor=creator, action="created", data={"parent": task.pk})
+            for child in children
+        ]
+    )
+    Task.objects.filter(pk=task.pk).update(version=F("version") + 1)
+    _event(actor=actor, action="cascaded", task=task, level=level, count=len(children))
+    return children
+
+
+FIGURE_KEYS = frozenset(PROGRESS_FIGURES)
+
+
+def validate_figures(figures: dict[str, Any] | None) -> dict[str, int | float]:
+    """Known keys only, each a number ≥ 0."""
+    if not figures:
+        return {}
+    if not isinstance(figures, dict):
+        raise ServiceError(_("Figures must be an object of name: number."), field="figures")
+    clean: dict[str, int | float] = {}
+    for key, value in figures.items():
+        if key not in FIGURE_KEYS:
+            raise ServiceError(
+                _("Unknown figure “%(key)s”; known: %(known)s.")
+                % {"key": key, "known": ", ".join(sorted(FIGURE_KEYS))},
+                field="figures",
+            )
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+            raise ServiceError(
+                _("The figure “%(key)s” must be a number of zero or more.") % {"key": key},
+                field="figures",
+            )
+        clean[key] = value
+    return clean
+
+
+@transaction.atomic
+def progress_report_submit(
+    *,
+    actor: Any,
+    task: Task,
+    text: str,
+    percent: int,
+    unit: Unit | None = None,
+    figures: dict[str, Any] | None = None,
+    files: Sequence[UploadedFile] = (),
+    reported_on: datetime.date | None = None,
+    client_id: str | None = None,
+) -> ProgressReport:
+    """A unit reports progress; at 100 % the task waits for the issuer's approval."""
+    if client_id:
+        existing = ProgressReport.objects.filter(client_id=client_id).first()
+        if existing is not None:
+            if existing.task_id != task.pk or existing.author_id != getattr(actor, "pk", None):
+                raise Conflict(
+                    _("This client id is already used by another record."), field="client_id"
+                )
+            return existing
+    task = Task.objects.select_for_update().get(pk=task.pk)
+    if not can_report(actor, task):
+        raise _forbidden(_("Only the lead and coordinating units report on this task."))
+    if task.cancelled:
+        raise Conflict(_("The task is cancelled."))
+    if task.completed_on is not None:
+        raise Conflict(_("The task is already approved as done."))
+    if isinstance(percent, bool) or not isinstance(percent, int) or not 0 <= percent <= 100:
+        raise ServiceError(_("The progress must be a whole number from 0 to 100."), field="percent")
+    if not text.strip():
+        raise ServiceError(_("Describe what was done."), field="text")
+    clean_figures = validate_figures(figures)
+    assignments = list(task.assignments.select_related("unit"))
+    reporting_unit = unit or _reporting_unit(actor, assignments)
+    if reporting_unit is None or reporting_unit.pk not in {a.unit_id for a in assignments}:
+        raise ServiceError(_("This unit has no part in the task."), field="unit")
+    now = timezone.now()
+    report, created = _create_once(
+        ProgressReport,
+        client_id=client_id or None,
+        actor=actor,
+        owner_field="author_id",
+        task=task,
+        unit=reporting_unit,
+        author=_actor(actor),
+        reported_on=reported_on or timezone.localdate(),
+        text=text.strip(),
+        percent=percent,
+        figures=clean_figures,
+    )
+    if not created:
+        return report
+    ProgressEvidence.objects.bulk_create(
+        [ProgressEvidence(report=report, file=f, name=f.name or "") for f in files]
+    )
+    TaskAssignment.objects.filter(task=task, unit=reporting_unit).update(
+        report=report.text, reported_at=now
+    )
+    is_lead = reporting_unit.pk == task.lead_unit_id
+    if is_lead:
+        task.progress_percent = percent
+        task.awaiting_approval = percent == 100
+    task.last_reported_at = now
+    task.version += 1
+    task.save(
+        update_fields=[
+            "progress_percent",
+            "awaiting_approval",
+            "last_reported_at",
+            "version",
+            "updated_at",
+        ]
+    )
+    _event(
+        actor=actor,
+        action="progress_reported",
+        task=task,
+        report=report.pk,
+        unit=reporting_unit.pk,
+        percent=percent,
+        figures=clean_figures,
+        files=len(files),
+    )
+    if task.parent_id and is_lead:
+        _rollup_parent(task.parent_id)
+    return report
+
+
+def _reporting_unit(actor: Any, assignments: list[TaskAssignment]) -> Unit | None:
+    """The lead unit if the actor belongs there (or above), else their coordinating unit."""
+    paths = scope_paths(actor)
+    ordered = sorted(assignments, key=lambda a: a.role != AssignmentRole.LEAD)
+    for assignment in ordered:
+        if paths is None or any(assignment.unit.path.startswith(p) for p in paths):
+            return assignment.unit
+    return None
+
+
+def _rollup_parent(parent_id: int) -> None:
+    """A parent's progress is the average of its live sub-tasks': one aggregate, one update."""
+    average = Task.objects.filter(
+        parent_id=parent_id, deleted_at__isnull=True, cancelled=False
+    ).aggregate(value=Avg("progress_percent"))["value"]
+    Task.objects.filter(pk=parent_id).update(
+        progress_percent=round(average or 0), version=F("version") + 1, updated_at=timezone.now()
+    )
+    grandparent = Task.objects.filter(pk=parent_id).values_list("parent_id", flat=True).first()
+    if grandparent:
+        _rollup_parent(grandparent)
+
+
+def _latest_completion_report(task: Task) -> ProgressReport:
+    report = (
+        task.progress_reports.filter(
+            state=ReportState.SUBMITTED, percent=100, unit_id=task.lead_unit_id
+        )
+        .order_by("-created_at", "-id")
+        .first()
+    )
+    if not task.awaiting_approval or report is None:
+        raise Conflict(_("Nothing to approve: the lead unit has not reported the task done."))
+    return report
+
+
+@transaction.atomic
+def task_approve(*, actor: Any, task: Task, expected_version: int | None = None) -> Task:
+    """The issuer accepts the completion; the task counts as done on the report's date."""
+    task = Task.objects.select_for_update().get(pk=task.pk)
+    check_version(task, expected_version)
+    _require_manager(
+        actor, task.issuing_unit, _("Only the issuing unit's leaders approve completion.")
+    )
+    report = _latest_completion_report(task)
+    report.state = ReportState.APPROVED
+    report.save(update_fields=["state"])
+    task.completed_on = report.reported_on
+    task.approved_at = timezone.now()
+    task.approved_by = _actor(actor)
+    task.awaiting_approval = False
+    task.version += 1
+    task.save(
+        update_fields=[
+            "completed_on",
+            "approved_at",
+            "approved_by",
+            "awaiting_approval",
+            "version",
+            "updated_at",
+        ]
+    )
+    _event(
+        actor=actor,
+        action="approved",
+        task=task,
+        report=report.pk,
+        completed_on=report.reported_on.isoformat(),
+    )
+    return task
+
+
+@transaction.atomic
+def task_return(
+    *, actor: Any, task: Task, reason: str, expected_version: int | None = None
+) -> Task:
+    """The issuer sends the completion back with a reason; the unit reports again."""
+    task = Task.objects.select_for_update().get(pk=task.pk)
+    check_version(task, expected_version)
+    _require_manager(actor, task.issuing_unit, _("Only the issuing unit's leaders return a task."))
+    if not reason.strip():
+        raise ServiceError(_("Give the reason for returning the task."), field="reason")
+    report = _latest_completion_report(task)
+    report.state = ReportState.RETURNED
+    report.return_reason = reason.strip()
+    report.save(update_fields=["state", "return_reason"])
+    task.awaiting_approval = False
+    task.version += 1
+    task.save(update_fields=["awaiting_approval", "version", "updated_at"])
+    _event(actor=actor, action="returned", task=task, report=report.pk, reason=report.return_reason)
+    return task
+
+
+_STEP = {
+    Recurrence.MONTHLY: relativedelta(months=1),
+    Recurrence.QUARTERLY: relativedelta(months=3),
+    Recurrence.SIX_MONTHLY: relativedelta(months=6),
+    Recurrence.YEARLY: relativedelta(years=1),
+}
+
+
+def _shift(value: datetime.date | None, step: relativedelta) -> datetime.date | None:
+    return value + step if value else None
+
+
+@transaction.atomic
+def task_create_next_occurrence(*, actor: Any, task: Task) -> Task:
+    """
+    The next occurrence of a repeating task (the 15/10 anniversary of 2018 -> of 2019), with the
+    same units and dates moved by one step. Idempotent: a second call returns the same task.
+    """
+    if not task.recurrence:
+        raise ServiceError(_("This task does not repeat."), field="recurrence")
+    existing = Task.objects.filter(previous_occurrence=task).first()
+    if existing is not None:
+        return existing
+    step = _STEP[Recurrence(task.recurrence)]
+    # A month-end period stays a month-end period (30/6 + 6 months = 31/12, not 30/12).
+    due_on = task.due_on
+    if due_on and task.period_start and (due_on + datetime.timedelta(days=1)).day == 1:
+        due_on = (due_on + datetime.timedelta(days=1) + step) - datetime.timedelta(days=1)
+    else:
+        due_on = _shift(due_on, step)
+    label = task.period_label
+    if label and task.due_on and due_on and due_on.year != task.due_on.year:
+        label = label.replace(str(task.due_on.year), str(due_on.year))
+    if task.recurrence == Recurrence.SIX_MONTHLY and label:
+        label = _flip_half(label)
+    try:
+        following = Task.objects.create(
+            number=task.number,
+            title=task.title,
+            description=task.description,
+            source_kind=task.source_kind,
+            conclusion=task.conclusion,
+            directive=task.directive,
+            issuing_unit=task.issuing_unit,
+            lead_unit=task.lead_unit,
+            period_start=_shift(task.period_start, step),
+            due_on=due_on,
+            period_label=label,
+            priority=task.priority,
+            parent=task.parent,
+            recurrence=task.recurrence,
+            previous_occurrence=task,
+            created_by=_actor(actor),
+        )
+    except IntegrityError:  # created concurrently by another worker
+        return Task.objects.get(previous_occurrence=task)
+    TaskAssignment.objects.bulk_create(
+        [
+            TaskAssignment(task=following, unit_id=a.unit_id, role=a.role)
+            for a in task.assignments.all()
+        ]
+    )
+    _event(actor=actor, action="created", task=following, previous_occurrence=task.pk)
+    _event(actor=actor, action="next_occurrence_created", task=task, next=following.pk)
+    return following
+
+
+def _flip_half(label: str) -> str:
+    if "đầu" in label:
+        return label.replace("đầu", "cuối")
+    if "cuối" in label:
+        return label.replace("cuối", "đầu")
+    return label
+
+
+def recurring_tasks_needing_next(*, today: datetime.date, lead_days: int = 30) -> Any:
+    """Repeating tasks whose deadline is within `lead_days` and that have no next occurrence."""
+    return Task.objects.alive().filter(
+        recurrence__gt="",
+        cancelled=False,
+        due_on__lte=today + datetime.timedelta(days=lead_days),
+        next_occurrence__isnull=True,
+    )
+
+
+def tasks_create_due_occurrences(*, actor: Any, today: datetime.date, lead_days: int = 30) -> int:
+    """Create the next occurrence of every repeating task due within `lead_days`; safe to rerun."""
+    made = 0
+    for task in recurring_tasks_needing_next(today=today, lead_days=lead_days).iterator():
+        task_create_next_occurrence(actor=actor, task=task)
+        made += 1
+    return made

@@ -1,0 +1,69 @@
+"""The demo data from the articles: loaded on today's units, linked, and idempotent."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from danvan.org.models import Unit
+from seeds.org import seed_units
+from seeds.tasks import seed_tasks
+from tasks.models import Directive, Meeting, ProgressReport, Task, TaskEvent, TaskStatus
+
+D = datetime.date
+
+
+def counts() -> tuple[int, ...]:
+    return tuple(m.objects.count() for m in (Directive, Meeting, Task, ProgressReport, TaskEvent))
+
+
+def test_seed_is_faithful_and_idempotent(db: Any, count_queries: Any) -> None:
+    seed_units()
+    seed_tasks()
+    first = counts()
+    with count_queries() as queries:
+        seed_tasks()
+    assert counts() == first
+    # Running again only reads: no INSERT or UPDATE.
+    writes = [q for q in queries.captured_queries if q["sql"].startswith(("INSERT", "UPDATE"))]
+    assert writes == []
+
+    # 66-CTr/TU of 29/10/2013 implements 25-NQ/TW, both ways.
+    programme = Directive.objects.get(full_number="66-CTr/TU")
+    assert programme.issued_on == D(2013, 10, 29)
+    resolution = Directive.objects.get(full_number="25-NQ/TW")
+    assert resolution in programme.implements.all()
+    assert programme in resolution.implemented_by.all()
+    assert Directive.objects.get(full_number="4-NQ/TW (khóa XII)").term == "XII"
+
+    # The national online conference: Hà Nội + 63 bridge points, seven 2021 priorities.
+    national = Meeting.objects.get(starts_on=D(2020, 12, 31))
+    assert national.bridge_point_count == 63
+    assert national.bridge_points.count() == 34
+    priorities = Task.objects.filter(conclusion__meeting=national).order_by("number")
+    assert [t.number for t in priorities] == [1, 2, 3, 4, 5, 6, 7]
+    assert all(t.due_on == D(2021, 12, 31) and t.period_label == "năm 2021" for t in priorities)
+    ca_mau = Task.objects.get(parent=priorities[3], lead_unit__code="96")
+    assert ca_mau.status_on(D(2022, 1, 1)) == TaskStatus.DONE_ON_TIME
+
+    # Lâm Đồng, 27/06/2018, Di Linh: seven tasks, the seventh for the last six months of 2018.
+    lam_dong = Meeting.objects.get(starts_on=D(2018, 6, 27))
+    assert lam_dong.chair_name.startswith("Nguyễn Thị Lệ")
+    assert lam_dong.directives_cited.count() == 8
+    seven = list(Task.objects.filter(conclusion__meeting=lam_dong).order_by("number"))
+    assert len(seven) == 7
+    assert (seven[6].period_start, seven[6].due_on) == (D(2018, 7, 1), D(2018, 12, 31))
+    assert seven[0].directive == programme
+    anniversary = seven[6].children.get(due_on=D(2018, 10, 15))
+    assert anniversary.next_occurrence.due_on == D(2019, 10, 15)
+    communes_of_lam_dong = Unit.objects.filter(path__startswith="/TW/68/", level="commune")
+    assert seven[2].children.count() == communes_of_lam_dong.count() > 100
+
+    # Hà Nam (now Ninh Bình, code 37) keeps its name as text; Lai Châu's recommendations.
+    ha_nam = Meeting.objects.get(starts_on=D(2022, 12, 20))
+    assert ha_nam.organising_unit.code == "37.BDV" and "Hà Nam" in ha_nam.title
+    assert Task.objects.filter(conclusion__meeting=ha_nam, due_on=D(2023, 12, 31)).count() == 5
+    lai_chau = Meeting.objects.get(chair_name__startswith="Thào Xuân Sùng")
+    assert Task.objects.filter(conclusion__meeting=lai_chau).count() == 5
+    figures = ProgressReport.objects.get(unit__code="12.BDV").figures
+    assert figures == {"land_donated_m2": 16505, "workdays": 6300, "meetings_held": 92}
