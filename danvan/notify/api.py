@@ -1,0 +1,104 @@
+"""API for the mobile app's inbox and for the push gateway."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import permissions, serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from danvan.notify import selectors, services
+from danvan.notify.models import Notification, OutboxMessage
+
+
+class NotificationSerializer(serializers.ModelSerializer):
+    is_read = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Notification
+        fields = ["id", "title", "body", "url", "item_key", "created_at", "read_at", "is_read"]
+        read_only_fields = fields
+
+    def get_is_read(self, obj: Notification) -> bool:
+        return obj.read_at is not None
+
+
+class NotificationViewSet(viewsets.ReadOnlyModelViewSet):
+    """The signed-in person's notifications, newest first."""
+
+    serializer_class = NotificationSerializer
+    ordering = ("-id",)
+
+    def get_queryset(self) -> QuerySet[Notification]:
+        return selectors.notifications_for(self.request.user).order_by("-id")
+
+    @extend_schema(
+        request=None,
+        responses=inline_serializer("UnreadCount", {"unread": serializers.IntegerField()}),
+    )
+    @action(detail=False, methods=["get"], url_path="unread-count")
+    def unread_count(self, request: Request) -> Response:
+        return Response({"unread": selectors.unread_count(request.user)})
+
+    @extend_schema(request=None, responses=NotificationSerializer)
+    @action(detail=True, methods=["post"])
+    def read(self, request: Request, pk: Any = None) -> Response:
+        notification = self.get_object()  # 404 for another person's notification
+        services.notification_mark_read(actor=request.user, notification=notification)
+        return Response(self.get_serializer(notification).data)
+
+    @extend_schema(
+        request=None,
+        responses=inline_serializer("ReadAll", {"marked": serializers.IntegerField()}),
+    )
+    @action(detail=False, methods=["post"], url_path="read-all")
+    def read_all(self, request: Request) -> Response:
+        return Response({"marked": services.notifications_mark_all_read(actor=request.user)})
+
+
+class CanConsumeOutbox(permissions.BasePermission):
+    message = _("Only the push gateway may read the push outbox.")
+
+    def has_permission(self, request: Request, view: Any) -> bool:
+        user = request.user
+        return bool(user and user.is_authenticated and user.has_perm("notify.consume_outbox"))
+
+
+class OutboxMessageSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = OutboxMessage
+        fields = ["id", "user", "title", "body", "data", "attempts", "created_at"]
+        read_only_fields = fields
+
+
+class AckSerializer(serializers.Serializer):
+    ids = serializers.ListField(
+        child=serializers.IntegerField(min_value=1), max_length=1000, label=_("message ids")
+    )
+
+
+class PushOutboxViewSet(viewsets.ReadOnlyModelViewSet):
+    """Push messages waiting for the gateway, oldest first; the gateway acknowledges them."""
+
+    serializer_class = OutboxMessageSerializer
+    permission_classes = [CanConsumeOutbox]
+    ordering = ("id",)
+
+    def get_queryset(self) -> QuerySet[OutboxMessage]:
+        return selectors.outbox_waiting()
+
+    @extend_schema(
+        request=AckSerializer,
+        responses=inline_serializer("Acked", {"acknowledged": serializers.IntegerField()}),
+    )
+    @action(detail=False, methods=["post"])
+    def ack(self, request: Request) -> Response:
+        serializer = AckSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        count = services.outbox_mark_sent(serializer.validated_data["ids"], user=request.user)
+        return Response({"acknowledged": count})

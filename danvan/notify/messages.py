@@ -1,0 +1,95 @@
+"""What a reminder says, on every channel (Vietnamese by default, LANGUAGE_CODE)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from danvan.notify.models import Reminder, Subject
+
+
+@dataclass
+class Message:
+    subject: str
+    text: str
+    link: str
+
+
+def absolute(url: str) -> str:
+    return url if url.startswith("http") else f"{settings.SITE_URL}{url}"
+
+
+def when_text(offset_days: int, deadline: date, *, escalation: bool, unit_name: str) -> str:
+    day = f"{deadline:%d/%m/%Y}"
+    if escalation:
+        return _(
+            "Overdue since %(deadline)s at %(unit)s; you are told as a leader of the unit above."
+        ) % {"deadline": day, "unit": unit_name}
+    if offset_days < 0:
+        days = -offset_days
+        return ngettext(
+            "%(days)d working day left until the deadline %(deadline)s.",
+            "%(days)d working days left until the deadline %(deadline)s.",
+            days,
+        ) % {"days": days, "deadline": day}
+    if offset_days == 0:
+        return _("The deadline is today, %(deadline)s.") % {"deadline": day}
+    return _("Overdue: the deadline was %(deadline)s.") % {"deadline": day}
+
+
+def reminder_message(reminder: Reminder) -> Message:
+    with translation.override(settings.LANGUAGE_CODE):
+        subject_label = Subject(reminder.item_key.partition(":")[0]).label
+        text = when_text(
+            reminder.stage.offset_days if not reminder.occurrence else 1,
+            reminder.deadline,
+            escalation=reminder.is_escalation,
+            unit_name=reminder.unit_name,
+        )
+        return Message(
+            subject=f"[{subject_label}] {reminder.title}"[:300],
+            text=text,
+            link=absolute(reminder.url),
+        )
+
+
+def reminder_email(reminder: Reminder, to: str) -> EmailMultiAlternatives:
+    message = reminder_message(reminder)
+    context: dict[str, Any] = {
+        "reminder": reminder,
+        "message": message,
+        "recipient": reminder.recipient,
+    }
+    with translation.override(settings.LANGUAGE_CODE):
+        text = render_to_string("notify/reminder_email.txt", context)
+        html = render_to_string("notify/reminder_email.html", context)
+    email = EmailMultiAlternatives(message.subject, text, to=[to])
+    email.attach_alternative(html, "text/html")
+    # Lets a mail server or a test recognise a resent copy of the same reminder.
+    email.extra_headers["X-Danvan-Reminder"] = str(reminder.pk)
+    return email
+
+
+def digest_email(
+    user: Any, day: date, due_soon: list[dict[str, Any]], overdue: list[dict[str, Any]]
+) -> EmailMultiAlternatives:
+    context = {"user": user, "day": day, "due_soon": due_soon, "overdue": overdue}
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = _("Deadlines on %(day)s: %(soon)d due soon, %(late)d overdue") % {
+            "day": f"{day:%d/%m/%Y}",
+            "soon": len(due_soon),
+            "late": len(overdue),
+        }
+        text = render_to_string("notify/digest_email.txt", context)
+        html = render_to_string("notify/digest_email.html", context)
+    email = EmailMultiAlternatives(subject, text, to=[user.email])
+    email.attach_alternative(html, "text/html")
+    return email
