@@ -1,0 +1,41 @@
+"""Read-only admin for the export log and the report documents, scoped like everything else."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.http import HttpRequest
+
+from reports import selectors
+from reports.models import ExportRecord, ReportDocument
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(ExportRecord)
+class ExportRecordAdmin(ReadOnlyAdmin):
+    list_display = ["at", "user", "unit", "subject", "file_format", "row_count"]
+    list_filter = ["subject", "file_format"]
+    date_hierarchy = "at"
+
+    def get_queryset(self, request: HttpRequest) -> Any:
+        return selectors.exports_visible_to(request.user)
+
+
+@admin.register(ReportDocument)
+class ReportDocumentAdmin(ReadOnlyAdmin):
+    list_display = ["created_at", "unit", "kind", "year", "half", "status", "progress"]
+    list_filter = ["kind", "status"]
+
+    def get_queryset(self, request: HttpRequest) -> Any:
+        return selectors.documents_visible_to(request.user)

@@ -1,0 +1,364 @@
+"""
+Periodic report documents in the administrative format of Nghị định 30/2020/NĐ-CP:
+issuing unit top-left (upper case, bold) with the number "Số: …/BC-…", national title and
+motto top-right (motto bold and underlined), the place and date line in italics, the title
+"BÁO CÁO", Times New Roman 13–14 pt, then the tables of figures. An xlsx holds the same tables.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from io import BytesIO
+from typing import Any
+
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
+from docx import Document
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml.ns import qn
+from docx.shared import Cm, Pt
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from danvan.org.models import Unit
+from reports.figures import (
+    PetitionReport,
+    most_overdue_petitions,
+    petition_report,
+    task_report,
+)
+from reports.periods import Period
+
+NATIONAL_TITLE = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
+MOTTO = "Độc lập - Tự do - Hạnh phúc"
+FONT = "Times New Roman"
+PLACE_PREFIXES = ("Tỉnh ", "Thành phố ", "Xã ", "Phường ", "Đặc khu ", "Thôn ", "Bản ")
+
+
+@dataclass
+class Table:
+    title: str
+    header: list[str]
+    rows: list[list[Any]]
+
+
+@dataclass
+class ReportContent:
+    unit: Unit
+    period: Period
+    today: date
+    petitions: PetitionReport
+    tasks: dict[str, Any]
+    overdue: list[dict[str, Any]]
+
+    def tables(self) -> list[Table]:
+        return figure_tables(self)
+
+
+def collect(user: Any, *, unit: Unit, period: Period, today: date) -> ReportContent:
+    return ReportContent(
+        unit=unit,
+        period=period,
+        today=today,
+        petitions=petition_report(user, unit=unit, period=period, today=today),
+        tasks=task_report(user, unit=unit, period=period, today=today),
+        overdue=most_overdue_petitions(user, unit=unit, today=today, limit=20),
+    )
+
+
+def _rate(value: float | None) -> str:
+    return "—" if value is None else f"{value:.1f}%".replace(".", ",")
+
+
+def _petition_row(label: str, row: dict[str, Any]) -> list[Any]:
+    return [
+        label,
+        row["received"],
+        row["processed"],
+        row["resolved"],
+        row["resolved_on_time"],
+        row["overdue"],
+        _rate(row["on_time_rate"]),
+    ]
+
+
+def figure_tables(content: ReportContent) -> list[Table]:
+    header = [
+        "",
+        pgettext("report column", "Received"),
+        pgettext("report column", "Processed"),
+        pgettext("report column", "Resolved"),
+        pgettext("report column", "On time"),
+        pgettext("report column", "Overdue"),
+        pgettext("report column", "On-time rate"),
+    ]
+    report = content.petitions
+    totals = report.totals
+    tables = [
+        Table(
+            _("Petitions by kind"),
+            header,
+            [_petition_row(r["label"], r) for r in report.by_kind]
+            + [_petition_row(pgettext("report column", "Total"), totals)],
+        ),
+        Table(
+            _("Petitions by field"), header, [_petition_row(r["label"], r) for r in report.by_field]
+        ),
+        Table(
+            _("Petitions by channel"),
+            header,
+            [_petition_row(r["label"], r) for r in report.by_channel],
+        ),
+        Table(
+            _("Petitions by unit"),
+            header,
+            [_petition_row(r["unit"]["name"], r) for r in report.by_unit],
+        ),
+    ]
+    task_header = [
+        "",
+        pgettext("report column", "Assigned"),
+        pgettext("report column", "Done on time"),
+        pgettext("report column", "Done late"),
+        pgettext("report column", "Overdue"),
+        pgettext("report column", "On-time rate"),
+    ]
+
+    def task_row(label: str, row: dict[str, Any]) -> list[Any]:
+        return [
+            label,
+            row["assigned"],
+            row["done_on_time"],
+            row["done_late"],
+            row["overdue"],
+            _rate(row["on_time_rate"]),
+        ]
+
+    tasks = content.tasks
+    tables.append(
+        Table(
+            _("Tasks by unit"),
+            task_header,
+            [task_row(r["unit"]["name"], r) for r in tasks["by_unit"]]
+            + [task_row(pgettext("report column", "Total"), tasks["totals"])],
+        )
+    )
+    tables.append(
+        Table(
+            _("Most overdue petitions"),
+            [
+                _("Code"),
+                _("Kind"),
+                _("Summary"),
+                _("Handling unit"),
+                _("Deadline"),
+                _("Days overdue"),
+            ],
+            [
+                [
+                    o["code"],
+                    o["kind_label"],
+                    o["summary"],
+                    o["handling_unit"]["name"],
+                    date.fromisoformat(o["due_date"]).strftime("%d/%m/%Y") if o["due_date"] else "",
+                    o["days_overdue"],
+                ]
+                for o in content.overdue
+            ],
+        )
+    )
+    return tables
+
+
+# --- .docx --------------------------------------------------------------------------------------
+def _font(run: Any, *, size: float = 14, bold: bool = False, italic: bool = False) -> Any:
+    run.font.name = FONT
+    run.font.size = Pt(size)
+    run.bold = bold
+    run.italic = italic
+    # Word picks the East-Asian font slot for some Vietnamese characters: set it too.
+    run._element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), FONT)
+    return run
+
+
+def _paragraph(
+    container: Any,
+    text: str = "",
+    *,
+    size: float = 14,
+    bold: bool = False,
+    italic: bool = False,
+    underline: bool = False,
+    align: Any = None,
+) -> Any:
+    paragraph = container.add_paragraph()
+    paragraph.paragraph_format.space_after = Pt(0)
+    if align is not None:
+        paragraph.alignment = align
+    run = _font(paragraph.add_run(text), size=size, bold=bold, italic=italic)
+    run.underline = underline
+    return paragraph
+
+
+def place_name(unit: Unit) -> str:
+    for prefix in PLACE_PREFIXES:
+        if unit.name.startswith(prefix):
+            return unit.name[len(prefix) :]
+    return unit.name
+
+
+def number_line(unit: Unit, number: str) -> str:
+    suffix = unit.codename or unit.code
+    return f"Số: {number or '…'}/BC-{suffix}"
+
+
+def date_line(place: str, on: date) -> str:
+    return f"{place}, ngày {on.day:02d} tháng {on.month:02d} năm {on.year}"
+
+
+def build_docx(
+    content: ReportContent, *, number: str = "", place: str = "", signed_on: date | None = None
+) -> bytes:
+    unit, period = content.unit, content.period
+    signed_on = signed_on or content.today
+    document = Document()
+    section = document.sections[0]
+    section.page_height, section.page_width = Cm(29.7), Cm(21)
+    section.top_margin = section.bottom_margin = Cm(2)
+    section.left_margin, section.right_margin = Cm(3), Cm(1.5)
+    normal = document.styles["Normal"]
+    normal.font.name = FONT
+    normal.font.size = Pt(14)
+    normal.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), FONT)
+
+    # Header: issuing unit and number on the left, national title and motto on the right.
+    header = document.add_table(rows=1, cols=2)
+    header.alignment = WD_TABLE_ALIGNMENT.CENTER
+    left, right = header.rows[0].cells
+    left.width, right.width = Cm(6.5), Cm(10)
+    if unit.parent_id and unit.parent is not None:
+        _font(left.paragraphs[0].add_run(unit.parent.name.upper()), size=13)
+        left.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
+        _paragraph(left, unit.name.upper(), size=13, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
+    else:
+        _font(left.paragraphs[0].add_run(unit.name.upper()), size=13, bold=True)
+        left.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _paragraph(left, "_______", size=13, align=WD_ALIGN_PARAGRAPH.CENTER)
+    _paragraph(left, number_line(unit, number), size=13, align=WD_ALIGN_PARAGRAPH.CENTER)
+    _font(right.paragraphs[0].add_run(NATIONAL_TITLE), size=13, bold=True)
+    right.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _paragraph(right, MOTTO, size=14, bold=True, underline=True, align=WD_ALIGN_PARAGRAPH.CENTER)
+    _paragraph(right, "")
+    _paragraph(
+        right,
+        date_line(place or place_name(unit), signed_on),
+        size=14,
+        italic=True,
+        align=WD_ALIGN_PARAGRAPH.CENTER,
+    )
+
+    _paragraph(document, "")
+    _paragraph(document, "BÁO CÁO", size=14, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
+    _paragraph(
+        document,
+        _("Results of petition handling and task implementation, %(period)s")
+        % {"period": period.label},
+        size=14,
+        bold=True,
+        align=WD_ALIGN_PARAGRAPH.CENTER,
+    )
+    _paragraph(document, "______", align=WD_ALIGN_PARAGRAPH.CENTER)
+
+    totals = content.petitions.totals
+    _paragraph(document, "I. " + _("Receiving and handling petitions"), bold=True)
+    _paragraph(
+        document,
+        _(
+            "From %(start)s to %(end)s the units received %(received)d petitions, processed "
+            "%(processed)d and resolved %(resolved)d (%(on_time)d within the legal deadline); "
+            "%(overdue)d open petitions are past their deadline. On-time rate: %(rate)s "
+            "(resolved on time ÷ (resolved + open and overdue))."
+        )
+        % {
+            "start": period.start.strftime("%d/%m/%Y"),
+            "end": period.end.strftime("%d/%m/%Y"),
+            "received": totals["received"],
+            "processed": totals["processed"],
+            "resolved": totals["resolved"],
+            "on_time": totals["resolved_on_time"],
+            "overdue": totals["overdue"],
+            "rate": _rate(totals["on_time_rate"]),
+        },
+    ).paragraph_format.first_line_indent = Cm(1)
+    tables = content.tables()
+    for index, table in enumerate(tables):
+        if index == 4:
+            _paragraph(document, "II. " + _("Implementing tasks"), bold=True)
+        if index == 5:
+            _paragraph(document, "III. " + _("Overdue cases needing attention"), bold=True)
+        _paragraph(document, table.title, size=13, bold=True, italic=True)
+        _docx_table(document, table)
+
+    _paragraph(document, "")
+    closing = document.add_table(rows=1, cols=2)
+    recipients, signature = closing.rows[0].cells
+    _font(recipients.paragraphs[0].add_run(_("Recipients:")), size=12, bold=True, italic=True)
+    _paragraph(recipients, "- " + _("As above;"), size=11)
+    _paragraph(recipients, "- " + _("Filed: office."), size=11)
+    _font(signature.paragraphs[0].add_run(unit.name.upper()), size=14, bold=True)
+    signature.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _paragraph(
+        signature,
+        _("(Signature, full name)"),
+        size=14,
+        italic=True,
+        align=WD_ALIGN_PARAGRAPH.CENTER,
+    )
+
+    buffer = BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def _docx_table(document: Any, table: Table) -> None:
+    grid = document.add_table(rows=1, cols=len(table.header))
+    grid.style = "Table Grid"
+    for cell, text in zip(grid.rows[0].cells, table.header, strict=True):
+        _font(cell.paragraphs[0].add_run(str(text)), size=12, bold=True)
+    for row in table.rows:
+        cells = grid.add_row().cells
+        for cell, value in zip(cells, row, strict=True):
+            _font(cell.paragraphs[0].add_run("" if value is None else str(value)), size=12)
+    if not table.rows:
+        cells = grid.add_row().cells
+        _font(cells[0].paragraphs[0].add_run(_("None")), size=12, italic=True)
+
+
+# --- .xlsx --------------------------------------------------------------------------------------
+def build_xlsx(content: ReportContent) -> bytes:
+    workbook = Workbook()
+    first = True
+    for table in content.tables():
+        if first:
+            sheet = workbook.active
+            sheet.title = table.title[:31]
+            first = False
+        else:
+            sheet = workbook.create_sheet(table.title[:31])
+        sheet.append([f"{content.unit.name} – {content.period.label}"])
+        sheet["A1"].font = Font(bold=True)
+        sheet.append(table.header)
+        for cell in sheet[2]:
+            cell.font = Font(bold=True)
+        for row in table.rows:
+            sheet.append(row)
+        sheet.column_dimensions["A"].width = 40
+    buffer = BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+ProgressCallback = Callable[[int], None]

@@ -1,0 +1,417 @@
+"""
+Figures for a unit subtree and a period, computed in the database.
+
+Every figure is a `Count(..., filter=Q(...))` or `Avg` over one scoped queryset, grouped by
+kind, field, channel or child unit in one query each; nothing loops over petitions in Python.
+The cohort of a period is the petitions *received* in it (the tasks *due* in it), and their
+state is read as it stands on `today`.
+
+Definitions (DOMAIN.md, "Measuring on time"):
+- processed: no longer waiting in "received" (accepted, guided, transferred, filed, resolved…);
+- resolved: the petition's clock ended (resolved, guided, papers returned, filed, closed);
+- overdue: still open with its clock running and its deadline before `today`;
+- on-time rate = resolved on time ÷ (resolved + open and overdue): an overdue open petition
+  lowers it, so the rate cannot show 100% while overdue items pile up.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.db.models import (
+    Avg,
+    Count,
+    DurationField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+)
+from django.db.models.functions import StrIndex, Substr, TruncMonth
+from django.http import Http404
+
+from danvan.org.models import Unit
+from danvan.org.selectors import scope_paths
+from petitions.models import (
+    FINISHED_STATUSES,
+    OPEN_STATUSES,
+    RUNNING_STATUSES,
+    Channel,
+    Petition,
+    PetitionKind,
+    Status,
+)
+from petitions.selectors import petitioner_names
+from reports.periods import Period, month_bounds
+from tasks.models import Task, TaskStatus
+from tasks.selectors import tasks_visible_to
+
+PETITION_METRICS = (
+    "received",
+    "processed",
+    "resolved",
+    "resolved_on_time",
+    "resolved_late",
+    "open",
+    "overdue",
+)
+TASK_METRICS = (
+    "assigned",
+    "done_on_time",
+    "done_late",
+    "overdue",
+    "in_progress",
+    "not_started",
+    "cancelled",
+)
+
+PETITION_ZERO = {
+    **dict.fromkeys(PETITION_METRICS, 0),
+    "on_time_rate": None,
+    "avg_days_to_resolve": None,
+}
+TASK_ZERO = {**dict.fromkeys(TASK_METRICS, 0), "on_time_rate": None}
+
+
+# --- Shared pieces ----------------------------------------------------------------------------
+def child_prefix(path_field: str, unit: Unit) -> Any:
+    """
+    The path of the child of `unit` that a row's unit lies under ("/TW/68/25000/T1/" under
+    "/TW/68/" gives "/TW/68/25000/"); rows of `unit` itself give `unit.path`. Pure SQL
+    (SUBSTR/INSTR on SQLite, SUBSTRING/STRPOS on PostgreSQL), so it can be grouped on.
+    """
+    length = len(unit.path)
+    rest = Substr(path_field, length + 1)
+    return Substr(path_field, 1, Value(length) + StrIndex(rest, Value("/")))
+
+
+def on_time_rate(on_time: int, finished: int, open_overdue: int) -> float | None:
+    """Resolved on time ÷ (resolved + open and overdue), in percent; None when nothing counts."""
+    denominator = finished + open_overdue
+    if not denominator:
+        return None
+    return round(100.0 * on_time / denominator, 1)
+
+
+def _unit_ref(unit: Unit) -> dict[str, Any]:
+    return {"id": unit.pk, "code": unit.code, "name": unit.name}
+
+
+def _children(unit: Unit) -> list[Unit]:
+    return list(Unit.objects.filter(parent=unit, is_active=True).order_by("code"))
+
+
+def _by_child(
+    rows: list[dict[str, Any]], unit: Unit, children: list[Unit], zero: dict[str, Any]
+) -> list[dict[str, Any]]:
+    """Join grouped rows to the child units (every child listed, zeros included)."""
+    found = {row.pop("child"): row for row in rows}
+    result = []
+    for child in children:
+        row = found.pop(child.path, None) or dict(zero)
+        result.append({"unit": {"id": child.pk, "code": child.code, "name": child.name}, **row})
+    own = found.pop(unit.path, None)
+    if own:
+        result.append({"unit": {"id": unit.pk, "code": unit.code, "name": unit.name}, **own})
+    return result
+
+
+# --- Petitions --------------------------------------------------------------------------------
+def require_in_scope(user: Any, unit: Unit) -> None:
+    """404 unless `unit` lies in one of the user's subtrees (no query: the paths are cached)."""
+    paths = scope_paths(user)
+    if paths is not None and not any(unit.path.startswith(path) for path in paths):
+        raise Http404
+
+
+def petitions_in_scope(user: Any, unit: Unit) -> QuerySet[Petition]:
+    """
+    Petitions handled in `unit`'s subtree (the responsible unit counts). The user sees every
+    one of them (`petitions_visible_to` keeps rows handled *or* received in their subtrees,
+    and the unit is in one), so the visibility OR, which costs a second join on the units
+    and a worse plan over a million rows, is left out once the unit is checked.
+    """
+    require_in_scope(user, unit)
+    return Petition.objects.filter(
+        deleted_at__isnull=True, handling_unit__path__startswith=unit.path
+    )
+
+
+def petition_cohort(user: Any, unit: Unit, period: Period) -> QuerySet[Petition]:
+    return petitions_in_scope(user, unit).filter(received_on__range=(period.start, period.end))
+
+
+def petition_metrics(today: date) -> dict[str, Any]:
+    """The aggregate expressions, shared by the totals and every breakdown."""
+    finished = Q(status__in=FINISHED_STATUSES)
+    return {
+        "received": Count("id"),
+        "processed": Count("id", filter=~Q(status=Status.RECEIVED)),
+        "resolved": Count("id", filter=finished),
+        "resolved_on_time": Count("id", filter=finished & Q(finished_on_time=True)),
+        "resolved_late": Count("id", filter=finished & Q(finished_on_time=False)),
+        "open": Count("id", filter=Q(status__in=OPEN_STATUSES)),
+        "overdue": Count("id", filter=Q(status__in=RUNNING_STATUSES, due_date__lt=today)),
+    }
+
+
+def _days_to_resolve() -> Any:
+    return Avg(
+        ExpressionWrapper(F("finished_on") - F("received_on"), output_field=DurationField()),
+        filter=Q(status__in=FINISHED_STATUSES, finished_on__isnull=False),
+    )
+
+
+def _with_rate(row: dict[str, Any]) -> dict[str, Any]:
+    row["on_time_rate"] = on_time_rate(row["resolved_on_time"], row["resolved"], row["overdue"])
+    duration = row.pop("avg_duration", None)
+    row["avg_days_to_resolve"] = None if duration is None else round(_as_days(duration), 1)
+    return row
+
+
+def _as_days(duration: Any) -> float:
+    # PostgreSQL returns an interval (timedelta); SQLite a number of microseconds.
+    if hasattr(duration, "total_seconds"):
+        return float(duration.total_seconds()) / 86400
+    return float(duration) / 86_400_000_000
+
+
+def petition_totals(queryset: QuerySet[Petition], today: date) -> dict[str, Any]:
+    """One aggregate query."""
+    row = queryset.aggregate(**petition_metrics(today), avg_duration=_days_to_resolve())
+    return _with_rate(row)
+
+
+def _grouped(queryset: QuerySet[Petition], today: date, *keys: str) -> list[dict[str, Any]]:
+    rows = (
+        queryset.order_by()
+        .values(*keys)
+        .annotate(**petition_metrics(today), avg_duration=_days_to_resolve())
+        .order_by(*keys)
+    )
+    return [_with_rate(dict(row)) for row in rows]
+
+
+@dataclass
+class PetitionReport:
+    unit: Unit
+    period: Period
+    today: date
+    totals: dict[str, Any]
+    by_kind: list[dict[str, Any]]
+    by_field: list[dict[str, Any]]
+    by_channel: list[dict[str, Any]]
+    by_unit: list[dict[str, Any]]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "unit": {"id": self.unit.pk, "code": self.unit.code, "name": self.unit.name},
+            "period": self.period.as_dict(),
+            "as_of": self.today.isoformat(),
+            "totals": self.totals,
+            "by_kind": self.by_kind,
+            "by_field": self.by_field,
+            "by_channel": self.by_channel,
+            "by_unit": self.by_unit,
+        }
+
+
+def petition_report(user: Any, *, unit: Unit, period: Period, today: date) -> PetitionReport:
+    """Six queries whatever the number of petitions: totals, 4 breakdowns, child units."""
+    cohort = petition_cohort(user, unit, period)
+    kind_labels = dict(PetitionKind.choices)
+    by_kind = [_label(row, "kind", kind_labels) for row in _grouped(cohort, today, "kind")]
+    channel_labels = dict(Channel.choices)
+    by_channel = [
+        _label(row, "channel", channel_labels) for row in _grouped(cohort, today, "channel")
+    ]
+    by_field = []
+    for row in _grouped(cohort, today, "field_id", "field__name"):
+        name = row.pop("field__name")
+        by_field.append({"field": row.pop("field_id"), "label": name or "—", **row})
+    children = _children(unit)
+    unit_rows = _grouped(
+        cohort.annotate(child=child_prefix("handling_unit__path", unit)), today, "child"
+    )
+    return PetitionReport(
+        unit=unit,
+        period=period,
+        today=today,
+        totals=petition_totals(cohort, today),
+        by_kind=by_kind,
+        by_field=by_field,
+        by_channel=by_channel,
+        by_unit=_by_child(unit_rows, unit, children, PETITION_ZERO),
+    )
+
+
+def _label(row: dict[str, Any], key: str, labels: dict[Any, Any]) -> dict[str, Any]:
+    value = row.pop(key)
+    return {key: value, "label": str(labels.get(value, value)), **row}
+
+
+def petition_trend(user: Any, *, unit: Unit, months: int, today: date) -> list[dict[str, Any]]:
+    """Per month, for the last `months` months up to today's: received, resolved, on time."""
+    end_year, end_month = today.year, today.month
+    index = end_year * 12 + end_month - 1 - (months - 1)
+    start = date(index // 12, index % 12 + 1, 1)
+    end = month_bounds(end_year, end_month)[1]
+    scoped = petitions_in_scope(user, unit)
+    received = (
+        scoped.filter(received_on__range=(start, end))
+        .order_by()
+        .annotate(month=TruncMonth("received_on"))
+        .values("month")
+        .annotate(received=Count("id"))
+    )
+    finished = (
+        scoped.filter(status__in=FINISHED_STATUSES, finished_on__range=(start, end))
+        .order_by()
+        .annotate(month=TruncMonth("finished_on"))
+        .values("month")
+        .annotate(
+            resolved=Count("id"), resolved_on_time=Count("id", filter=Q(finished_on_time=True))
+        )
+    )
+    by_month: dict[str, dict[str, Any]] = {}
+    for i in range(months):
+        month_index = start.year * 12 + start.month - 1 + i
+        key = f"{month_index // 12:04d}-{month_index % 12 + 1:02d}"
+        by_month[key] = {"month": key, "received": 0, "resolved": 0, "resolved_on_time": 0}
+    for row in received:
+        by_month[_month_key(row["month"])]["received"] = row["received"]
+    for done in finished:
+        entry = by_month[_month_key(done["month"])]
+        entry["resolved"] = done["resolved"]
+        entry["resolved_on_time"] = done["resolved_on_time"]
+    return list(by_month.values())
+
+
+def _month_key(value: Any) -> str:
+    if isinstance(value, str):
+        return value[:7]
+    return f"{value.year:04d}-{value.month:02d}"
+
+
+def most_overdue_petitions(
+    user: Any, *, unit: Unit, today: date, limit: int = 10
+) -> list[dict[str, Any]]:
+    """The open petitions longest past their deadline; identities redacted as in API lists."""
+    rows = (
+        petitions_in_scope(user, unit)
+        .filter(status__in=RUNNING_STATUSES, due_date__lt=today)
+        .select_related("handling_unit")
+        .prefetch_related("parties__petitioner")
+        .order_by("due_date", "id")[:limit]
+    )
+    kinds = dict(PetitionKind.choices)
+    statuses = dict(Status.choices)
+    return [
+        {
+            "id": p.pk,
+            "code": p.code,
+            "summary": p.summary,
+            "kind": p.kind,
+            "kind_label": str(kinds.get(p.kind, p.kind)),
+            "status": p.status,
+            "status_label": str(statuses.get(p.status, p.status)),
+            "handling_unit": _unit_ref(p.handling_unit),
+            "received_on": p.received_on.isoformat(),
+            "due_date": p.due_date.isoformat() if p.due_date else None,
+            "days_overdue": (today - p.due_date).days if p.due_date else None,
+            "petitioner_names": petitioner_names(p),
+        }
+        for p in rows
+    ]
+
+
+# --- Tasks ------------------------------------------------------------------------------------
+def tasks_in_scope(user: Any, unit: Unit) -> Any:
+    """
+    Visible tasks led by a unit of the subtree. A cascaded parent is counted through its
+    sub-tasks only, so a province-wide task given to 100 communes counts 100, not 101.
+    """
+    has_children = Task.objects.filter(parent=OuterRef("pk"), deleted_at__isnull=True)
+    return (
+        tasks_visible_to(user)
+        .filter(lead_unit__path__startswith=unit.path)
+        .exclude(Exists(has_children))
+    )
+
+
+def task_cohort(user: Any, unit: Unit, period: Period) -> Any:
+    """Tasks due in the period; tasks without a due date count in the period they were given."""
+    return tasks_in_scope(user, unit).filter(
+        Q(due_on__range=(period.start, period.end))
+        | Q(due_on__isnull=True, created_at__date__range=(period.start, period.end))
+    )
+
+
+def task_metrics() -> dict[str, Any]:
+    def status(value: str) -> Any:
+        return Count("id", filter=Q(status=value))
+
+    return {
+        "assigned": Count("id", filter=Q(cancelled=False)),
+        "done_on_time": status(TaskStatus.DONE_ON_TIME),
+        "done_late": status(TaskStatus.DONE_LATE),
+        "overdue": status(TaskStatus.OVERDUE),
+        "in_progress": status(TaskStatus.IN_PROGRESS),
+        "not_started": status(TaskStatus.NOT_STARTED),
+        "cancelled": status(TaskStatus.CANCELLED),
+    }
+
+
+def _task_rate(row: dict[str, Any]) -> dict[str, Any]:
+    done = row["done_on_time"] + row["done_late"]
+    row["on_time_rate"] = on_time_rate(row["done_on_time"], done, row["overdue"])
+    return row
+
+
+def task_report(user: Any, *, unit: Unit, period: Period, today: date) -> dict[str, Any]:
+    """Three queries: totals, per child unit, the child units."""
+    cohort = task_cohort(user, unit, period).with_status(today=today)
+    totals = _task_rate(cohort.order_by().aggregate(**task_metrics()))
+    children = _children(unit)
+    rows = [
+        _task_rate(dict(row))
+        for row in cohort.annotate(child=child_prefix("lead_unit__path", unit))
+        .order_by()
+        .values("child")
+        .annotate(**task_metrics())
+        .order_by("child")
+    ]
+    return {
+        "unit": {"id": unit.pk, "code": unit.code, "name": unit.name},
+        "period": period.as_dict(),
+        "as_of": today.isoformat(),
+        "totals": totals,
+        "by_unit": _by_child(rows, unit, children, TASK_ZERO),
+    }
+
+
+def most_overdue_tasks(
+    user: Any, *, unit: Unit, today: date, limit: int = 10
+) -> list[dict[str, Any]]:
+    rows = (
+        tasks_in_scope(user, unit)
+        .filter(cancelled=False, completed_on__isnull=True, due_on__lt=today)
+        .select_related("lead_unit")
+        .order_by("due_on", "id")[:limit]
+    )
+    return [
+        {
+            "id": t.pk,
+            "title": t.title,
+            "lead_unit": _unit_ref(t.lead_unit),
+            "due_on": t.due_on.isoformat() if t.due_on else None,
+            "days_overdue": (today - t.due_on).days if t.due_on else None,
+            "progress_percent": t.progress_percent,
+        }
+        for t in rows
+    ]

@@ -1,0 +1,169 @@
+"""Six-month and annual report documents: format, figures, API, web, a real Celery worker."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+from typing import Any
+
+from docx import Document
+from openpyxl import load_workbook
+
+from reports.models import DocumentStatus, ReportDocument
+from reports.services import report_document_generate, report_document_request
+from tests.conftest import wait_for
+from tests.reports.conftest import DENOUNCER, TODAY
+
+DOCUMENTS = "/api/v1/reports/documents/"
+
+
+def _all_text(document: Any) -> str:
+    parts = [p.text for p in document.paragraphs]
+    for table in document.tables:
+        for row in table.rows:
+            parts.extend(cell.text for cell in row.cells)
+    return "\n".join(parts)
+
+
+def _runs(document: Any) -> list[Any]:
+    runs = [r for p in document.paragraphs for r in p.runs]
+    for table in document.tables:
+        for row in table.rows:
+            for cell in row.cells:
+                runs.extend(r for p in cell.paragraphs for r in p.runs)
+    return runs
+
+
+def _generate(user: Any, unit: Any, **kwargs: Any) -> ReportDocument:
+    document = report_document_request(actor=user, unit=unit, today=TODAY, **kwargs)
+    report_document_generate(document_id=document.pk)  # what the worker runs
+    document.refresh_from_db()
+    return document
+
+
+def test_six_month_report_follows_decree_30(world: Any, supervisor: Any, tree: Any) -> None:
+    document = _generate(supervisor, tree.province_a, kind="half", year=2026, half=1, number="12")
+    assert document.status == DocumentStatus.DONE
+    assert document.progress == 100
+    docx = Document(document.docx.open("rb"))
+    text = _all_text(docx)
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in text
+    assert "Độc lập - Tự do - Hạnh phúc" in text
+    assert "BÁO CÁO" in text
+    assert "LÂM ĐỒNG" in text  # issuing unit in upper case
+    assert f"Số: 12/BC-{tree.province_a.codename or tree.province_a.code}" in text
+    assert "Lâm Đồng, ngày 01 tháng 07 năm 2026" in text
+    assert "6 tháng đầu năm 2026" in text
+    runs = _runs(docx)
+    motto = next(r for r in runs if r.text == "Độc lập - Tự do - Hạnh phúc")
+    assert motto.bold and motto.underline
+    assert next(r for r in runs if r.text.startswith("Lâm Đồng, ngày")).italic
+    assert next(r for r in runs if r.text == "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM").bold
+    assert {r.font.name for r in runs} == {"Times New Roman"}, [
+        r.text for r in runs if r.font.name is None
+    ]
+    assert all(13 <= r.font.size.pt <= 14 for r in runs if r.text in ("BÁO CÁO",))
+    # Every petition of province A was received in the first half of 2026.
+    kind_table = next(t for t in docx.tables if t.rows[0].cells[1].text == "Tiếp nhận")
+    total = [c.text for c in kind_table.rows[-1].cells]
+    assert total[:6] == ["Tổng cộng", "7", "6", "4", "3", "2"]
+    assert total[6] == "50,0%"
+    assert DENOUNCER not in text
+
+
+def test_annual_xlsx_has_the_same_tables(world: Any, supervisor: Any, tree: Any) -> None:
+    document = _generate(supervisor, tree.commune_a1, kind="year", year=2026)
+    workbook = load_workbook(io.BytesIO(document.xlsx.open("rb").read()))
+    assert len(workbook.sheetnames) == 6
+    sheet = workbook.worksheets[0]
+    rows = list(sheet.values)
+    assert rows[-1][:2] == ("Tổng cộng", 4)
+
+
+def test_request_is_checked(world: Any, supervisor: Any, tree: Any, api_as: Any) -> None:
+    client = api_as(supervisor)
+    for payload, field in [
+        ({"unit": tree.province_a.pk, "kind": "half", "year": 2026, "half": 3}, "half"),
+        ({"unit": tree.province_a.pk, "kind": "year", "year": 1800}, "year"),
+        ({"unit": tree.province_a.pk, "kind": "week", "year": 2026}, "kind"),
+    ]:
+        response = client.post(DOCUMENTS, payload, format="json")
+        assert response.status_code == 400, response.content
+        assert field in response.json()["fields"]
+    assert ReportDocument.objects.count() == 0
+
+
+def test_document_personas(
+    world: Any,
+    supervisor: Any,
+    cadre_a: Any,
+    cadre_b: Any,
+    administrator: Any,
+    tree: Any,
+    api: Any,
+    api_as: Any,
+) -> None:
+    a1_doc = _generate(cadre_a, tree.commune_a1, kind="year", year=2026)
+    detail = f"{DOCUMENTS}{a1_doc.pk}/"
+    download = f"{detail}download/?file=docx"
+    assert api.get(DOCUMENTS).status_code == 401
+    assert api.get(detail).status_code == 401
+    assert api_as(cadre_b).get(detail).status_code == 404
+    assert api_as(cadre_b).get(download).status_code == 404
+    assert api_as(cadre_b).get(DOCUMENTS).json()["results"] == []
+    for user in (cadre_a, supervisor, administrator):
+        assert api_as(user).get(detail).json()["status"] == "done"
+        response = api_as(user).get(download)
+        assert response.status_code == 200
+        Document(io.BytesIO(b"".join(response.streaming_content)))
+    response = api_as(cadre_a).post(
+        DOCUMENTS, {"unit": tree.province_a.pk, "kind": "year", "year": 2026}, format="json"
+    )
+    assert response.status_code == 404
+    assert api_as(cadre_a).get(f"{detail}download/?file=pdf").status_code == 400
+
+
+def test_web_download_is_scoped(world: Any, cadre_a: Any, cadre_b: Any, tree: Any) -> None:
+    from django.test import Client
+
+    document = _generate(cadre_a, tree.commune_a1, kind="year", year=2026)
+    own, other = Client(), Client()
+    own.force_login(cadre_a)
+    other.force_login(cadre_b)
+    url = f"/reports/documents/{document.pk}/xlsx/"
+    assert own.get(url).status_code == 200
+    assert other.get(url).status_code == 404
+
+
+def test_list_query_count_is_flat(
+    world: Any, supervisor: Any, tree: Any, api_as: Any, count_queries: Any
+) -> None:
+    client = api_as(supervisor)
+    ReportDocument.objects.create(unit=tree.province_a, kind="year", year=2025, as_of=TODAY)
+    with count_queries() as one:
+        assert client.get(DOCUMENTS).status_code == 200
+    for year in range(2000, 2020):
+        ReportDocument.objects.create(unit=tree.commune_a1, kind="year", year=year, as_of=TODAY)
+    with count_queries() as many:
+        assert len(client.get(DOCUMENTS).json()["results"]) > 1
+    assert len(one) == len(many), many
+
+
+def test_a_real_worker_generates_the_document(
+    celery_worker_process: Any, world: Any, supervisor: Any, tree: Any, api_as: Any
+) -> None:
+    client = api_as(supervisor)
+    response = client.post(
+        DOCUMENTS,
+        {"unit": tree.province_a.pk, "kind": "year", "year": date.today().year},
+        format="json",
+    )
+    assert response.status_code == 202, response.content
+    assert response.json()["status"] == "queued"
+    url = f"{DOCUMENTS}{response.json()['id']}/"
+    body = wait_for(lambda: (b := client.get(url).json())["status"] == "done" and b, timeout=90)
+    assert body["progress"] == 100
+    download = client.get(body["docx_url"].replace("http://testserver", ""))
+    assert download.status_code == 200
+    docx = Document(io.BytesIO(b"".join(download.streaming_content)))
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in _all_text(docx)
