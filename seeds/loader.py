@@ -1,0 +1,23 @@
+"""The seeders `manage.py seed` runs, in order: (name, function, is demo data)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from seeds.calendar import seed_calendar
+from seeds.notify import seed_notify
+from seeds.org import seed_units
+from seeds.petitions import seed_petition_demo, seed_petition_reference
+from seeds.schedules import seed_schedules
+from seeds.tasks import seed_task_schedules, seed_tasks
+
+SEEDERS: list[tuple[str, Callable[[], None], bool]] = [
+    ("units", seed_units, False),
+    ("calendar", seed_calendar, False),
+    ("petition reference data", seed_petition_reference, False),
+    ("schedules", seed_schedules, False),
+    ("reminders", seed_notify, False),
+    ("task schedules", seed_task_schedules, False),
+    ("demo petitions", seed_petition_demo, True),
+    ("tasks", seed_tasks, True),
+]

@@ -1,0 +1,19 @@
+"""Periodic jobs, stored in django-celery-beat so administrators can edit them in the admin."""
+
+from __future__ import annotations
+
+from django_celery_beat.models import IntervalSchedule, PeriodicTask
+
+# (name shown in the admin, task name, every N seconds)
+INTERVAL_JOBS = [
+    ("Worker heartbeat", "danvan.core.heartbeat", 60),
+]
+
+
+def seed_schedules() -> None:
+    for name, task, seconds in INTERVAL_JOBS:
+        schedule, _ = IntervalSchedule.objects.get_or_create(
+            every=seconds, period=IntervalSchedule.SECONDS
+        )
+        # Only created: an administrator's later edits (interval, enabled) are kept.
+        PeriodicTask.objects.get_or_create(name=name, defaults={"task": task, "interval": schedule})
