@@ -1,0 +1,609 @@
+"""
+Petition paths users wait on, each beside its floor measured in the same run.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/danvan_bench \
+        .venv/bin/python bench/petitions_bench.py [--runs 50] [--creates 600] [--skip-create]
+
+Run on the database bench/generate.py built. For each path it times, after a warm-up:
+- `api`: the real endpoint in-process (DRF APIClient, Bearer token of the Lâm Đồng province
+  supervisor: URL routing, middleware, authentication, filters, cursor pagination,
+  serializer, JSON rendering);
+- `selector`: petitions.selectors + PetitionListSerializer, no HTTP;
+- `django sql`: the SQL statements the selector issued, replayed raw through
+  connection.cursor() (what the database costs, without Python);
+- `floor`: one hand-written SQL statement returning the same rows (ids compared), with
+  everything the list shows.
+It prints median and p95 in milliseconds, and EXPLAIN (ANALYZE, BUFFERS) summaries.
+Then it measures petitions created per second through POST /api/v1/petitions/ against a
+gunicorn it starts on 127.0.0.1 (bounded in requests and time, stopped at the end).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import re
+import signal
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+import uuid
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "danvan.settings.base")
+os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/danvan_bench")
+
+SUPERVISOR = "bench_supervisor_68"
+CADRE = "bench_cadre_25000"
+# Two common phrases, and a petition code (what a user types to find one petition).
+SEARCHES = ["khieu nai dat dai", "boi thuong giai phong mat bang", "DT-2025-000123"]
+PORT = 8765
+
+
+def bootstrap() -> None:
+    import django
+
+    django.setup()
+
+
+# --- Timing ----------------------------------------------------------------------------------
+def timed(
+    fn: Callable[[], Any], *, runs: int, warmup: int = 5, adaptive: bool = True
+) -> list[float]:
+    """Milliseconds per call after a warm-up; a path slower than 0.5 s gets 10 runs."""
+    started = time.perf_counter()
+    fn()
+    if adaptive and time.perf_counter() - started > 0.5:
+        runs, warmup = min(runs, 10), 0
+    for _ in range(warmup):
+        fn()
+    samples = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        fn()
+        samples.append((time.perf_counter() - started) * 1000)
+    return samples
+
+
+def p95(samples: list[float]) -> float:
+    ordered = sorted(samples)
+    return ordered[max(0, math.ceil(0.95 * len(ordered)) - 1)]
+
+
+def line(label: str, samples: list[float], extra: str = "") -> dict[str, Any]:
+    med, top = statistics.median(samples), p95(samples)
+    print(
+        f"  {label:<34} median {med:8.2f} ms   p95 {top:8.2f} ms  (n={len(samples)}) {extra}",
+        flush=True,
+    )
+    return {
+        "label": label,
+        "median_ms": round(med, 2),
+        "p95_ms": round(top, 2),
+        "n": len(samples),
+        "extra": extra,
+    }
+
+
+def explain(sql: str, params: Any = None) -> str:
+    """EXPLAIN (ANALYZE, BUFFERS) text; prints a one-line summary of nodes and indexes."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) {sql}", params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    used = []
+    for row in plan.splitlines():
+        match = re.match(
+            r"\s*(?:->\s+)?([A-Z][A-Za-z ]+?)(?: using (\S+))?(?: on \S+.*?)?\s+\(cost", row
+        )
+        if match:
+            used.append(match.group(1) + (f"[{match.group(2)}]" if match.group(2) else ""))
+    total = re.search(r"Execution Time: ([\d.]+) ms", plan)
+    hits = re.search(r"Buffers: (shared [^\n]+)", plan)
+    print(f"    plan: {' > '.join(used[:10])}")
+    print(f"    execution {total.group(1) if total else '?'} ms; {hits.group(1) if hits else ''}")
+    return plan
+
+
+def sql_and_params(queryset: Any) -> tuple[str, Any]:
+    compiler = queryset.query.get_compiler(using=queryset.db)
+    return compiler.as_sql()
+
+
+def replay(captured: list[dict[str, Any]]) -> Callable[[], None]:
+    """Run the statements Django issued, raw (no ORM, no serializer)."""
+    from django.db import connection
+
+    statements = [q["sql"] for q in captured]
+
+    def run() -> None:
+        with connection.cursor() as cursor:
+            for sql in statements:
+                cursor.execute(sql)
+                cursor.fetchall()
+
+    return run
+
+
+# --- Floors ----------------------------------------------------------------------------------
+FLOOR_LIST = """
+SELECT p.id, p.code, p.client_id, p.version, p.received_on, p.channel, p.kind, p.summary,
+       p.status, p.is_anonymous, p.is_collective, p.head_count, p.clock_stage, p.due_date,
+       p.updated_at, p.assignee_id,
+       f.id, f.name, pf.name, l.id, l.code, l.name, r.id, r.code, r.name, h.id, h.code, h.name,
+       a.username,
+       (SELECT array_agg(pp.full_name ORDER BY x.position, x.id)
+          FROM petitions_petitionpetitioner x
+          JOIN petitions_petitioner pp ON pp.id = x.petitioner_id
+         WHERE x.petition_id = p.id) AS names
+  FROM petitions_petition p
+  JOIN org_unit h ON h.id = p.handling_unit_id
+  JOIN org_unit r ON r.id = p.receiving_unit_id
+  JOIN org_unit l ON l.id = p.location_unit_id
+  LEFT JOIN petitions_petitionfield f ON f.id = p.field_id
+  LEFT JOIN petitions_petitionfield pf ON pf.id = f.parent_id
+  LEFT JOIN org_user a ON a.id = p.assignee_id
+ WHERE (h.path LIKE %s OR r.path LIKE %s) AND p.deleted_at IS NULL {extra}
+ ORDER BY p.received_on DESC, p.id DESC
+ LIMIT 50
+"""
+
+
+def floor_list(
+    path: str, extra: str = "", extra_params: tuple[Any, ...] = ()
+) -> Callable[[], list[Any]]:
+    """The hand-written floor: scope as the selector writes it (joined unit paths)."""
+    from django.db import connection
+
+    sql = FLOOR_LIST.format(extra=extra)
+    params = (path + "%", path + "%", *extra_params)
+
+    def run() -> list[Any]:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchall()
+
+    run.sql, run.params = sql, params  # type: ignore[attr-defined]
+    return run
+
+
+def floor_by_unit_ids(
+    path: str, extra: str = "", extra_params: tuple[Any, ...] = ()
+) -> Callable[[], list[Any]]:
+    """
+    The proposed fix, as SQL: the subtree's unit ids first (one small indexed query), then
+    `handling_unit_id = ANY(ids) OR receiving_unit_id = ANY(ids)`, which the planner can
+    answer with the unit-id indexes, or the received-date index, by estimate.
+    """
+    from django.db import connection
+
+    sql = FLOOR_LIST.format(extra=extra).replace(
+        "(h.path LIKE %s OR r.path LIKE %s)",
+        "(p.handling_unit_id = ANY(%s) OR p.receiving_unit_id = ANY(%s))",
+    )
+
+    def run() -> list[Any]:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT array_agg(id) FROM org_unit WHERE path LIKE %s", [path + "%"])
+            ids = cursor.fetchone()[0]
+            cursor.execute(sql, (ids, ids, *extra_params))
+            return cursor.fetchall()
+
+    return run
+
+
+def selector_by_unit_ids(user: Any, term: str) -> Any:
+    """
+    The proposed fix at the ORM level, for comparison only (petitions/selectors.py is the real
+    code): petition_list's query with the scope as unit ids instead of joined unit paths.
+    """
+    from django.db.models import Q
+
+    from danvan.org.models import Unit
+    from danvan.org.selectors import scope_paths
+    from petitions import selectors
+
+    paths = scope_paths(user)
+    queryset = selectors.petition_list(user)
+    if paths:
+        where = Q()
+        for path in paths:
+            where |= Q(path__startswith=path)
+        ids = list(Unit.objects.filter(where).values_list("id", flat=True))
+        queryset.query.where = type(queryset.query.where)()  # drop the path-based scope
+        queryset = queryset.filter(
+            Q(handling_unit_id__in=ids) | Q(receiving_unit_id__in=ids), deleted_at__isnull=True
+        )
+    if term:
+        queryset = selectors.petitions_search(queryset, term)
+    return queryset
+
+
+def search_extra(term: str) -> tuple[str, tuple[str, ...]]:
+    from danvan.core.text import fold
+
+    words = fold(term).split(" ")
+    return "".join(" AND p.search_text LIKE %s" for _ in words), tuple(f"%{w}%" for w in words)
+
+
+# --- The read paths --------------------------------------------------------------------------
+def bench_reads(runs: int) -> dict[str, Any]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from rest_framework.test import APIClient
+    from rest_framework_simplejwt.tokens import RefreshToken
+
+    from danvan.org.models import User
+    from danvan.org.selectors import scope_paths
+    from petitions import selectors
+    from petitions.api import PetitionListSerializer
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM petitions_petition")
+        total = cursor.fetchone()[0]
+    print(f"{total:,} petitions")
+    results: dict[str, Any] = {"petitions": total, "paths": []}
+    cases: list[tuple[str, str, str]] = [(SUPERVISOR, "list, page of 50", "")]
+    cases += [(SUPERVISOR, f"search “{term}”", term) for term in SEARCHES]
+    cases += [(CADRE, "list, page of 50", ""), (CADRE, f"search “{SEARCHES[0]}”", SEARCHES[0])]
+    for username, title, term in cases:
+        user = User.objects.get(username=username)
+        (path,) = scope_paths(user) or ["/"]
+        client = APIClient()
+        token = RefreshToken.for_user(user).access_token
+        client.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM petitions_petition p "
+                "JOIN org_unit h ON h.id=p.handling_unit_id "
+                "JOIN org_unit r ON r.id=p.receiving_unit_id "
+                "WHERE h.path LIKE %s OR r.path LIKE %s",
+                [path + "%"] * 2,
+            )
+            in_scope = cursor.fetchone()[0]
+        print(f"\n{title} as {username} (scope {path}: {in_scope:,} petitions)")
+        query = f"&search={urllib.parse.quote(term)}" if term else ""
+        url = f"/api/v1/petitions/?page_size=50{query}"
+
+        def api(url: str = url, client: Any = client) -> list[int]:
+            response = client.get(url)
+            assert response.status_code == 200, response.content[:300]
+            return [row["id"] for row in response.json()["results"]]
+
+        def selector(term: str = term, user: Any = user) -> list[int]:
+            # A request starts with a fresh user object (the scope cache lives on it).
+            queryset = selectors.petition_list(User.objects.get(pk=user.pk))
+            if term:
+                queryset = selectors.petitions_search(queryset, term)
+            rows = queryset.order_by("-received_on", "-id")[:50]
+            data = PetitionListSerializer(rows, many=True, context={}).data
+            return [row["id"] for row in data]
+
+        def selector_fixed(term: str = term, user: Any = user) -> list[int]:
+            queryset = selector_by_unit_ids(User.objects.get(pk=user.pk), term)
+            rows = queryset.order_by("-received_on", "-id")[:50]
+            data = PetitionListSerializer(rows, many=True, context={}).data
+            return [row["id"] for row in data]
+
+        extra, params = search_extra(term) if term else ("", ())
+        floor = floor_list(path, extra, params)
+        by_ids = floor_by_unit_ids(path, extra, params)
+        api_ids, selector_ids = api(), selector()
+        floor_ids = [row[0] for row in floor()]
+        ids_ids = [row[0] for row in by_ids()]
+        same = api_ids == selector_ids == floor_ids == ids_ids == selector_fixed()
+        print(f"  rows: {len(floor_ids)}; api == selectors == both SQL floors: {same}")
+        with CaptureQueriesContext(connection) as capture:
+            selector()
+        # Copied now: every APIClient request resets connection.queries (request_started).
+        captured = list(capture.captured_queries)
+        with CaptureQueriesContext(connection) as capture_api:
+            api()
+        captured_api = list(capture_api.captured_queries)
+        result: dict[str, Any] = {
+            "title": title,
+            "user": username,
+            "scope": path,
+            "in_scope": in_scope,
+            "rows": len(floor_ids),
+            "same_rows": same,
+            "queries_selector": len(captured),
+            "queries_api": len(captured_api),
+        }
+        result["api"] = line(
+            "api (GET, in-process)", timed(api, runs=runs), f"{result['queries_api']} queries"
+        )
+        result["selector"] = line(
+            "selector + serializer",
+            timed(selector, runs=runs),
+            f"{result['queries_selector']} queries",
+        )
+        result["selector_fixed"] = line(
+            "selector, scope by unit ids (fix)", timed(selector_fixed, runs=runs)
+        )
+        result["django_sql"] = line("django's SQL replayed raw", timed(replay(captured), runs=runs))
+        result["floor"] = line("floor: hand-written SQL", timed(floor, runs=runs))
+        result["floor_ids"] = line("SQL with scope as unit-id arrays", timed(by_ids, runs=runs))
+        main_sql = max(captured, key=lambda q: len(q["sql"]))["sql"]
+        print("  EXPLAIN of the selector's main query:")
+        result["plan_django"] = explain(main_sql)
+        print("  EXPLAIN of the hand-written floor:")
+        result["plan_floor"] = explain(floor.sql, floor.params)  # type: ignore[attr-defined]
+        results["paths"].append(result)
+    return results
+
+
+# --- Creation through the API against gunicorn -------------------------------------------------
+def bench_create(total: int, threads: int, workers: int, time_limit: float) -> dict[str, Any]:
+    from rest_framework_simplejwt.tokens import RefreshToken
+
+    from danvan.org.models import Unit, User
+    from petitions.models import Petition
+
+    user = User.objects.get(username=CADRE)
+    commune = Unit.objects.get(code="25000")
+    token = str(RefreshToken.for_user(user).access_token)
+    before = Petition.objects.count()
+    env = dict(os.environ)
+    env.setdefault("REDIS_URL", "redis://127.0.0.1:6379/13")
+    env["DEBUG"] = "false"
+    log = open("/tmp/danvan_bench_gunicorn.log", "w")  # noqa: SIM115, S108
+    server = subprocess.Popen(
+        [
+            str(ROOT / ".venv/bin/gunicorn"),
+            "danvan.wsgi",
+            "--bind",
+            f"127.0.0.1:{PORT}",
+            "--workers",
+            str(workers),
+            "--access-logfile",
+            "-",
+            "--timeout",
+            "60",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    base = f"http://127.0.0.1:{PORT}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                urllib.request.urlopen(f"{base}/healthz", timeout=1).read()  # noqa: S310
+                break
+            except urllib.error.HTTPError:
+                break  # the server answers (even 404): it is up
+            except OSError:
+                if time.monotonic() > deadline or server.poll() is not None:
+                    raise SystemExit(
+                        "gunicorn did not start; see /tmp/danvan_bench_gunicorn.log"
+                    ) from None
+                time.sleep(0.2)
+
+        stop_at = time.monotonic() + time_limit
+        counter = iter(range(total))
+        lock = threading.Lock()
+        latencies: list[float] = []
+        statuses: dict[int, int] = {}
+
+        def post(i: int) -> None:
+            if time.monotonic() > stop_at:
+                return
+            body = {
+                "received_on": time.strftime("%Y-%m-%d"),
+                "channel": "mobile_app",
+                "kind": "complaint",
+                "summary": f"Khiếu nại về bồi thường giải phóng mặt bằng (bench {i})",
+                "content": "Đề nghị xem xét lại giá bồi thường đất nông nghiệp.",
+                "receiving_unit": commune.pk,
+                "location_unit": commune.pk,
+                "petitioners": [
+                    {
+                        "full_name": "Nguyễn Văn Bench",
+                        "phone": f"09{i:08d}",
+                        "citizen_id": f"9{uuid.uuid4().int % 10**11:011d}",
+                    }
+                ],
+            }
+            request = urllib.request.Request(  # noqa: S310 - 127.0.0.1 only
+                f"{base}/api/v1/petitions/",
+                data=json.dumps(body).encode(),
+                headers={
+                    "Authorization": f"Bearer {token}",
+                    "Content-Type": "application/json",
+                    "Idempotency-Key": str(uuid.uuid4()),
+                },
+                method="POST",
+            )
+            started = time.perf_counter()
+            try:
+                with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
+                    code = response.status
+                    response.read()
+            except urllib.error.HTTPError as exc:
+                code = exc.code
+                if code >= 500 or statuses.get(code, 0) < 2:
+                    print(f"  HTTP {code}: {exc.read()[:300]!r}")
+            elapsed = (time.perf_counter() - started) * 1000
+            with lock:
+                statuses[code] = statuses.get(code, 0) + 1
+                if code == 201:
+                    latencies.append(elapsed)
+
+        def worker() -> None:
+            while True:
+                with lock:
+                    i = next(counter, None)
+                if i is None:
+                    return
+                post(i)
+
+        # Warm-up: a few requests so every worker has imported everything.
+        for i in range(workers * 3):
+            post(10**7 + i)
+        latencies.clear()
+        statuses.clear()
+        started = time.perf_counter()
+        with ThreadPoolExecutor(max_workers=threads) as pool:
+            for _ in range(threads):
+                pool.submit(worker)
+        wall = time.perf_counter() - started
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+        log.close()
+    created = statuses.get(201, 0)
+    after = Petition.objects.count()
+    result = {
+        "requests": sum(statuses.values()),
+        "statuses": statuses,
+        "created": created,
+        "rows_added": after - before,
+        "seconds": round(wall, 2),
+        "per_second": round(created / wall, 1),
+        "latency_median_ms": round(statistics.median(latencies), 1) if latencies else None,
+        "latency_p95_ms": round(p95(latencies), 1) if latencies else None,
+        "threads": threads,
+        "workers": workers,
+    }
+    print(f"\ncreate via POST /api/v1/petitions/ (gunicorn {workers} workers, {threads} threads):")
+    print(f"  {json.dumps(result)}")
+    return result
+
+
+def remove_created(after_id: int, after_person: int) -> None:
+    """Delete the petitions the create benchmark added (ids above `after_id`), so a re-run of
+    the read benchmarks sees the generated data again; code counters set back to match."""
+    from django.db import connection, transaction
+
+    from petitions.models import Petition, PetitionCodeCounter, Petitioner
+
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT DISTINCT receiving_unit_id FROM petitions_petition WHERE id > %s", [after_id]
+        )
+        units = [row[0] for row in cursor.fetchall()]
+        for relation in Petition._meta.related_objects:
+            if relation.one_to_many or relation.one_to_one:
+                table = relation.related_model._meta.db_table
+                column = relation.field.column
+                cursor.execute(f'DELETE FROM "{table}" WHERE "{column}" > %s', [after_id])
+        cursor.execute("DELETE FROM petitions_petition WHERE id > %s", [after_id])
+        cursor.execute(f"DELETE FROM {Petitioner._meta.db_table} WHERE id > %s", [after_person])
+        cursor.execute(
+            f"""UPDATE {PetitionCodeCounter._meta.db_table} c SET last_value = COALESCE((
+                   SELECT max(split_part(p.code, '-', 3)::int) FROM petitions_petition p
+                    WHERE p.receiving_unit_id = c.unit_id AND p.code LIKE 'DT-' || c.year || '-%%'
+                ), 0) WHERE c.unit_id = ANY(%s)""",
+            [units],
+        )
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE petitions_petition")
+    print(f"  removed the benchmark's petitions (ids > {after_id:,})")
+
+
+def high_water() -> tuple[int, int]:
+    from django.db.models import Max
+
+    from petitions.models import Petition, Petitioner
+
+    return (
+        Petition.objects.aggregate(m=Max("pk"))["m"] or 0,
+        Petitioner.objects.aggregate(m=Max("pk"))["m"] or 0,
+    )
+
+
+def bench_create_in_process(total: int) -> dict[str, Any]:
+    """The same POST through the in-process test client, one at a time (no HTTP, no server)."""
+    from rest_framework.test import APIClient
+    from rest_framework_simplejwt.tokens import RefreshToken
+
+    from danvan.org.models import Unit, User
+
+    user = User.objects.get(username=CADRE)
+    commune = Unit.objects.get(code="25000")
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {RefreshToken.for_user(user).access_token}")
+    counter = iter(range(10**8))
+
+    def create() -> None:
+        i = next(counter)
+        response = client.post(
+            "/api/v1/petitions/",
+            {
+                "received_on": time.strftime("%Y-%m-%d"),
+                "channel": "reception",
+                "kind": "recommendation",
+                "summary": f"Kiến nghị sửa chữa đường giao thông nông thôn (bench {i})",
+                "receiving_unit": commune.pk,
+                "location_unit": commune.pk,
+                "petitioners": [{"full_name": "Trần Thị Bench", "phone": f"08{i:08d}"}],
+            },
+            format="json",
+        )
+        assert response.status_code == 201, response.content[:300]
+
+    samples = timed(create, runs=total, warmup=3, adaptive=False)
+    print("\ncreate in-process (APIClient, sequential):")
+    result = line("POST /api/v1/petitions/", samples)
+    result["per_second"] = round(1000 / statistics.mean(samples), 1)
+    print(f"  {result['per_second']} petitions/s on one thread")
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=50)
+    parser.add_argument("--creates", type=int, default=600)
+    parser.add_argument("--threads", type=int, default=6)
+    parser.add_argument("--workers", type=int, default=3)
+    parser.add_argument("--time-limit", type=float, default=120.0)
+    parser.add_argument("--skip-create", action="store_true")
+    parser.add_argument(
+        "--remove-after",
+        nargs=2,
+        type=int,
+        metavar=("PETITION_ID", "PETITIONER_ID"),
+        help="Only delete petitions/petitioners above these ids (clean up an interrupted run).",
+    )
+    parser.add_argument("--json", default="/tmp/danvan_petitions_bench.json")  # noqa: S108
+    args = parser.parse_args()
+    bootstrap()
+    if args.remove_after:
+        remove_created(*args.remove_after)
+        return
+    results: dict[str, Any] = {"load_before": os.getloadavg()}
+    results.update(bench_reads(args.runs))
+    if not args.skip_create:
+        marks = high_water()
+        try:
+            results["create_in_process"] = bench_create_in_process(100)
+            results["create_http"] = bench_create(
+                args.creates, args.threads, args.workers, args.time_limit
+            )
+        finally:
+            remove_created(*marks)
+    results["load_after"] = os.getloadavg()
+    print(f"load average before {results['load_before']}, after {results['load_after']}")
+    Path(args.json).write_text(json.dumps(results, indent=1, default=str))
+    print(f"\nresults (with full plans) in {args.json}")
+
+
+if __name__ == "__main__":
+    main()
