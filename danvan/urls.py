@@ -14,6 +14,7 @@ urlpatterns = [
     path("api/v1/", include(("danvan.api", "api"), namespace="api")),
     path("reports/", include("reports.urls")),
     path("petitions/", include("petitions.urls")),
+    path("notifications/", include("danvan.notify.urls")),
 ]
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -13,7 +13,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from danvan.notify import selectors, services
-from danvan.notify.models import Notification, OutboxMessage
+from danvan.notify.models import Notification, NotificationPreference, OutboxMessage
 
 
 class NotificationSerializer(serializers.ModelSerializer):
@@ -26,6 +26,26 @@ class NotificationSerializer(serializers.ModelSerializer):
 
     def get_is_read(self, obj: Notification) -> bool:
         return obj.read_at is not None
+
+
+class PreferenceSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = NotificationPreference
+        fields = ["email", "in_app", "push", "daily_digest", "quiet_start", "quiet_end"]
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        start = attrs.get("quiet_start", getattr(self.instance, "quiet_start", None))
+        end = attrs.get("quiet_end", getattr(self.instance, "quiet_end", None))
+        if (start is None) != (end is None):
+            field = "quiet_end" if end is None else "quiet_start"
+            raise serializers.ValidationError(
+                {field: [_("Give both the start and the end of the quiet hours, or neither.")]}
+            )
+        if start is not None and start == end:
+            raise serializers.ValidationError(
+                {"quiet_end": [_("The quiet hours must end at another time than they start.")]}
+            )
+        return attrs
 
 
 class NotificationViewSet(viewsets.ReadOnlyModelViewSet):
@@ -59,6 +79,25 @@ class NotificationViewSet(viewsets.ReadOnlyModelViewSet):
     @action(detail=False, methods=["post"], url_path="read-all")
     def read_all(self, request: Request) -> Response:
         return Response({"marked": services.notifications_mark_all_read(actor=request.user)})
+
+    @extend_schema(methods=["get"], request=None, responses=PreferenceSerializer)
+    @extend_schema(
+        methods=["put", "patch"], request=PreferenceSerializer, responses=PreferenceSerializer
+    )
+    @action(detail=False, methods=["get", "put", "patch"], pagination_class=None)
+    def preferences(self, request: Request) -> Response:
+        """The signed-in person's channels, daily digest and quiet hours (GET, PUT, PATCH)."""
+        current = selectors.preference_of(request.user)
+        if request.method == "GET":
+            return Response(PreferenceSerializer(current).data)
+        serializer = PreferenceSerializer(
+            current, data=request.data, partial=request.method == "PATCH"
+        )
+        serializer.is_valid(raise_exception=True)
+        saved = services.preference_set(
+            actor=request.user, user=request.user, **serializer.validated_data
+        )
+        return Response(PreferenceSerializer(saved).data)
 
 
 class CanConsumeOutbox(permissions.BasePermission):

@@ -9,6 +9,7 @@ from typing import Any
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -25,6 +26,11 @@ class Message:
 
 def absolute(url: str) -> str:
     return url if url.startswith("http") else f"{settings.SITE_URL}{url}"
+
+
+def preferences_link() -> str:
+    """Where a person changes how they are told (their own preferences page)."""
+    return absolute(reverse("notify:preferences"))
 
 
 def when_text(offset_days: int, deadline: date, *, escalation: bool, unit_name: str) -> str:
@@ -67,6 +73,7 @@ def reminder_email(reminder: Reminder, to: str) -> EmailMultiAlternatives:
         "reminder": reminder,
         "message": message,
         "recipient": reminder.recipient,
+        "preferences_link": preferences_link(),
     }
     with translation.override(settings.LANGUAGE_CODE):
         text = render_to_string("notify/reminder_email.txt", context)
@@ -81,7 +88,13 @@ def reminder_email(reminder: Reminder, to: str) -> EmailMultiAlternatives:
 def digest_email(
     user: Any, day: date, due_soon: list[dict[str, Any]], overdue: list[dict[str, Any]]
 ) -> EmailMultiAlternatives:
-    context = {"user": user, "day": day, "due_soon": due_soon, "overdue": overdue}
+    context = {
+        "user": user,
+        "day": day,
+        "due_soon": due_soon,
+        "overdue": overdue,
+        "preferences_link": preferences_link(),
+    }
     with translation.override(settings.LANGUAGE_CODE):
         subject = _("Deadlines on %(day)s: %(soon)d due soon, %(late)d overdue") % {
             "day": f"{day:%d/%m/%Y}",

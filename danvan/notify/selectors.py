@@ -6,7 +6,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from danvan.notify.models import Notification, OutboxMessage, OutboxStatus
+from danvan.notify.models import Notification, NotificationPreference, OutboxMessage, OutboxStatus
 
 
 def notifications_for(user: Any) -> QuerySet[Notification]:
@@ -24,3 +24,10 @@ def outbox_waiting() -> QuerySet[OutboxMessage]:
     return OutboxMessage.objects.filter(
         status__in=[OutboxStatus.PENDING, OutboxStatus.FAILED]
     ).order_by("id")
+
+
+def preference_of(user: Any) -> NotificationPreference:
+    """The person's saved preferences, or the defaults (unsaved) when they never chose."""
+    return NotificationPreference.objects.filter(user=user).first() or NotificationPreference(
+        user=user
+    )

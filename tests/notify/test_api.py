@@ -7,8 +7,17 @@ from typing import Any
 import pytest
 from django.contrib.auth.models import Permission
 
-from danvan.notify.models import Notification, OutboxMessage, OutboxStatus
+from danvan.notify import services
+from danvan.notify.models import (
+    Delivery,
+    Notification,
+    NotificationPreference,
+    OutboxMessage,
+    OutboxStatus,
+    Reminder,
+)
 from tests.factories import UserFactory
+from tests.notify.conftest import WED, make_petition
 
 LIST = "/api/v1/notifications/"
 
@@ -121,3 +130,61 @@ def test_ack_with_bad_ids_is_400_naming_the_field(api_as: Any, gateway: Any) -> 
     response = api_as(gateway).post(OUTBOX + "ack/", {"ids": ["x"]}, format="json")
     assert response.status_code == 400
     assert "ids" in response.json()["fields"]
+
+
+PREFS = LIST + "preferences/"
+
+
+@pytest.mark.django_db
+def test_preferences_need_a_signed_in_person(api: Any) -> None:
+    assert api.get(PREFS).status_code == 401
+    assert api.put(PREFS, {"daily_digest": True}).status_code == 401
+
+
+def test_preferences_default_then_changed_by_their_owner_only(
+    api_as: Any, cadre_a: Any, cadre_b: Any
+) -> None:
+    client = api_as(cadre_a)
+    assert client.get(PREFS).json() == {
+        "email": True,
+        "in_app": True,
+        "push": True,
+        "daily_digest": False,
+        "quiet_start": None,
+        "quiet_end": None,
+    }
+    response = client.patch(
+        PREFS, {"daily_digest": True, "quiet_start": "21:00", "quiet_end": "07:00"}
+    )
+    assert response.status_code == 200
+    assert response.json()["daily_digest"] is True
+    assert response.json()["quiet_start"] == "21:00:00"
+    assert client.get(PREFS).json()["quiet_end"] == "07:00:00"
+    # cadre_b's own preferences are untouched, and cadre_b cannot reach cadre_a's.
+    assert api_as(cadre_b).get(PREFS).json()["daily_digest"] is False
+    assert NotificationPreference.objects.get(user=cadre_a).daily_digest is True
+    assert not NotificationPreference.objects.filter(user=cadre_b).exists()
+
+
+def test_preferences_set_through_the_api_decide_the_next_reminders_channels(
+    api_as: Any, tree: Any, handler_a: Any, stages: None
+) -> None:
+    response = api_as(handler_a).patch(PREFS, {"email": False, "push": False})
+    assert response.status_code == 200
+    make_petition(tree.commune_a1, WED, assignee=handler_a)
+    services.sweep(today=WED, stale_after=None)
+    services.deliver(list(Reminder.objects.values_list("pk", flat=True)))
+    assert list(
+        Delivery.objects.filter(reminder__recipient=handler_a).values_list("channel", flat=True)
+    ) == ["in_app"]
+
+
+def test_half_given_quiet_hours_are_a_400_naming_the_field(api_as: Any, cadre_a: Any) -> None:
+    client = api_as(cadre_a)
+    response = client.patch(PREFS, {"quiet_start": "21:00"})
+    assert response.status_code == 400
+    body = response.json()
+    assert list(body["fields"]) == ["quiet_end"]
+    assert "giờ" in body["fields"]["quiet_end"][0]  # Vietnamese, about the hours
+    assert client.patch(PREFS, {"quiet_start": "9h tối"}).status_code == 400
+    assert not NotificationPreference.objects.filter(user=cadre_a).exists()  # nothing written
