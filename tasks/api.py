@@ -16,7 +16,7 @@ import json
 from typing import Any
 
 import django_filters
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
@@ -57,6 +57,8 @@ from tasks.models import (
 from tasks.periods import parse_period
 
 SYNC_LIMIT = 500
+# An after_id above every id: "all rows at updated_since are already seen".
+AFTER_ALL_IDS = 2**62
 
 
 # --- Helpers ----------------------------------------------------------------------------------
@@ -798,6 +800,11 @@ class TaskViewSet(
     @extend_schema(
         parameters=[
             OpenApiParameter("updated_since", datetime.datetime, required=True),
+            OpenApiParameter(
+                "after_id",
+                int,
+                description=str(_("With updated_since: the until_id of the previous answer.")),
+            ),
             OpenApiParameter("limit", int),
         ],
         responses=inline_serializer(
@@ -806,6 +813,7 @@ class TaskViewSet(
                 "changed": TaskSerializer(many=True),
                 "deleted": serializers.ListField(child=serializers.IntegerField()),
                 "until": serializers.DateTimeField(),
+                "until_id": serializers.IntegerField(),
                 "has_more": serializers.BooleanField(),
             },
         ),
@@ -813,8 +821,10 @@ class TaskViewSet(
     @action(detail=False, methods=["get"])
     def sync(self, request: Request) -> Response:
         """
-        Rows changed after `updated_since`, oldest first, and ids deleted since then.
-        Call again with `updated_since=until` while `has_more` is true.
+        Rows changed after the point (`updated_since`, `after_id`), oldest first, and ids
+        deleted since then, in one stream ordered by (time, id). Call again with
+        `updated_since=until&after_id=until_id` while `has_more` is true: rows sharing a
+        timestamp (a cascade writes thousands at once) are neither skipped nor repeated.
         """
         raw = request.query_params.get("updated_since", "")
         since = parse_client_datetime(raw) if raw else None
@@ -823,35 +833,38 @@ class TaskViewSet(
                 {"updated_since": [_("Give a date and time like 2026-01-31T08:00:00+07:00.")]}
             )
         try:
+            # Without after_id, rows at exactly `updated_since` count as already seen.
+            after_id = int(request.query_params.get("after_id", AFTER_ALL_IDS))
+        except ValueError:
+            raise ValidationError({"after_id": [_("Give a whole number.")]}) from None
+        after_id = min(max(after_id, 0), AFTER_ALL_IDS)
+        try:
             limit = min(max(int(request.query_params.get("limit", SYNC_LIMIT)), 1), SYNC_LIMIT)
         except ValueError:
             raise ValidationError({"limit": [_("Give a whole number.")]}) from None
+        after = Q(updated_at__gt=since) | Q(updated_at=since, id__gt=after_id)
         changed = list(
             self.filter_queryset(self.get_queryset())
-            .filter(updated_at__gt=since)
+            .filter(after)
             .order_by("updated_at", "id")[: limit + 1]
         )
         deleted = list(
-            selectors.tasks_deleted_since(request.user, since)
+            selectors.tasks_deleted_since(request.user, since, after_id=after_id)
             .order_by("updated_at", "id")
             .values_list("updated_at", "id")[: limit + 1]
         )
-        # One stream of (time, id, row-or-None), oldest first; a page never splits rows that
-        # share the boundary timestamp, so `updated_since=until` neither skips nor repeats.
         items = sorted(
             [(t.updated_at, t.pk, t) for t in changed] + [(at, pk, None) for at, pk in deleted],
             key=lambda item: (item[0], item[1]),
         )
         has_more = len(items) > limit
         page = items[:limit]
-        if has_more:
-            boundary = items[limit][0]
-            page = [item for item in page if item[0] < boundary] or page
         return Response(
             {
                 "changed": self.get_serializer([i[2] for i in page if i[2]], many=True).data,
                 "deleted": [i[1] for i in page if i[2] is None],
                 "until": page[-1][0] if page else since,
+                "until_id": page[-1][1] if page else after_id,
                 "has_more": has_more,
             }
         )

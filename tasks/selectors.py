@@ -99,10 +99,12 @@ def task_get_for(user: Any, task_id: Any) -> Task:
         raise Http404 from None
 
 
-def tasks_deleted_since(user: Any, since: datetime.datetime) -> QuerySet[Task]:
-    """Deleted tasks the user could see, for incremental sync."""
+def tasks_deleted_since(
+    user: Any, since: datetime.datetime, *, after_id: int = 0
+) -> QuerySet[Task]:
+    """Deleted tasks the user could see, after the sync point (time, then id)."""
     return _tasks_in_scope(user, Task.objects.filter(deleted_at__isnull=False)).filter(
-        updated_at__gt=since
+        Q(updated_at__gt=since) | Q(updated_at=since, id__gt=after_id)
     )
 
 

@@ -318,6 +318,36 @@ def test_sync_is_stable_and_paged(api_as: Any, tree: Any, cadre_a: Any) -> None:
     assert sorted(seen) == sorted(t.pk for t in made)
 
 
+def test_sync_loses_nothing_when_more_rows_than_a_page_share_one_timestamp(
+    api_as: Any, tree: Any, cadre_a: Any
+) -> None:
+    """A cascade writes its sub-tasks with one timestamp; a page boundary may fall among them."""
+    since = timezone.now() - datetime.timedelta(seconds=5)
+    made = [make_task(issuing_unit=tree.province_a, lead_unit=tree.commune_a1) for _ in range(7)]
+    same = timezone.now() - datetime.timedelta(seconds=1)
+    Task.objects.filter(pk__in=[t.pk for t in made]).update(updated_at=same)
+    Task.objects.filter(pk=made[3].pk).update(deleted_at=same)
+    client = api_as(cadre_a)
+    params: dict[str, Any] = {"updated_since": since.isoformat(), "limit": 2}
+    changed: list[int] = []
+    deleted: list[int] = []
+    for _ in range(10):
+        body = client.get(f"{TASKS}sync/", params).json()
+        changed += [t["id"] for t in body["changed"]]
+        deleted += body["deleted"]
+        if not body["has_more"]:
+            break
+        params = {"updated_since": body["until"], "after_id": body["until_id"], "limit": 2}
+    assert changed == [t.pk for t in made if t is not made[3]]  # each once, in order
+    assert deleted == [made[3].pk]
+    again = client.get(
+        f"{TASKS}sync/", {"updated_since": body["until"], "after_id": body["until_id"]}
+    ).json()
+    assert again["changed"] == [] and again["deleted"] == [] and again["has_more"] is False
+    bad = client.get(f"{TASKS}sync/", {"updated_since": since.isoformat(), "after_id": "x"})
+    assert bad.status_code == 400 and list(bad.json()["fields"]) == ["after_id"]
+
+
 def test_next_occurrence_endpoint(api_as: Any, tree: Any, supervisor: Any, cadre_a: Any) -> None:
     task = make_task(
         issuing_unit=tree.province_a,
