@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from danvan.core.errors import ServiceError
+from danvan.core.text import FoldedSearchAdminMixin
 from danvan.org.admin import ScopedUnitChoicesMixin
 from tasks import selectors, services
 from tasks.models import (
@@ -78,11 +79,13 @@ class DirectiveFileInline(admin.TabularInline):
 
 
 @admin.register(Directive)
-class DirectiveAdmin(AuditedSaveMixin, ScopedUnitChoicesMixin, admin.ModelAdmin):
+class DirectiveAdmin(
+    FoldedSearchAdminMixin, AuditedSaveMixin, ScopedUnitChoicesMixin, admin.ModelAdmin
+):
     event_field = "directive"
     list_display = ["full_number", "title", "issued_on", "issuing_unit", "status"]
     list_filter = ["doc_type", "status", "issuer"]
-    search_fields = ["full_number", "title"]
+    search_fields = ["search_text"]  # folded: "dai hoi" finds "Đại hội"
     readonly_fields = [
         "doc_type",
         "number",
@@ -131,11 +134,13 @@ class ConclusionInline(admin.TabularInline):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(AuditedSaveMixin, ScopedUnitChoicesMixin, admin.ModelAdmin):
+class MeetingAdmin(
+    FoldedSearchAdminMixin, AuditedSaveMixin, ScopedUnitChoicesMixin, admin.ModelAdmin
+):
     event_field = "meeting"
     list_display = ["title", "kind", "starts_on", "organising_unit", "chair_name"]
     list_filter = ["kind"]
-    search_fields = ["title", "place", "chair_name"]
+    search_fields = ["search_text"]  # folded: "dai hoi" finds "Đại hội"
     date_hierarchy = "starts_on"
     autocomplete_fields = ["organising_unit", "participating_units", "bridge_points"]
     filter_horizontal = ["directives_cited"]
@@ -189,7 +194,7 @@ class StatusFilter(admin.SimpleListFilter):
 
 
 @admin.register(Task)
-class TaskAdmin(AuditedSaveMixin, ScopedUnitChoicesMixin, admin.ModelAdmin):
+class TaskAdmin(FoldedSearchAdminMixin, AuditedSaveMixin, ScopedUnitChoicesMixin, admin.ModelAdmin):
     event_field = "task"
     list_display = [
         "__str__",
@@ -201,7 +206,7 @@ class TaskAdmin(AuditedSaveMixin, ScopedUnitChoicesMixin, admin.ModelAdmin):
         "priority",
     ]
     list_filter = [StatusFilter, "priority", "source_kind", "awaiting_approval"]
-    search_fields = ["title"]
+    search_fields = ["search_text"]  # folded: "dai hoi" finds "Đại hội"
     list_select_related = ["lead_unit"]
     show_full_result_count = False
     autocomplete_fields = ["issuing_unit", "lead_unit", "parent", "directive"]

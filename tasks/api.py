@@ -34,6 +34,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from danvan.core.errors import ServiceError
+from danvan.core.text import folded_words_q
 from danvan.core.timestamps import parse_client_datetime
 from danvan.org.models import Unit, UnitLevel
 from danvan.org.selectors import unit_get_for, units_visible_to
@@ -240,9 +241,7 @@ class DirectiveFilter(django_filters.FilterSet):
         return queryset.filter(issuer=parsed.issuer) if parsed.issuer else queryset
 
     def filter_search(self, queryset: QuerySet[Directive], name: str, value: str) -> Any:
-        return queryset.filter(title__icontains=value) | queryset.filter(
-            full_number__icontains=value
-        )
+        return queryset.filter(folded_words_q("search_text", value))
 
 
 def _directive_queryset(user: Any) -> QuerySet[Directive]:
@@ -556,10 +555,16 @@ class TaskFilter(django_filters.FilterSet):
     due_to = django_filters.DateFilter(field_name="due_on", lookup_expr="lte", label=_("due until"))
     due_in = django_filters.CharFilter(method="filter_due_in", label=_("due within a period"))
     awaiting_approval = django_filters.BooleanFilter(label=_("awaiting approval"))
+    search = django_filters.CharFilter(
+        method="filter_search", label=_("search (title, description; accents optional)")
+    )
 
     class Meta:
         model = Task
         fields = ["status", "priority", "awaiting_approval"]
+
+    def filter_search(self, queryset: Any, name: str, value: str) -> Any:
+        return queryset.filter(folded_words_q("search_text", value))
 
     def filter_unit(self, queryset: Any, name: str, value: Any) -> Any:
         unit = unit_get_for(self.request.user, value)
@@ -978,10 +983,16 @@ class MeetingFilter(django_filters.FilterSet):
         field_name="starts_on", lookup_expr="gte", label=_("from")
     )
     starts_to = django_filters.DateFilter(field_name="starts_on", lookup_expr="lte", label=_("to"))
+    search = django_filters.CharFilter(
+        method="filter_search", label=_("search (title, place, chair; accents optional)")
+    )
 
     class Meta:
         model = Meeting
         fields = ["kind"]
+
+    def filter_search(self, queryset: Any, name: str, value: str) -> Any:
+        return queryset.filter(folded_words_q("search_text", value))
 
 
 class MeetingViewSet(

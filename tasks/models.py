@@ -18,6 +18,7 @@ from django.db import models
 from django.db.models import Case, F, Q, Value, When
 from django.utils.translation import gettext_lazy as _
 
+from danvan.core.text import FoldedTextField
 from danvan.org.models import Unit
 
 
@@ -116,6 +117,7 @@ class Directive(VersionedModel):
     signer = models.CharField(_("signer"), max_length=150, blank=True)
     title = models.CharField(_("title"), max_length=500)
     summary = models.TextField(_("summary"), blank=True)
+    search_text = FoldedTextField(sources=("full_number", "title", "summary", "signer"))
     status = models.CharField(
         _("status"),
         max_length=20,
@@ -188,6 +190,7 @@ class MeetingKind(models.TextChoices):
 class Meeting(VersionedModel):
     kind = models.CharField(_("kind"), max_length=20, choices=MeetingKind.choices)
     title = models.CharField(_("title"), max_length=500)
+    search_text = FoldedTextField(sources=("title", "place", "chair_name"))
     starts_on = models.DateField(_("starts on"), null=True, blank=True)
     ends_on = models.DateField(_("ends on"), null=True, blank=True)
     place = models.CharField(_("place"), max_length=255, blank=True)
@@ -334,6 +337,7 @@ class Task(VersionedModel):
     )
     title = models.CharField(_("title"), max_length=500)
     description = models.TextField(_("description"), blank=True)
+    search_text = FoldedTextField(sources=("title", "description"))
     source_kind = models.CharField(
         _("source"), max_length=20, choices=TaskSource.choices, default=TaskSource.AD_HOC
     )
