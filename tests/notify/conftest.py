@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import itertools
 import os
+import shutil
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -75,12 +77,13 @@ def people(tree: UnitTree, handler_a: Any, supervisor: Any) -> dict[str, Any]:
 
 
 # --- Worker processes of our own (the killed-worker case needs two in a row) -------------
-def start_worker(name: str) -> subprocess.Popen[bytes]:
+def start_worker(name: str, env_extra: dict[str, str] | None = None) -> subprocess.Popen[bytes]:
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "danvan.settings.test",
         "DATABASE_URL": _database_url_for_worker(),
         "DANVAN_VAR_DIR": str(settings.VAR_DIR),
+        **(env_extra or {}),
     }
     log = tempfile.NamedTemporaryFile(prefix=f"notify-{name}-", suffix=".log", delete=False)  # noqa: SIM115
     process = subprocess.Popen(
@@ -130,14 +133,66 @@ def stop(process: subprocess.Popen[bytes]) -> None:
 
 
 @pytest.fixture
-def worker_factory(transactional_db: Any) -> Iterator[Callable[[str], subprocess.Popen[bytes]]]:
+def worker_factory(transactional_db: Any) -> Iterator[Callable[..., subprocess.Popen[bytes]]]:
     started: list[subprocess.Popen[bytes]] = []
 
-    def make(name: str) -> subprocess.Popen[bytes]:
-        process = start_worker(name)
+    def make(name: str, env_extra: dict[str, str] | None = None) -> subprocess.Popen[bytes]:
+        process = start_worker(name, env_extra)
         started.append(process)
         return process
 
     yield make
     for process in started:
         stop(process)
+
+
+class PrivateRedis:
+    """A redis-server of the test's own on a free port, which the test may crash and restart."""
+
+    def __init__(self) -> None:
+        binary = shutil.which("redis-server")
+        if binary is None:
+            pytest.fail("redis-server is not installed: the Redis restart test needs it")
+        self.binary = binary
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            [
+                *(self.binary, "--port", str(self.port), "--bind", "127.0.0.1"),
+                *("--save", "", "--appendonly", "no", "--daemonize", "no"),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=0.5):
+                    return
+            except OSError:
+                time.sleep(0.05)
+        pytest.fail(f"redis-server did not start on port {self.port}")
+
+    def crash(self) -> None:
+        """SIGKILL: what is queued in memory is lost, as in a crash without persistence."""
+        assert self.process is not None
+        self.process.kill()
+        self.process.wait(timeout=10)
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+
+
+@pytest.fixture
+def private_redis() -> Iterator[PrivateRedis]:
+    server = PrivateRedis()
+    server.start()
+    yield server
+    server.stop()

@@ -6,6 +6,7 @@ The reminders end to end with REAL Celery worker processes: the file-system brok
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from datetime import timedelta
@@ -68,15 +69,18 @@ def test_items_due_produce_exactly_the_expected_messages(
     assert f"[Đơn thư] {due_tomorrow.code}: {due_tomorrow.summary}" in subjects
 
 
-def _remind_process(day: str) -> subprocess.Popen[bytes]:
+def _remind_process(
+    day: str, *options: str, env_extra: dict[str, str] | None = None
+) -> subprocess.Popen[bytes]:
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "danvan.settings.test",
         "DATABASE_URL": _database_url_for_worker(),
         "DANVAN_VAR_DIR": str(settings.VAR_DIR),
+        **(env_extra or {}),
     }
     return subprocess.Popen(
-        [sys.executable, "manage.py", "remind", f"--today={day}"],
+        [sys.executable, "manage.py", "remind", f"--today={day}", *options],
         cwd=settings.BASE_DIR,
         env=env,
         stdout=subprocess.PIPE,
@@ -164,4 +168,39 @@ def test_lost_broker_connections_are_recovered(
     assert killed >= 1
     services.sweep(today=WED, stale_after=timedelta(0))
     wait_for(all_delivered, timeout=180)
+    assert_exactly_once()
+
+
+@pytest.mark.services
+def test_a_real_redis_crash_and_restart_loses_nothing_and_sends_nothing_twice(
+    worker_factory: Any, private_redis: Any, tree: Any, people: dict[str, Any]
+) -> None:
+    """
+    The broker is a redis-server of the test's own, killed with SIGKILL while jobs are queued
+    and in flight, then started again empty on the same port. The worker reconnects by itself;
+    the next sweep (`remind --requeue-after 0`, as an operator runs it after an outage)
+    re-enqueues what was lost; every reminder goes out exactly once.
+    """
+    broker = {"CELERY_BROKER_URL": private_redis.url}
+    for n in range(20):
+        UserFactory(username=f"more{n}", memberships=[(tree.commune_a1, Role.PETITION_HANDLER)])
+    for _ in range(40):
+        make_petition(tree.commune_a1, THU)  # 40 items x 22 handlers = 880 reminders
+    worker_factory("restart", broker)
+    sweep = _remind_process("11/03/2026", env_extra=broker)
+    output = sweep.communicate(timeout=180)[0].decode()
+    assert sweep.returncode == 0, output
+    assert Reminder.objects.count() == 880
+    wait_for(lambda: Delivery.objects.filter(sent_at__isnull=False).count() >= 30, interval=0.05)
+    private_redis.crash()
+    sent_at_crash = Delivery.objects.filter(sent_at__isnull=False).count()
+    private_redis.start()
+    assert sent_at_crash < 880 * 3, "everything went out before the crash: nothing was tested"
+    again = _remind_process("11/03/2026", "--requeue-after=0", env_extra=broker)
+    output = again.communicate(timeout=180)[0].decode()
+    assert again.returncode == 0, output
+    assert Reminder.objects.count() == 880  # nothing recorded twice
+    requeued = re.search(r"(\d+) (re-enqueued|thông báo đưa lại)", output)
+    assert requeued and int(requeued.group(1)) > 0, output
+    wait_for(all_delivered, timeout=300)
     assert_exactly_once()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from collections import Counter
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -33,6 +33,15 @@ class Command(BaseCommand):
         )
         parser.add_argument("--today", help="Pretend today is this day (dd/mm/yyyy).")
         parser.add_argument(
+            "--requeue-after",
+            type=int,
+            metavar="MINUTES",
+            help=(
+                "Re-enqueue reminders still unsent after this many minutes (default 30; 0 after "
+                "a broker outage re-sends every pending one, still exactly once)."
+            ),
+        )
+        parser.add_argument(
             "--deliver-now",
             action="store_true",
             help="Deliver in this process instead of enqueuing Celery jobs.",
@@ -41,7 +50,15 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         today = parse_day(options["today"]) if options["today"] else None
         started = time.monotonic()
-        result = services.sweep(today=today, dry_run=options["dry_run"], progress=self._progress)
+        requeue = options["requeue_after"]
+        if requeue is not None and requeue < 0:
+            raise CommandError(_("--requeue-after: give a number of minutes of 0 or more."))
+        result = services.sweep(
+            today=today,
+            dry_run=options["dry_run"],
+            progress=self._progress,
+            stale_after=services.STALE_AFTER if requeue is None else timedelta(minutes=requeue),
+        )
         if self._shown:
             self.stdout.write("")
         elapsed = time.monotonic() - started
