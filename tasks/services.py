@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from danvan.core.errors import Conflict, ServiceError
 from danvan.org.models import Unit, UnitLevel
 from danvan.org.selectors import scope_paths
+from petitions.services import validate_upload
 from tasks.models import (
     PROGRESS_FIGURES,
     AssignmentRole,
@@ -759,6 +760,9 @@ def progress_report_submit(
     if not text.strip():
         raise ServiceError(_("Describe what was done."), field="text")
     clean_figures = validate_figures(figures)
+    for upload in files:
+        # The same rule as petition attachments: PDF, JPEG or PNG by content, within the limit.
+        validate_upload(upload, field_name="evidence")
     assignments = list(task.assignments.select_related("unit"))
     reporting_unit = unit or _reporting_unit(actor, assignments)
     if reporting_unit is None or reporting_unit.pk not in {a.unit_id for a in assignments}:

@@ -272,6 +272,24 @@ def test_progress_with_evidence_files_and_bad_input(
     assert ProgressReport.objects.count() == 1
 
 
+def test_progress_evidence_must_be_a_pdf_or_an_image(
+    api_as: Any, task_a1: Task, cadre_a: Any
+) -> None:
+    fake = SimpleUploadedFile("bien-ban.pdf", b"MZ\x90\x00 a program")
+
+    response = api_as(cadre_a).post(
+        detail(task_a1, "progress/"),
+        {"text": "Hiến đất làm đường", "percent": 40, "evidence": [fake]},
+        format="multipart",
+    )
+
+    assert response.status_code == 400
+    assert "PDF, JPEG" in response.json()["fields"]["evidence"][0]
+    assert not ProgressReport.objects.exists()
+    task_a1.refresh_from_db()
+    assert task_a1.progress_percent == 0
+
+
 def test_cascade_endpoint(api_as: Any, tree: Any, supervisor: Any, cadre_a: Any) -> None:
     task = make_task(issuing_unit=tree.central, lead_unit=tree.province_a)
     assert api_as(cadre_a).post(detail(task, "cascade/"), {}, format="json").status_code == 404
