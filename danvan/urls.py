@@ -14,6 +14,7 @@ urlpatterns = [
     path("api/v1/", include(("danvan.api", "api"), namespace="api")),
     path("reports/", include("reports.urls")),
     path("petitions/", include("petitions.urls")),
+    path("tasks/", include("tasks.urls")),
     path("notifications/", include("danvan.notify.urls")),
 ]
 if settings.DEBUG:

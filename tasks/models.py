@@ -456,6 +456,11 @@ class Task(VersionedModel):
     def __str__(self) -> str:
         return f"{self.number}. {self.title}" if self.number else self.title
 
+    @property
+    def status_label(self) -> str:
+        """The label of the status annotated by `with_status` (what list pages show)."""
+        return str(TaskStatus(self.__dict__["status"]).label)
+
     def status_on(self, today: datetime.date) -> TaskStatus:
         """The derived status; the same rules as `TaskQuerySet.with_status`."""
         if self.cancelled:

@@ -1,0 +1,14 @@
+"""Web pages of the tasks app (/tasks/…), included from danvan/urls.py."""
+
+from django.urls import path
+
+from tasks import views
+
+app_name = "tasks"
+urlpatterns = [
+    path("", views.task_list, name="list"),
+    path("<int:task_id>/", views.task_detail, name="detail"),
+    path("<int:task_id>/report/", views.task_report, name="report"),
+    path("<int:task_id>/approve/", views.task_approve, name="approve"),
+    path("<int:task_id>/return/", views.task_return, name="return"),
+]

@@ -1,0 +1,214 @@
+"""Pages for cadres: "my unit's tasks", a task with its timeline, progress reports, approval."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from danvan.core.errors import ServiceError
+from danvan.core.text import folded_words_q
+from tasks import selectors, services
+from tasks.forms import ProgressReportForm, ReturnForm
+from tasks.models import PROGRESS_FIGURES, AssignmentRole, Task, TaskStatus
+
+# A phone shows a page of 25 and a "more" link; no COUNT(*) over the scope.
+PAGE_SIZE = 25
+CHILDREN_SHOWN = 20
+
+EVENT_LABELS: dict[str, Any] = {
+    "created": gettext_lazy("Task created"),
+    "updated": gettext_lazy("Task changed"),
+    "cascaded": gettext_lazy("Passed down to the units below"),
+    "progress_reported": gettext_lazy("Progress reported"),
+    "approved": gettext_lazy("Completion approved"),
+    "returned": gettext_lazy("Returned for more work"),
+    "cancelled": gettext_lazy("Cancelled"),
+    "deleted": gettext_lazy("Deleted"),
+    "next_occurrence_created": gettext_lazy("Next occurrence created"),
+}
+
+
+def _page_link(request: HttpRequest, before: int) -> str:
+    query = {k: v for k, v in request.GET.items() if k != "before" and v}
+    return "?" + urlencode({**query, "before": before})
+
+
+@login_required
+def task_list(request: HttpRequest) -> HttpResponse:
+    """Tasks of the user's units (issued, led or coordinated), newest first, with status."""
+    queryset = selectors.task_list_for(request.user, today=timezone.localdate()).select_related(
+        "directive", "conclusion__meeting"
+    )
+    status = request.GET.get("status", "")
+    if status in TaskStatus.values:
+        # `status` is the annotation from TaskQuerySet.with_status, not a column.
+        queryset = queryset.filter(**{"status": status})
+    term = request.GET.get("q", "").strip()
+    if term:
+        queryset = queryset.filter(folded_words_q("search_text", term))
+    try:
+        before = int(request.GET.get("before", ""))
+    except ValueError:
+        before = 0
+    if before > 0:
+        queryset = queryset.filter(pk__lt=before)
+    # Keyset pagination on the id (the (lead_unit, -id) index): stable while tasks are added.
+    rows = list(queryset.order_by("-id")[: PAGE_SIZE + 1])
+    more = _page_link(request, rows[PAGE_SIZE - 1].pk) if len(rows) > PAGE_SIZE else ""
+    rows = rows[:PAGE_SIZE]
+    for task in rows:
+        task.coordinating = [  # type: ignore[attr-defined]
+            a.unit.name for a in task.assignments.all() if a.role == AssignmentRole.COORDINATE
+        ]
+    return render(
+        request,
+        "tasks/list.html",
+        {
+            "tasks": rows,
+            "statuses": TaskStatus.choices,
+            "status": status,
+            "q": term,
+            "more": more,
+            "first_page": "?" + urlencode({"status": status, "q": term}) if before else "",
+        },
+    )
+
+
+def _detail_context(request: HttpRequest, task_id: Any) -> dict[str, Any]:
+    """Everything the task page shows; 404 for a task outside the user's units."""
+    user = request.user
+    today = timezone.localdate()
+    selectors.task_get_for(user, task_id)
+    task: Task = (
+        selectors.task_list_for(user, today=today)
+        .select_related("directive", "conclusion__meeting", "parent")
+        .get(pk=task_id)
+    )
+    children = selectors.tasks_visible_to(user).filter(parent=task).with_status(today=today)
+    # One aggregate over the sub-tasks, however many (a cascade makes thousands).
+    child_counts = children.aggregate(
+        **{value: Count("id", filter=Q(status=value)) for value in TaskStatus.values}
+    )
+    reports = list(selectors.progress_reports_of(task))
+    for report in reports:
+        report.figure_rows = [  # type: ignore[attr-defined]
+            (PROGRESS_FIGURES.get(key, key), value) for key, value in report.figures.items()
+        ]
+    events = list(selectors.task_timeline(task))
+    for event in events:
+        event.label = EVENT_LABELS.get(event.action, event.action)  # type: ignore[attr-defined]
+    open_for_reports = not task.cancelled and task.completed_on is None
+    return {
+        "task": task,
+        "today": today,
+        "assignments": sorted(task.assignments.all(), key=lambda a: a.role != AssignmentRole.LEAD),
+        "children": list(children.select_related("lead_unit").order_by("id")[:CHILDREN_SHOWN]),
+        "child_total": sum(child_counts.values()),
+        "child_counts": [
+            (value, label, child_counts[value])
+            for value, label in TaskStatus.choices
+            if child_counts.get(value)
+        ],
+        "reports": reports,
+        "events": events,
+        "may_report": open_for_reports and selectors.can_report(user, task),
+        "may_decide": task.awaiting_approval and selectors.can_manage(user, task.issuing_unit),
+    }
+
+
+def _render_detail(
+    request: HttpRequest,
+    task_id: Any,
+    *,
+    report_form: ProgressReportForm | None = None,
+    return_form: ReturnForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    context = _detail_context(request, task_id)
+    context["report_form"] = report_form or ProgressReportForm()
+    context["return_form"] = return_form or ReturnForm()
+    return render(request, "tasks/detail.html", context, status=status)
+
+
+@login_required
+def task_detail(request: HttpRequest, task_id: int) -> HttpResponse:
+    return _render_detail(request, task_id)
+
+
+def _refused(request: HttpRequest, error: ServiceError) -> int:
+    """A rule the service enforces, said in words on the page; the status says why."""
+    messages.error(request, error.message)
+    return error.status_code
+
+
+@login_required
+@require_POST
+def task_report(request: HttpRequest, task_id: int) -> HttpResponse:
+    """A unit of the task reports progress (text, percent, figures, an evidence file)."""
+    task = selectors.task_get_for(request.user, task_id)
+    form = ProgressReportForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _render_detail(request, task.pk, report_form=form, status=400)
+    values = form.cleaned_data
+    evidence = values.get("evidence")
+    try:
+        services.progress_report_submit(
+            actor=request.user,
+            task=task,
+            text=values["text"],
+            percent=values["percent"],
+            figures=form.figures(),
+            files=[evidence] if evidence else [],
+            client_id=str(values["client_id"]),
+        )
+    except ServiceError as error:
+        if error.field in form.fields:
+            form.add_error(error.field, error.message)
+            code = error.status_code
+        else:
+            code = _refused(request, error)
+        return _render_detail(request, task.pk, report_form=form, status=code)
+    messages.success(request, _("Progress reported: %(percent)s%%.") % values)
+    return redirect("tasks:detail", task_id=task.pk)
+
+
+@login_required
+@require_POST
+def task_approve(request: HttpRequest, task_id: int) -> HttpResponse:
+    """The issuer accepts the lead unit's completion report."""
+    task = selectors.task_get_for(request.user, task_id)
+    try:
+        services.task_approve(actor=request.user, task=task)
+    except ServiceError as error:
+        return _render_detail(request, task.pk, status=_refused(request, error))
+    messages.success(request, _("Completion approved."))
+    return redirect("tasks:detail", task_id=task.pk)
+
+
+@login_required
+@require_POST
+def task_return(request: HttpRequest, task_id: int) -> HttpResponse:
+    """The issuer sends the completion back to the unit, with a reason."""
+    task = selectors.task_get_for(request.user, task_id)
+    form = ReturnForm(request.POST)
+    if not form.is_valid():
+        return _render_detail(request, task.pk, return_form=form, status=400)
+    try:
+        services.task_return(actor=request.user, task=task, reason=form.cleaned_data["reason"])
+    except ServiceError as error:
+        if error.field in form.fields:
+            form.add_error(error.field, error.message)
+            return _render_detail(request, task.pk, return_form=form, status=400)
+        return _render_detail(request, task.pk, status=_refused(request, error))
+    messages.success(request, _("Returned to the unit with your reason."))
+    return redirect("tasks:detail", task_id=task.pk)
