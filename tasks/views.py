@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -179,7 +180,8 @@ def task_report(request: HttpRequest, task_id: int) -> HttpResponse:
             code = _refused(request, error)
         return _render_detail(request, task.pk, report_form=form, status=code)
     messages.success(request, _("Progress reported: %(percent)s%%.") % values)
-    return redirect("tasks:detail", task_id=task.pk)
+    # To the reports, where the new one is first (the form's #report would otherwise stay).
+    return redirect(reverse("tasks:detail", args=[task.pk]) + "#reports")
 
 
 @login_required

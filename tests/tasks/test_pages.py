@@ -296,7 +296,7 @@ def test_cadre_reports_progress_with_evidence_and_figures(
         report_data(evidence=evidence, figure_land_donated_m2="16505", figure_workdays="2.5"),
     )
 
-    assert response.status_code == 302 and response["Location"] == f"/tasks/{task_a1.pk}/"
+    assert response.status_code == 302 and response["Location"] == f"/tasks/{task_a1.pk}/#reports"
     report = ProgressReport.objects.get()
     assert (report.unit, report.author, report.percent) == (task_a1.lead_unit, cadre_a, 40)
     assert report.figures == {"land_donated_m2": 16505, "workdays": 2.5}
