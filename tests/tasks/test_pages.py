@@ -453,3 +453,29 @@ def test_a_supervisor_of_another_province_sees_nothing(
 
     assert task_a1.title not in page(client.get("/tasks/"))
     assert client.get(f"/tasks/{task_a1.pk}/").status_code == 404
+
+
+@pytest.mark.parametrize("reports", [1, 15])
+def test_detail_query_count_does_not_grow_with_reports_and_events(
+    client: Any, cadre_a: Any, task_a1: Task, count_queries: Any, reports: int
+) -> None:
+    for n in range(reports):
+        services.progress_report_submit(
+            actor=cadre_a,
+            task=task_a1,
+            text=f"Lần {n}",
+            percent=n,
+            files=[SimpleUploadedFile(f"bien-ban-{n}.pdf", PDF)],
+        )
+    client.force_login(cadre_a)
+
+    with count_queries() as queries:
+        response = client.get(f"/tasks/{task_a1.pk}/")
+
+    assert response.status_code == 200
+    assert page(response).count("data-report=") == reports
+    # 1 session, 2 user, 3 scope, 4 the task (scope check), 5 the task with its relations,
+    # 6 assignments, 7 sub-task counts (one aggregate), 8 progress reports, 9 their evidence,
+    # 10 events, 11 first sub-tasks, 12-13 the user's permissions (user, groups) and
+    # 14 the task's units, for can_report.
+    assert len(queries) == 14, queries
