@@ -24,6 +24,7 @@ from petitions.models import (
     RUNNING_STATUSES,
     DeadlineState,
     Petition,
+    Petitioner,
     PetitionEvent,
     PetitionKind,
     PetitionPetitioner,
@@ -225,6 +226,25 @@ def petitioner_names(petition: Petition) -> list[str]:
     if identity_hidden(petition):
         return [str(REDACTED)] * len(parties)
     return [party.petitioner.full_name for party in parties]
+
+
+def petitioner_rows(petition: Petition) -> list[dict[str, str | None]]:
+    """Petitioners for a detail view (prefetched, no query): a denouncer's data all hidden."""
+    if identity_hidden(petition):
+        return [
+            {"full_name": str(REDACTED), "citizen_id": None, "phone": None, "address": None}
+            for _party in petition.parties.all()
+        ]
+    return [identity_row(party.petitioner) for party in petition.parties.all()]
+
+
+def identity_row(person: Petitioner) -> dict[str, str | None]:
+    return {
+        "full_name": person.full_name,
+        "citizen_id": person.citizen_id,
+        "phone": person.phone,
+        "address": person.address,
+    }
 
 
 # --- Duplicates ----------------------------------------------------------------------------------
