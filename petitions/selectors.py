@@ -22,6 +22,7 @@ from petitions.models import (
     FINISHED_STATUSES,
     REDACTED,
     RUNNING_STATUSES,
+    Attachment,
     DeadlineState,
     Petition,
     Petitioner,
@@ -99,6 +100,29 @@ def _links() -> QuerySet[Any]:
     from petitions.models import PetitionLink
 
     return PetitionLink.objects.select_related("target")
+
+
+def attachment_get_for(user: Any, petition_id: Any, attachment_id: Any) -> Attachment:
+    """An attachment of a petition the user may see; 404 otherwise."""
+    try:
+        return (
+            Attachment.objects.filter(petition__in=petitions_visible_to(user).values("pk"))
+            .select_related("petition")
+            .get(pk=int(attachment_id), petition_id=int(petition_id))
+        )
+    except (Attachment.DoesNotExist, TypeError, ValueError):
+        raise Http404 from None
+
+
+def links_to(user: Any, petition: Petition) -> QuerySet[Any]:
+    """Links other visible petitions made to this one (e.g. a later one filed as its duplicate)."""
+    from petitions.models import PetitionLink
+
+    return (
+        PetitionLink.objects.filter(target=petition, petition__in=petitions_visible_to(user))
+        .select_related("petition")
+        .order_by("id")
+    )
 
 
 def petition_timeline(petition: Petition) -> QuerySet[PetitionEvent]:

@@ -1436,6 +1436,17 @@ def petition_extend(
 
 
 # --- Assignment, links, attachments ----------------------------------------------------------
+def assignable_users(petition: Petition) -> Any:
+    """Active people of the handling unit or a unit above it."""
+    return (
+        User.objects.filter(
+            is_active=True, memberships__unit__path__in=_ancestor_paths(petition.handling_unit)
+        )
+        .distinct()
+        .order_by("username")
+    )
+
+
 @transaction.atomic
 def petition_assign(
     *,
@@ -1445,18 +1456,11 @@ def petition_assign(
     reason: str = "",
     expected_version: int | None = None,
 ) -> Petition:
-    from danvan.org.models import Membership
-
     petition = _transition(
         petition, actor=actor, action="assign", expected_version=expected_version
     )
     user = assignee if isinstance(assignee, User) else User.objects.filter(pk=assignee).first()
-    handling_paths = _ancestor_paths(petition.handling_unit)
-    if (
-        user is None
-        or not user.is_active
-        or not Membership.objects.filter(user=user, unit__path__in=handling_paths).exists()
-    ):
+    if user is None or not assignable_users(petition).filter(pk=user.pk).exists():
         raise ServiceError(_("Choose a person of the handling unit."), field="assignee")
     petition.assignee = user
     _save(petition, "assignee")
