@@ -1,4 +1,4 @@
-"""A handler opens a petition from the list on a phone, takes a step, and sees it in the timeline."""
+"""A handler opens a petition from the list on a phone, takes a step, sees it in the timeline."""
 
 import pytest
 
