@@ -8,7 +8,6 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from danvan.notify.providers import item_url_template
 from petitions import services
 from petitions.models import (
     Complexity,
@@ -21,7 +20,7 @@ from petitions.models import (
     PetitionLink,
     Status,
 )
-from petitions.reminders import URL_NAMES
+from petitions.reminders import PetitionDeadlines
 from petitions.services import PetitionerInput
 from tests.petitions.factories import PDF_BYTES, AttachmentFactory, PetitionFactory
 
@@ -594,8 +593,22 @@ def test_page_queries_do_not_grow_with_the_timeline(
 
     assert complaint.events.count() > 40
     assert len(many) == len(few), many
+    # session, user, the user's scope paths, the petition, its 8 prefetched relations
+    # (petitioners, respondents, attachments, answers, suspensions, extensions, transfers,
+    # links), user and group permissions, the timeline, links from other petitions, and the
+    # choices of two forms (transfer targets, assignable people).
+    assert len(many) == 18, many
 
 
 # --- Reminders link here --------------------------------------------------------------------
-def test_reminders_link_to_the_page_not_the_admin():
-    assert item_url_template(URL_NAMES, "/admin/") == "/petitions/{pk}/"
+def test_reminders_link_to_the_page_not_the_admin(client, complaint, handler_a):
+    complaint.refresh_from_db()
+    due = complaint.due_date
+    assert due is not None
+
+    batches = list(PetitionDeadlines().items([(due, due + timedelta(days=1))]))
+
+    (item,) = [i for batch in batches for i in batch]
+    assert item.url == f"/petitions/{complaint.pk}/"
+    client.force_login(handler_a)
+    assert client.get(item.url).status_code == 200
