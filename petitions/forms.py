@@ -174,10 +174,11 @@ class TransferForm(TransitionForm):
 def transfer_targets(petition: Petition) -> Any:
     """Central and the provinces, and the province's own units and communes (not villages)."""
     parts = [p for p in petition.handling_unit.path.split("/") if p]
-    province_path = "/" + "/".join(parts[:2]) + "/"
+    near = Q(depth__lte=1)
+    if len(parts) >= 2:  # below central: the province's own units and communes too
+        near |= Q(path__startswith="/" + "/".join(parts[:2]) + "/", depth__lte=2)
     return (
-        Unit.objects.filter(is_active=True)
-        .filter(Q(depth__lte=1) | Q(path__startswith=province_path, depth__lte=2))
+        Unit.objects.filter(near, is_active=True)
         .exclude(pk=petition.handling_unit_id)
         .order_by("path")
     )

@@ -148,6 +148,7 @@ def test_handler_without_the_permission_sees_it_redacted_and_no_button(
     assert "Hiện danh tính" not in page
     response = client.post(url(denunciation, "identity/"), {"reason": "Tò mò"})
     assert response.status_code == 403
+    assert "Bạn không có quyền thực hiện thao tác này." in page_of(response)
     assert DENOUNCER not in page_of(response)
     assert not IdentityAccessLog.objects.exists()
 
@@ -567,6 +568,21 @@ def test_a_denunciations_files_are_not_downloaded(client, denunciation, identity
     assert "thu-to-cao.pdf" in page
     assert f"attachments/{attachment.pk}/" not in page
     assert client.get(url(denunciation, f"attachments/{attachment.pk}/")).status_code == 403
+
+
+def test_transfer_offers_nearby_units_not_villages_or_other_provinces(tree, complaint, handler_a):
+    from petitions.forms import transfer_targets
+
+    offered = set(transfer_targets(complaint))
+
+    assert {
+        tree.central,
+        tree.province_a,
+        tree.province_b,
+        tree.commune_a2,
+        tree.board_a,
+    } <= offered
+    assert not {tree.commune_a1, tree.village_a1, tree.commune_b1} & offered
 
 
 # --- Cost ------------------------------------------------------------------------------------
