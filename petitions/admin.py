@@ -20,7 +20,6 @@ from danvan.org.models import Unit, User
 from danvan.org.selectors import units_visible_to
 from petitions import selectors, services
 from petitions.models import (
-    REDACTED,
     Attachment,
     DeadlinePolicy,
     DeadlineState,
@@ -173,27 +172,18 @@ class PetitionAdmin(admin.ModelAdmin):
             extra_context["identity_rows"] = self._identity_rows(request, petition)
         return super().change_view(request, object_id, form_url, extra_context)
 
-    def _identity_rows(self, request: HttpRequest, petition: Petition) -> list[dict[str, str]]:
+    def _identity_rows(self, request: HttpRequest, petition: Petition) -> list[dict[str, Any]]:
         if selectors.identity_hidden(petition) and not selectors.user_may_see_denouncer(
             request.user, petition
         ):
-            count = petition.parties.count()
-            return [{"full_name": str(REDACTED)} for _i in range(count)]
+            return selectors.petitioner_rows(petition)
         people = services.identity_reveal(
             actor=_user(request),
             petition=petition,
             reason=gettext("Opened in the administration"),
             channel="admin",
         )
-        return [
-            {
-                "full_name": p.full_name,
-                "citizen_id": p.citizen_id,
-                "phone": p.phone,
-                "address": p.address,
-            }
-            for p in people
-        ]
+        return [selectors.identity_row(p) for p in people]
 
     def _each(self, request: HttpRequest, queryset: QuerySet[Petition], call: Any) -> None:
         done = 0

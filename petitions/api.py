@@ -35,7 +35,6 @@ from danvan.org.models import User
 from danvan.org.selectors import unit_get_for
 from petitions import selectors, services
 from petitions.models import (
-    REDACTED,
     Attachment,
     Channel,
     Complexity,
@@ -240,24 +239,7 @@ class PetitionDetailSerializer(PetitionListSerializer):
 
     @extend_schema_field(PetitionerOutSerializer(many=True))
     def get_petitioners(self, petition: Petition) -> list[dict[str, Any]]:
-        hidden = selectors.identity_hidden(petition)
-        people = []
-        for party in petition.parties.all():
-            person = party.petitioner
-            if hidden:
-                people.append(
-                    {"full_name": str(REDACTED), "citizen_id": None, "phone": None, "address": None}
-                )
-            else:
-                people.append(
-                    {
-                        "full_name": person.full_name,
-                        "citizen_id": person.citizen_id,
-                        "phone": person.phone,
-                        "address": person.address,
-                    }
-                )
-        return people
+        return selectors.petitioner_rows(petition)
 
     @extend_schema_field(AttachmentSerializer(many=True))
     def get_attachments(self, petition: Petition) -> Any:
@@ -1063,19 +1045,7 @@ class PetitionViewSet(
             reason=serializer.validated_data["reason"],
             channel="api",
         )
-        return Response(
-            {
-                "petitioners": [
-                    {
-                        "full_name": p.full_name,
-                        "citizen_id": p.citizen_id,
-                        "phone": p.phone,
-                        "address": p.address,
-                    }
-                    for p in people
-                ]
-            }
-        )
+        return Response({"petitioners": [selectors.identity_row(p) for p in people]})
 
     @extend_schema(responses={200: DuplicateSerializer(many=True), 404: ERROR_RESPONSES[404]})
     @action(detail=True, methods=["get"], pagination_class=None, filterset_class=None)

@@ -6,12 +6,14 @@ import uuid
 from typing import Any, cast
 
 from django import forms
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from danvan.org.models import Unit
+from danvan.org.models import Unit, User
 from danvan.org.selectors import units_visible_to
-from petitions.models import Channel, PetitionField, PetitionKind
+from petitions import selectors, services
+from petitions.models import Channel, Petition, PetitionField, PetitionKind, Result
 
 CITIZEN_ID_MESSAGE = _("A citizen ID number (CCCD) has exactly 12 digits.")
 
@@ -81,3 +83,282 @@ class IntakeForm(forms.Form):
         if not data.get("is_anonymous") and not (data.get("full_name") or "").strip():
             self.add_error("full_name", _("Enter the petitioner's full name, or tick anonymous."))
         return data
+
+
+# --- Workflow transitions on the detail page --------------------------------------------------
+# Each form collects what its service needs and calls it; the service decides (status,
+# permission, dates, policy), and its refusals come back as field-level messages.
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
+
+
+def _date(label: Any, *, required: bool = False) -> forms.DateField:
+    return forms.DateField(
+        label=label, required=required, widget=DATE_WIDGET, input_formats=DATE_FORMATS
+    )
+
+
+def _reason(*, label: Any = None) -> forms.CharField:
+    # Not required here: the service's own message ("Give a reason.") is the one shown.
+    return forms.CharField(
+        label=label or _("reason"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class TransitionForm(forms.Form):
+    """Base: `run()` calls the service for `action`; `version` guards against stale pages."""
+
+    action: str = ""
+    title: Any = ""
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: Any, petition: Petition, user: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("prefix", self.action)
+        kwargs.setdefault("initial", {"version": petition.version})
+        super().__init__(*args, **kwargs)
+        self.petition = petition
+        self.user = user
+
+    def run(self) -> Petition:
+        raise NotImplementedError
+
+    def service_kwargs(self) -> dict[str, Any]:
+        data = dict(self.cleaned_data)
+        version = data.pop("version", None)
+        return {"actor": self.user, "petition": self.petition, "expected_version": version, **data}
+
+    def add_service_error(self, field: str | None, message: str) -> None:
+        name = (field or "").replace(".", "_")
+        self.add_error(name if name in self.fields else None, message)
+
+
+class AcceptForm(TransitionForm):
+    action = "accept"
+    title = _("Accept (thụ lý)")
+    reason = _reason()
+    accepted_on = _date(_("accepted on"))
+
+    def run(self) -> Petition:
+        return services.petition_accept(**self.service_kwargs())
+
+
+class GuideForm(TransitionForm):
+    action = "guide"
+    title = _("Guide the petitioner to the competent body")
+    competent_body = forms.CharField(max_length=255, label=_("competent body"), required=False)
+    reason = _reason()
+
+    def run(self) -> Petition:
+        return services.petition_guide(**self.service_kwargs())
+
+
+class TransferForm(TransitionForm):
+    action = "transfer"
+    title = _("Transfer to another unit")
+    to_unit: forms.ModelChoiceField = forms.ModelChoiceField(
+        queryset=Unit.objects.none(), label=_("to unit")
+    )
+    due_on = _date(_("receiver's deadline"))
+    reason = _reason()
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = cast(forms.ModelChoiceField, self.fields["to_unit"])
+        field.queryset = transfer_targets(self.petition)
+        self.fields["due_on"].help_text = _("Empty: the time the policy gives the receiver.")
+
+    def run(self) -> Petition:
+        return services.petition_transfer(**self.service_kwargs())
+
+
+def transfer_targets(petition: Petition) -> Any:
+    """Central and the provinces, and the province's own units and communes (not villages)."""
+    parts = [p for p in petition.handling_unit.path.split("/") if p]
+    near = Q(depth__lte=1)
+    if len(parts) >= 2:  # below central: the province's own units and communes too
+        near |= Q(path__startswith="/" + "/".join(parts[:2]) + "/", depth__lte=2)
+    return (
+        Unit.objects.filter(near, is_active=True)
+        .exclude(pk=petition.handling_unit_id)
+        .order_by("path")
+    )
+
+
+class ReportTransferForm(TransitionForm):
+    action = "report_transfer"
+    title = _("Report the transfer result back")
+    result = _reason(label=_("result reported"))
+
+    def run(self) -> Petition:
+        return services.petition_report_transfer(**self.service_kwargs())
+
+
+class ReturnPapersForm(TransitionForm):
+    action = "return_papers"
+    title = _("Return the original papers")
+    reason = _reason()
+
+    def run(self) -> Petition:
+        return services.petition_return_papers(**self.service_kwargs())
+
+
+class FileForm(TransitionForm):
+    action = "file"
+    title = _("File without action")
+    duplicate_of = forms.CharField(
+        max_length=30,
+        required=False,
+        label=_("duplicate of (code of the earlier petition)"),
+        help_text=_("Optional: filed as a duplicate of this petition, and linked to it."),
+    )
+    reason = _reason()
+
+    def clean_duplicate_of(self) -> Petition | None:
+        code = (self.cleaned_data.get("duplicate_of") or "").strip().upper()
+        if not code:
+            return None
+        found = list(selectors.petitions_visible_to(self.user).filter(code=code)[:2])
+        if len(found) != 1:
+            raise forms.ValidationError(
+                _("No petition of your units has this code.")
+                if not found
+                else _("Several petitions of your units have this code; ask an administrator.")
+            )
+        return found[0]
+
+    def run(self) -> Petition:
+        return services.petition_file(**self.service_kwargs())
+
+
+class StartResolutionForm(TransitionForm):
+    action = "start_resolution"
+    title = _("Start resolving")
+    reason = _reason()
+
+    def run(self) -> Petition:
+        return services.petition_start_resolution(**self.service_kwargs())
+
+
+class ResolveForm(TransitionForm):
+    action = "resolve"
+    title = _("Resolve")
+    result = forms.ChoiceField(choices=[("", "—"), *Result.choices], label=_("result"))
+    answer_number = forms.CharField(max_length=50, label=_("answer document number"))
+    answer_issued_on = _date(_("answer issued on"), required=True)
+    answer_signer = forms.CharField(max_length=150, label=_("signed by"))
+    answer_summary = forms.CharField(
+        required=False, label=_("answer summary"), widget=forms.Textarea(attrs={"rows": 2})
+    )
+    reason = _reason(label=_("note"))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["answer_issued_on"].initial = timezone.localdate()
+
+    def run(self) -> Petition:
+        values = self.service_kwargs()
+        answer = services.AnswerInput(
+            number=values.pop("answer_number"),
+            issued_on=values.pop("answer_issued_on"),
+            signer=values.pop("answer_signer"),
+            summary=values.pop("answer_summary"),
+        )
+        return services.petition_resolve(answer=answer, **values)
+
+
+class CloseForm(TransitionForm):
+    action = "close"
+    title = _("Close")
+    reason = _reason()
+
+    def run(self) -> Petition:
+        return services.petition_close(**self.service_kwargs())
+
+
+class ReopenForm(TransitionForm):
+    action = "reopen"
+    title = _("Reopen as a second complaint")
+    received_on = _date(_("second complaint received on"))
+    reason = _reason()
+
+    def run(self) -> Petition:
+        return services.petition_reopen_second_complaint(**self.service_kwargs())
+
+
+class SuspendForm(TransitionForm):
+    action = "suspend"
+    title = _("Suspend (the clock stops)")
+    suspended_on = _date(_("suspended on"))
+    reason = _reason()
+
+    def run(self) -> Petition:
+        return services.petition_suspend(**self.service_kwargs())
+
+
+class ResumeForm(TransitionForm):
+    action = "resume"
+    title = _("Resume (the clock runs again)")
+    resumed_on = _date(_("resumed on"))
+    reason = _reason()
+
+    def run(self) -> Petition:
+        return services.petition_resume(**self.service_kwargs())
+
+
+class ExtendForm(TransitionForm):
+    action = "extend"
+    title = _("Extend the deadline by decision")
+    days = forms.IntegerField(min_value=1, label=_("days"))
+    decision_number = forms.CharField(max_length=50, label=_("decision number"), required=False)
+    decided_on = _date(_("decided on"))
+    reason = _reason()
+
+    def run(self) -> Petition:
+        return services.petition_extend(**self.service_kwargs())
+
+
+class AssignForm(TransitionForm):
+    action = "assign"
+    title = _("Assign to a person of the handling unit")
+    assignee: forms.ModelChoiceField = forms.ModelChoiceField(
+        queryset=User.objects.none(), label=_("assignee")
+    )
+    reason = _reason()
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = cast(forms.ModelChoiceField, self.fields["assignee"])
+        field.queryset = services.assignable_users(self.petition)
+
+    def run(self) -> Petition:
+        return services.petition_assign(**self.service_kwargs())
+
+
+# The order the detail page offers them in.
+TRANSITION_FORMS: dict[str, type[TransitionForm]] = {
+    form.action: form
+    for form in (
+        AcceptForm,
+        StartResolutionForm,
+        ResolveForm,
+        TransferForm,
+        ReportTransferForm,
+        GuideForm,
+        ReturnPapersForm,
+        FileForm,
+        SuspendForm,
+        ResumeForm,
+        ExtendForm,
+        AssignForm,
+        CloseForm,
+        ReopenForm,
+    )
+}
+
+
+class IdentityRevealForm(forms.Form):
+    reason = forms.CharField(
+        label=_("why you need to see the identity"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": _("Give a reason.")},
+    )

@@ -22,8 +22,10 @@ from petitions.models import (
     FINISHED_STATUSES,
     REDACTED,
     RUNNING_STATUSES,
+    Attachment,
     DeadlineState,
     Petition,
+    Petitioner,
     PetitionEvent,
     PetitionKind,
     PetitionPetitioner,
@@ -98,6 +100,29 @@ def _links() -> QuerySet[Any]:
     from petitions.models import PetitionLink
 
     return PetitionLink.objects.select_related("target")
+
+
+def attachment_get_for(user: Any, petition_id: Any, attachment_id: Any) -> Attachment:
+    """An attachment of a petition the user may see; 404 otherwise."""
+    try:
+        return (
+            Attachment.objects.filter(petition__in=petitions_visible_to(user).values("pk"))
+            .select_related("petition")
+            .get(pk=int(attachment_id), petition_id=int(petition_id))
+        )
+    except (Attachment.DoesNotExist, TypeError, ValueError):
+        raise Http404 from None
+
+
+def links_to(user: Any, petition: Petition) -> QuerySet[Any]:
+    """Links other visible petitions made to this one (e.g. a later one filed as its duplicate)."""
+    from petitions.models import PetitionLink
+
+    return (
+        PetitionLink.objects.filter(target=petition, petition__in=petitions_visible_to(user))
+        .select_related("petition")
+        .order_by("id")
+    )
 
 
 def petition_timeline(petition: Petition) -> QuerySet[PetitionEvent]:
@@ -225,6 +250,25 @@ def petitioner_names(petition: Petition) -> list[str]:
     if identity_hidden(petition):
         return [str(REDACTED)] * len(parties)
     return [party.petitioner.full_name for party in parties]
+
+
+def petitioner_rows(petition: Petition) -> list[dict[str, str | None]]:
+    """Petitioners for a detail view (prefetched, no query): a denouncer's data all hidden."""
+    if identity_hidden(petition):
+        return [
+            {"full_name": str(REDACTED), "citizen_id": None, "phone": None, "address": None}
+            for _party in petition.parties.all()
+        ]
+    return [identity_row(party.petitioner) for party in petition.parties.all()]
+
+
+def identity_row(person: Petitioner) -> dict[str, str | None]:
+    return {
+        "full_name": person.full_name,
+        "citizen_id": person.citizen_id,
+        "phone": person.phone,
+        "address": person.address,
+    }
 
 
 # --- Duplicates ----------------------------------------------------------------------------------

@@ -291,6 +291,62 @@ def allowed_actions(petition: Petition) -> list[str]:
     return [action for action, statuses in TRANSITIONS.items() if petition.status in statuses]
 
 
+def actions_available_to(actor: Any, petition: Petition) -> list[str]:
+    """
+    What `actor` may do with `petition` now: the same checks the services make before
+    writing (handling unit and permission, status, and each action's own preconditions),
+    run without writing. Reads the extension policy only when extending is in question.
+    """
+    try:
+        _require_handler(actor, petition)
+    except Forbidden:
+        return []
+    available = []
+    for action in allowed_actions(petition):
+        check = _ACTION_CHECKS.get(action)
+        if check is not None:
+            try:
+                check(actor, petition)
+            except ServiceError:
+                continue
+        available.append(action)
+    return available
+
+
+def _check_reopenable(actor: Any, petition: Petition) -> None:
+    """A first-instance complaint only: a second complaint reopens it."""
+    if petition.kind != PetitionKind.COMPLAINT:
+        raise Conflict(
+            _("Only a complaint can be reopened as a second complaint."), code="invalid_transition"
+        )
+    if petition.instance == Instance.SECOND:
+        raise Conflict(
+            _("This complaint is already at the second instance."), code="invalid_transition"
+        )
+
+
+def _check_extendable(actor: Any, petition: Petition) -> DeadlinePolicy:
+    """The permission, and an extension left under the current clock's policy."""
+    _require(actor, "petitions.extend_deadline")
+    policy = _policy_with_fallback(petition, petition.clock_stage)
+    if policy is None or policy.max_extensions == 0:
+        raise Conflict(
+            _("This deadline cannot be extended."), field="days", code="extension_not_allowed"
+        )
+    used = petition.extensions.filter(stage=petition.clock_stage).count()
+    if used >= policy.max_extensions:
+        raise Conflict(
+            _("All %(count)s allowed extensions have been used.")
+            % {"count": policy.max_extensions},
+            field="days",
+            code="extension_not_allowed",
+        )
+    return policy
+
+
+_ACTION_CHECKS: dict[str, Any] = {"reopen": _check_reopenable, "extend": _check_extendable}
+
+
 # --- Clocks ------------------------------------------------------------------------------------
 def policy_for(*, kind: str, stage: str, unit: Unit | None) -> DeadlinePolicy | None:
     """The policy of the nearest unit above (or at) `unit`, else the default one."""
@@ -1211,14 +1267,7 @@ def petition_reopen_second_complaint(
         petition, actor=actor, action="reopen", expected_version=expected_version
     )
     reason = _require_reason(reason)
-    if petition.kind != PetitionKind.COMPLAINT:
-        raise Conflict(
-            _("Only a complaint can be reopened as a second complaint."), code="invalid_transition"
-        )
-    if petition.instance == Instance.SECOND:
-        raise Conflict(
-            _("This complaint is already at the second instance."), code="invalid_transition"
-        )
+    _check_reopenable(actor, petition)
     today = today or today_local()
     received_on = received_on or today
     if received_on > today:
@@ -1354,19 +1403,7 @@ def petition_extend(
     reason = _require_reason(reason)
     if not decision_number.strip():
         raise ServiceError(_("Enter the extension decision's number."), field="decision_number")
-    policy = _policy_with_fallback(petition, petition.clock_stage)
-    used = petition.extensions.filter(stage=petition.clock_stage).count()
-    if policy is None or policy.max_extensions == 0:
-        raise Conflict(
-            _("This deadline cannot be extended."), field="days", code="extension_not_allowed"
-        )
-    if used >= policy.max_extensions:
-        raise Conflict(
-            _("All %(count)s allowed extensions have been used.")
-            % {"count": policy.max_extensions},
-            field="days",
-            code="extension_not_allowed",
-        )
+    policy = _check_extendable(actor, petition)
     if days < 1 or days > policy.extension_amount:
         raise ServiceError(
             _("An extension is between 1 and %(max)s days.") % {"max": policy.extension_amount},
@@ -1399,6 +1436,17 @@ def petition_extend(
 
 
 # --- Assignment, links, attachments ----------------------------------------------------------
+def assignable_users(petition: Petition) -> Any:
+    """Active people of the handling unit or a unit above it."""
+    return (
+        User.objects.filter(
+            is_active=True, memberships__unit__path__in=_ancestor_paths(petition.handling_unit)
+        )
+        .distinct()
+        .order_by("username")
+    )
+
+
 @transaction.atomic
 def petition_assign(
     *,
@@ -1408,18 +1456,11 @@ def petition_assign(
     reason: str = "",
     expected_version: int | None = None,
 ) -> Petition:
-    from danvan.org.models import Membership
-
     petition = _transition(
         petition, actor=actor, action="assign", expected_version=expected_version
     )
     user = assignee if isinstance(assignee, User) else User.objects.filter(pk=assignee).first()
-    handling_paths = _ancestor_paths(petition.handling_unit)
-    if (
-        user is None
-        or not user.is_active
-        or not Membership.objects.filter(user=user, unit__path__in=handling_paths).exists()
-    ):
+    if user is None or not assignable_users(petition).filter(pk=user.pk).exists():
         raise ServiceError(_("Choose a person of the handling unit."), field="assignee")
     petition.assignee = user
     _save(petition, "assignee")

@@ -7,4 +7,16 @@ app_name = "petitions"
 urlpatterns = [
     path("", views.petition_list, name="list"),
     path("new/", views.petition_intake, name="intake"),
+    path("<int:petition_id>/", views.petition_detail, name="detail"),
+    path(
+        "<int:petition_id>/actions/<slug:action>/",
+        views.petition_transition,
+        name="transition",
+    ),
+    path("<int:petition_id>/identity/", views.petition_identity, name="identity"),
+    path(
+        "<int:petition_id>/attachments/<int:attachment_id>/",
+        views.attachment_download,
+        name="attachment",
+    ),
 ]

@@ -1,20 +1,26 @@
-"""Pages for cadres: "my unit's petitions" with deadline states, and the intake form."""
+"""Pages for cadres and handlers: the unit's petitions, intake, and a petition's own page."""
 
 from __future__ import annotations
 
-from typing import cast
+from datetime import date
+from typing import Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 
 from danvan.core.errors import ServiceError
 from danvan.org.models import User
 from petitions import selectors, services
-from petitions.forms import IntakeForm
-from petitions.models import DeadlineState
+from petitions.forms import TRANSITION_FORMS, IdentityRevealForm, IntakeForm, TransitionForm
+from petitions.models import DeadlineState, Petition, PetitionEvent, Result
 
 PAGE_SIZE = 100
 # Service field names -> form field names, so a refusal shows next to the right input.
@@ -104,3 +110,173 @@ def petition_intake(request: HttpRequest) -> HttpResponse:
             )
             return redirect("petitions:list")
     return render(request, "petitions/intake.html", {"form": form})
+
+
+# --- A petition's own page --------------------------------------------------------------------
+# What the timeline shows of an event's details; other keys (ids, sizes) stay in the data.
+EVENT_DETAILS: dict[str, Any] = {
+    "accepted_on": gettext_lazy("accepted on"),
+    "due_date": gettext_lazy("deadline"),
+    "competent_body": gettext_lazy("competent body"),
+    "from_unit": gettext_lazy("from"),
+    "to_unit": gettext_lazy("to"),
+    "due_on": gettext_lazy("receiver's deadline"),
+    "duplicate_of_code": gettext_lazy("duplicate of"),
+    "result": gettext_lazy("result"),
+    "answer_number": gettext_lazy("answer document number"),
+    "answer_issued_on": gettext_lazy("answer issued on"),
+    "received_on": gettext_lazy("received on"),
+    "suspended_on": gettext_lazy("suspended on"),
+    "resumed_on": gettext_lazy("resumed on"),
+    "days": gettext_lazy("days"),
+    "decision_number": gettext_lazy("decision number"),
+    "from": gettext_lazy("previous deadline"),
+    "to": gettext_lazy("new deadline"),
+    "assignee_name": gettext_lazy("assignee"),
+    "target_code": gettext_lazy("linked petition"),
+    "candidate_code": gettext_lazy("suggested petition"),
+}
+
+
+def _detail_value(key: str, value: Any) -> str:
+    if key == "result" and value in Result.values:
+        return str(Result(value).label)
+    if isinstance(value, str) and len(value) == 10 and value[4:5] == "-":
+        try:
+            return date.fromisoformat(value).strftime("%d/%m/%Y")
+        except ValueError:
+            return value
+    return str(value)
+
+
+def event_details(event: PetitionEvent) -> list[tuple[str, str]]:
+    data = event.data if isinstance(event.data, dict) else {}
+    return [
+        (str(label), _detail_value(key, data[key]))
+        for key, label in EVENT_DETAILS.items()
+        if data.get(key) not in (None, "")
+    ]
+
+
+def _render_detail(
+    request: HttpRequest,
+    petition: Petition,
+    *,
+    bound: TransitionForm | None = None,
+    identity: list[dict[str, Any]] | None = None,
+    identity_form: IdentityRevealForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    user = request.user
+    available = services.actions_available_to(user, petition)
+    forms = [
+        bound
+        if bound is not None and bound.action == action
+        else form_class(petition=petition, user=user)
+        for action, form_class in TRANSITION_FORMS.items()
+        if action in available or (bound is not None and bound.action == action)
+    ]
+    hidden = selectors.identity_hidden(petition)
+    events = [
+        {"event": event, "details": event_details(event)}
+        for event in selectors.petition_timeline(petition)
+    ]
+    context = {
+        "petition": petition,
+        "deadline": selectors.deadline_info(petition),
+        "petitioners": identity if identity is not None else selectors.petitioner_rows(petition),
+        "identity_hidden": hidden and identity is None,
+        "identity_revealed": identity is not None,
+        "can_reveal": hidden
+        and identity is None
+        and bool(petition.parties.all())
+        and selectors.user_may_see_denouncer(user, petition),
+        "identity_form": identity_form or IdentityRevealForm(),
+        "forms": forms,
+        "bound": bound,
+        "events": events,
+        "links": petition.links.all(),
+        "linked_from": selectors.links_to(user, petition),
+        "transfers": petition.transfers.all(),
+    }
+    response = render(request, "petitions/detail.html", context, status=status)
+    if identity is not None:
+        response["Cache-Control"] = "no-store, private"
+    return response
+
+
+@login_required
+def petition_detail(request: HttpRequest, petition_id: int) -> HttpResponse:
+    """Everything about one petition, its timeline, and the steps the user may take now."""
+    return _render_detail(request, selectors.petition_detail(request.user, petition_id))
+
+
+@login_required
+@require_POST
+def petition_transition(request: HttpRequest, petition_id: int, action: str) -> HttpResponse:
+    """Run one workflow step through its service; a refusal re-renders the page with messages."""
+    form_class = TRANSITION_FORMS.get(action)
+    if form_class is None:
+        raise Http404
+    petition = selectors.petition_detail(request.user, petition_id)
+    form = form_class(request.POST, petition=petition, user=request.user)
+    status = 400
+    if form.is_valid():
+        try:
+            changed = form.run()
+        except ServiceError as error:
+            form.add_service_error(error.field, error.message)
+            status = error.status_code
+        else:
+            messages.success(
+                request,
+                _("%(step)s: done. The petition's status is now “%(status)s”.")
+                % {"step": form.title, "status": changed.get_status_display()},
+            )
+            return redirect(reverse("petitions:detail", args=[petition.pk]) + "#timeline")
+    return _render_detail(request, petition, bound=form, status=status)
+
+
+@login_required
+@require_POST
+def petition_identity(request: HttpRequest, petition_id: int) -> HttpResponse:
+    """Show a denouncer's identity on this response only, to a permitted user; logged."""
+    petition = selectors.petition_detail(request.user, petition_id)
+    if not (
+        selectors.identity_hidden(petition)
+        and selectors.user_may_see_denouncer(request.user, petition)
+    ):
+        raise PermissionDenied
+    form = IdentityRevealForm(request.POST)
+    if not form.is_valid():
+        return _render_detail(request, petition, identity_form=form, status=400)
+    people = services.identity_reveal(
+        actor=cast(User, request.user),
+        petition=petition,
+        reason=form.cleaned_data["reason"],
+        channel="web",
+    )
+    return _render_detail(request, petition, identity=[selectors.identity_row(p) for p in people])
+
+
+@login_required
+def attachment_download(
+    request: HttpRequest, petition_id: int, attachment_id: int
+) -> HttpResponseBase:
+    """An attachment of a petition the user may see; never a public /media/ link."""
+    attachment = selectors.attachment_get_for(request.user, petition_id, attachment_id)
+    if selectors.identity_hidden(attachment.petition):
+        # A denunciation's scanned letter shows handwriting: as in the API, no download.
+        raise PermissionDenied(_("A denunciation's files are not downloaded here."))
+    try:
+        handle = attachment.file.open("rb")
+    except (FileNotFoundError, ValueError):
+        raise Http404 from None
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type=attachment.content_type,
+    )
+    response["Cache-Control"] = "no-store, private"
+    return response

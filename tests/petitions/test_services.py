@@ -556,3 +556,73 @@ def test_concurrent_retries_with_one_client_id_make_one_petition(tree, handler_a
     assert len({pk for pk, _created in results}) == 1
     assert [created for _pk, created in results].count(True) == 1
     assert Petition.objects.count() == 1
+
+
+# --- What a user may do now ---------------------------------------------------------------------
+def test_actions_available_follow_status_unit_and_permission(
+    tree, petition, handler_a, handler_a2, cadre_a, supervisor
+):
+    assert services.actions_available_to(handler_a, petition) == [
+        "accept",
+        "guide",
+        "transfer",
+        "return_papers",
+        "file",
+        "assign",
+        "update",
+    ]
+    assert services.actions_available_to(cadre_a, petition) == []  # no handle_petition
+    assert services.actions_available_to(handler_a2, petition) == []  # a sibling's petition
+    services.petition_accept(actor=handler_a, petition=petition, reason="Thụ lý")
+    petition.refresh_from_db()
+    # A complaint's resolution clock allows no extension: not offered, even to a supervisor.
+    assert "extend" not in services.actions_available_to(supervisor, petition)
+    assert "start_resolution" in services.actions_available_to(handler_a, petition)
+
+
+def test_extension_offered_while_the_policy_allows_one_and_to_those_who_may(
+    tree, handler_a, leader_a1
+):
+    denunciation = PetitionFactory(
+        actor=handler_a, unit=tree.commune_a1, kind=PetitionKind.DENUNCIATION, complexity="complex"
+    )
+    services.petition_accept(actor=handler_a, petition=denunciation, reason="Thụ lý")
+    denunciation.refresh_from_db()
+    assert "extend" not in services.actions_available_to(handler_a, denunciation)
+    assert "extend" in services.actions_available_to(leader_a1, denunciation)
+
+    services.petition_extend(
+        actor=leader_a1, petition=denunciation, days=30, decision_number="1/QĐ", reason="Phức tạp"
+    )
+    denunciation.refresh_from_db()
+
+    assert "extend" not in services.actions_available_to(leader_a1, denunciation)
+
+
+def test_reopen_offered_for_a_first_complaint_only(tree, petition, handler_a):
+    answer = services.AnswerInput(number="1/TL", issued_on=date(2026, 3, 20), signer="Chủ tịch")
+    services.petition_accept(
+        actor=handler_a, petition=petition, reason="Thụ lý", today=date(2026, 3, 3)
+    )
+    services.petition_resolve(
+        actor=handler_a, petition=petition, result="wrong", answer=answer, today=date(2026, 3, 20)
+    )
+    petition.refresh_from_db()
+    assert "reopen" in services.actions_available_to(handler_a, petition)
+
+    services.petition_reopen_second_complaint(
+        actor=handler_a, petition=petition, reason="Lần hai", today=date(2026, 4, 1)
+    )
+    services.petition_accept(
+        actor=handler_a, petition=petition, reason="Thụ lý", today=date(2026, 4, 2)
+    )
+    services.petition_resolve(
+        actor=handler_a,
+        petition=petition,
+        result="wrong",
+        answer=services.AnswerInput(number="2/TL", issued_on=date(2026, 4, 20), signer="CT"),
+        today=date(2026, 4, 20),
+    )
+    petition.refresh_from_db()
+
+    assert "reopen" not in services.actions_available_to(handler_a, petition)
