@@ -20,7 +20,18 @@ def test_home_lists_the_cadres_unit_on_a_phone(open_page, screenshot, cadre_a):
 
     assert "Xã Di Linh" in page.locator("table.list").inner_text()
     assert "Cán bộ cấp xã" in page.locator("table.list").inner_text()
+    links = page.locator("ul.links a")
+    assert [links.nth(i).get_attribute("href") for i in range(links.count())] == [
+        "/petitions/",
+        "/petitions/new/",
+        "/tasks/",
+        "/reports/",
+        "/notifications/preferences/",
+    ]
     screenshot(page, "home-cadre-phone")
+    page.get_by_role("link", name="Cách bạn nhận nhắc việc").click()
+    page.wait_for_load_state()
+    assert page.url.endswith("/notifications/preferences/")
 
 
 def test_admin_unit_search_without_diacritics(open_page, screenshot, supervisor):
