@@ -421,6 +421,9 @@ class PetitionGenerator:
 
     def rows(self, tables: dict[str, Table]) -> Iterator[tuple[str, dict[str, Any]]]:
         """(table key, values) in dependency order per petition."""
+        from danvan.core.crypto import encrypt
+        from petitions.models import citizen_id_hash, phone_hash
+
         rng = self.rng
         today = self.today
         tz = UTC
@@ -565,13 +568,15 @@ class PetitionGenerator:
                     cccd = ""
                     if rng.random() < 0.7:
                         cccd = f"{int(_pcode):03d}{(person_id * 7919 + 12345) % 10**9:09d}"
+                    # Stored as the app stores them: encrypted, found by keyed hashes.
                     person_values = {
                         "id": person_id,
                         "full_name": full,
                         "name_folded": f(full),
-                        "citizen_id": cccd,
-                        "phone": phone,
-                        "phone_normalised": phone,
+                        "citizen_id": encrypt(cccd) if cccd else "",
+                        "citizen_id_hash": citizen_id_hash(cccd),
+                        "phone": encrypt(phone) if phone else "",
+                        "phone_hash": phone_hash(phone),
                         "address": address,
                         "created_at": created_at,
                     }
@@ -753,8 +758,9 @@ def generate_petitions(total: int, today: date) -> None:
                 "full_name",
                 "name_folded",
                 "citizen_id",
+                "citizen_id_hash",
                 "phone",
-                "phone_normalised",
+                "phone_hash",
                 "address",
                 "created_at",
             },

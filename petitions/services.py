@@ -58,6 +58,9 @@ from petitions.models import (
     Status,
     Suspension,
     Transfer,
+    citizen_id_hash,
+    normalise_phone,
+    phone_hash,
 )
 
 CITIZEN_ID_RE = re.compile(r"^\d{12}$")
@@ -133,11 +136,6 @@ class PetitionData:
 
 
 # --- Small helpers ---------------------------------------------------------------------------
-def normalise_phone(phone: str) -> str:
-    digits = re.sub(r"\D", "", phone or "")
-    if digits.startswith("84") and len(digits) >= 11:
-        digits = "0" + digits[2:]
-    return digits
 
 
 def _in_scope(actor: Any, unit: Unit) -> bool:
@@ -469,13 +467,14 @@ def _validate_petitioner(index: int, data: PetitionerInput) -> PetitionerInput:
 
 def petitioner_recognise(data: PetitionerInput) -> Petitioner:
     """The known person with this CCCD, or this name and phone; a new one otherwise."""
-    phone_norm = normalise_phone(data.phone)
     person: Petitioner | None = None
     if data.citizen_id:
-        person = Petitioner.objects.filter(citizen_id=data.citizen_id).first()
-    elif phone_norm:
+        person = Petitioner.objects.filter(citizen_id_hash=citizen_id_hash(data.citizen_id)).first()
+    elif normalise_phone(data.phone):
         person = (
-            Petitioner.objects.filter(name_folded=fold(data.full_name), phone_normalised=phone_norm)
+            Petitioner.objects.filter(
+                name_folded=fold(data.full_name), phone_hash=phone_hash(data.phone)
+            )
             .order_by("id")
             .first()
         )
@@ -485,9 +484,6 @@ def petitioner_recognise(data: PetitionerInput) -> Petitioner:
             if getattr(data, attr) and not getattr(person, attr):
                 setattr(person, attr, getattr(data, attr))
                 changed.append(attr)
-        if data.phone and not person.phone_normalised:
-            person.phone_normalised = phone_norm
-            changed.append("phone_normalised")
         if changed:
             person.save(update_fields=changed)
         return person
@@ -498,11 +494,10 @@ def petitioner_recognise(data: PetitionerInput) -> Petitioner:
                 name_folded=fold(data.full_name),
                 citizen_id=data.citizen_id,
                 phone=data.phone,
-                phone_normalised=phone_norm,
                 address=data.address,
             )
     except IntegrityError:  # the same CCCD registered by a concurrent intake
-        return Petitioner.objects.get(citizen_id=data.citizen_id)
+        return Petitioner.objects.get(citizen_id_hash=citizen_id_hash(data.citizen_id))
 
 
 def build_search_text(petition: Petition, names: Sequence[str], respondents: Sequence[str]) -> str:

@@ -95,7 +95,7 @@ TEMPLATES = [
 # --- Personal data at rest ---------------------------------------------------------------
 # Fernet keys for encrypted fields (citizen ID, phone), newest first; a keyed-hash key for
 # finding equal values. Embedded mode derives both from SECRET_KEY; production requires them.
-FIELD_ENCRYPTION_KEYS = env.listing("FIELD_ENCRYPTION_KEYS", [])
+FIELD_ENCRYPTION_KEYS = env.fernet_keys("FIELD_ENCRYPTION_KEYS")
 FIELD_HASH_KEY = env.text("FIELD_HASH_KEY", "")
 if not FIELD_ENCRYPTION_KEYS or not FIELD_HASH_KEY:
     from danvan.core.crypto import derive_key
