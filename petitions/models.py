@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from danvan.calendar.models import DayUnit
 from danvan.core.crypto import EncryptedCharField, keyed_hash
+from danvan.core.uploads import RandomName, validate_file_content
 
 REDACTED = _("[hidden]")
 
@@ -490,7 +491,11 @@ class Respondent(models.Model):
 
 class Attachment(models.Model):
     petition = models.ForeignKey(Petition, on_delete=models.CASCADE, related_name="attachments")
-    file = models.FileField(_("file"), upload_to="petitions/%Y/%m/")
+    file = models.FileField(
+        _("file"),
+        upload_to=RandomName("petitions/%Y/%m/"),
+        validators=[validate_file_content],
+    )
     original_name = models.CharField(_("file name"), max_length=255)
     content_type = models.CharField(_("content type"), max_length=50)
     size = models.PositiveIntegerField(_("size (bytes)"))
@@ -546,7 +551,12 @@ class Answer(models.Model):
     issued_on = models.DateField(_("issued on"))
     signer = models.CharField(_("signed by"), max_length=150)
     summary = models.TextField(_("summary"), blank=True)
-    file = models.FileField(_("file"), upload_to="answers/%Y/%m/", blank=True)
+    file = models.FileField(
+        _("file"),
+        upload_to=RandomName("answers/%Y/%m/"),
+        blank=True,
+        validators=[validate_file_content],
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -7,6 +7,7 @@ import datetime
 import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
+from django.utils import translation
 
 from petitions import services
 from petitions.models import Petitioner, citizen_id_hash, phone_hash
@@ -149,8 +150,10 @@ def test_a_wrong_key_stops_migrate_and_check_naming_the_variable(tree, handler_a
     from django.core.management.base import SystemCheckError
 
     PetitionFactory(actor=handler_a, unit=tree.commune_a1, petitioners=[_person(citizen_id=CCCD)])
-    call_command("check", databases=["default"])  # the right key: no error
+    # Commands switch translation off for the thread; override() puts it back afterwards.
+    with translation.override("vi"):
+        call_command("check", databases=["default"])  # the right key: no error
 
-    settings.FIELD_ENCRYPTION_KEYS = [Fernet.generate_key().decode()]
-    with pytest.raises(SystemCheckError, match="FIELD_ENCRYPTION_KEYS"):
-        call_command("check", databases=["default"])
+        settings.FIELD_ENCRYPTION_KEYS = [Fernet.generate_key().decode()]
+        with pytest.raises(SystemCheckError, match="FIELD_ENCRYPTION_KEYS"):
+            call_command("check", databases=["default"])
