@@ -119,6 +119,10 @@ class LogoutView(APIView):
                 {"refresh": [_("This refresh token belongs to another user.")]}
             )
         refresh.blacklist()
+        from danvan.audit.models import AuditKind
+        from danvan.audit.services import record
+
+        record(AuditKind.LOGOUT, user=request.user, request=request, detail={"token": "revoked"})
         if isinstance(request.auth, AccessToken):
             remaining = int(request.auth["exp"]) - int(request.auth.current_time.timestamp())
             cache.set(revoked_key(str(request.auth["jti"])), True, timeout=max(remaining, 1))

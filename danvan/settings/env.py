@@ -132,3 +132,11 @@ def fernet_keys(name: str) -> list[str]:
                 f"key number {position} is not a Fernet key (32 url-safe base64-encoded bytes).",
             ) from None
     return keys
+
+
+def rate(name: str, default: str) -> str:
+    """A request rate as DRF writes it: a number, a slash and s, min, hour or day."""
+    value = text(name, default).strip()
+    if not re.fullmatch(r"\d+/(s|sec|second|m|min|minute|h|hour|d|day)", value):
+        raise _fail(name, f"expected a rate such as 120/min, got {value!r}.")
+    return value

@@ -80,5 +80,5 @@ def test_good_answer_document_is_stored_under_a_random_name(resolving, handler_a
         today=date(2026, 3, 20),
     )
 
-    stored = Answer.objects.get().file.name
+    stored = str(Answer.objects.get().file.name)
     assert stored.startswith("answers/") and stored.endswith(".pdf") and "quyet" not in stored
