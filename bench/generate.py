@@ -421,7 +421,6 @@ class PetitionGenerator:
 
     def rows(self, tables: dict[str, Table]) -> Iterator[tuple[str, dict[str, Any]]]:
         """(table key, values) in dependency order per petition."""
-        from danvan.core.crypto import encrypt
         from petitions.models import citizen_id_hash, phone_hash
 
         rng = self.rng
@@ -568,14 +567,14 @@ class PetitionGenerator:
                     cccd = ""
                     if rng.random() < 0.7:
                         cccd = f"{int(_pcode):03d}{(person_id * 7919 + 12345) % 10**9:09d}"
-                    # Stored as the app stores them: encrypted, found by keyed hashes.
+                    # Clear here; encrypt_prepared() encrypts them as the model field does.
                     person_values = {
                         "id": person_id,
                         "full_name": full,
                         "name_folded": f(full),
-                        "citizen_id": encrypt(cccd) if cccd else "",
+                        "citizen_id": cccd,
                         "citizen_id_hash": citizen_id_hash(cccd),
-                        "phone": encrypt(phone) if phone else "",
+                        "phone": phone,
                         "phone_hash": phone_hash(phone),
                         "address": address,
                         "created_at": created_at,
