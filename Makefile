@@ -5,12 +5,13 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: run test lint typecheck security messages-check check lock messages clean help
+.PHONY: run test lint typecheck security audit messages-check check lock messages clean help
 
 help:
 	@echo "make run   - install, migrate, seed demo data and start web + Celery worker + beat"
 	@echo "make test  - run the test suite (embedded mode: SQLite, no services needed)"
 	@echo "make check - ruff, mypy, bandit, makemigrations --check, translations"
+	@echo "make audit - pip-audit: known vulnerabilities in the pinned requirements"
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "danvan needs Python 3.11")'
@@ -49,6 +50,11 @@ check: lint typecheck security messages-check
 
 security: $(VENV)/.installed-dev
 	$(BIN)/bandit -c pyproject.toml -r . -q
+
+# Known vulnerabilities in the pinned production packages (PyPI's advisory data); fails on
+# any. AUDIT_STRICT=1 also fails when a package could not be looked up.
+audit: $(VENV)/.installed-dev
+	$(BIN)/python .ci/pip_audit.py
 
 # Extract every string again (needs GNU gettext) and fail if one lacks Vietnamese.
 messages-check: $(VENV)/.installed-dev

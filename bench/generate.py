@@ -421,6 +421,8 @@ class PetitionGenerator:
 
     def rows(self, tables: dict[str, Table]) -> Iterator[tuple[str, dict[str, Any]]]:
         """(table key, values) in dependency order per petition."""
+        from petitions.models import citizen_id_hash, phone_hash
+
         rng = self.rng
         today = self.today
         tz = UTC
@@ -565,13 +567,15 @@ class PetitionGenerator:
                     cccd = ""
                     if rng.random() < 0.7:
                         cccd = f"{int(_pcode):03d}{(person_id * 7919 + 12345) % 10**9:09d}"
+                    # Clear here; encrypt_prepared() encrypts them as the model field does.
                     person_values = {
                         "id": person_id,
                         "full_name": full,
                         "name_folded": f(full),
                         "citizen_id": cccd,
+                        "citizen_id_hash": citizen_id_hash(cccd),
                         "phone": phone,
-                        "phone_normalised": phone,
+                        "phone_hash": phone_hash(phone),
                         "address": address,
                         "created_at": created_at,
                     }
@@ -753,8 +757,9 @@ def generate_petitions(total: int, today: date) -> None:
                 "full_name",
                 "name_folded",
                 "citizen_id",
+                "citizen_id_hash",
                 "phone",
-                "phone_normalised",
+                "phone_hash",
                 "address",
                 "created_at",
             },

@@ -29,7 +29,7 @@ export FIELD_ENCRYPTION_KEYS="$(py -c 'from cryptography.fernet import Fernet; p
 export FIELD_HASH_KEY="$(py -c 'import secrets; print(secrets.token_urlsafe(48))')"
 export ALLOWED_HOSTS=127.0.0.1 EMAIL_URL="smtp://127.0.0.1:1025" SECURE_SSL_REDIRECT=false
 # The 20 simulated people all come from 127.0.0.1; in an office they would be 20 addresses.
-export LOGIN_THROTTLE_RATE=1000/min
+export LOGIN_THROTTLE_RATE=1000/min CREATE_THROTTLE_RATE=100000/min
 mkdir -p "$DANVAN_VAR_DIR"
 
 db="${db_url##*/}"

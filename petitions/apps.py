@@ -8,6 +8,7 @@ class PetitionsConfig(AppConfig):
 
     def ready(self) -> None:
         from danvan.calendar.services import register_deadline_recomputer
+        from petitions import checks  # noqa: F401  (registers the encryption-key check)
         from petitions.services import deadlines_recompute_for_day
 
         # A new holiday or swapped Saturday moves the open deadlines it touches.

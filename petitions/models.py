@@ -6,7 +6,9 @@ Status and deadline fields are written only by `petitions.services`; nobody type
 
 from __future__ import annotations
 
+import re
 import uuid
+from typing import Any
 
 from django.conf import settings
 from django.core.validators import MinValueValidator, RegexValidator
@@ -14,12 +16,32 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from danvan.calendar.models import DayUnit
+from danvan.core.crypto import EncryptedCharField, keyed_hash
+from danvan.core.uploads import RandomName, validate_file_content
 
 REDACTED = _("[hidden]")
 
 citizen_id_validator = RegexValidator(
     r"^\d{12}$", _("A citizen ID number (CCCD) has exactly 12 digits."), code="citizen_id"
 )
+
+
+def normalise_phone(phone: str) -> str:
+    """Digits only, +84 / 84 written as the leading 0: one person's number, however typed."""
+    digits = re.sub(r"\D", "", phone or "")
+    if digits.startswith("84") and len(digits) >= 11:
+        digits = "0" + digits[2:]
+    return digits
+
+
+def citizen_id_hash(citizen_id: str) -> str:
+    """The keyed hash (blind index) by which a CCCD is looked up; "" for none."""
+    return keyed_hash(re.sub(r"\s", "", citizen_id or ""), purpose="cccd")
+
+
+def phone_hash(phone: str) -> str:
+    """The keyed hash of the normalised phone number; "" for none."""
+    return keyed_hash(normalise_phone(phone), purpose="phone")
 
 
 class PetitionKind(models.TextChoices):
@@ -377,18 +399,24 @@ class Petition(models.Model):
 
 
 class Petitioner(models.Model):
-    """A person who petitions; recognised across petitions by CCCD, or by name + phone."""
+    """
+    A person who petitions; recognised across petitions by CCCD, or by name + phone.
+
+    The CCCD and the phone are stored encrypted (danvan.core.crypto); they are found by their
+    keyed hashes, which save() keeps in step with the clear values.
+    """
 
     full_name = models.CharField(_("full name"), max_length=150)
     name_folded = models.CharField(max_length=150, editable=False, db_index=True)
-    citizen_id = models.CharField(
+    citizen_id = EncryptedCharField(
         _("citizen ID number"),
         max_length=12,
         blank=True,
         validators=[citizen_id_validator],
     )
-    phone = models.CharField(_("phone"), max_length=20, blank=True)
-    phone_normalised = models.CharField(max_length=20, editable=False, blank=True)
+    citizen_id_hash = models.CharField(max_length=64, editable=False, blank=True)
+    phone = EncryptedCharField(_("phone"), max_length=20, blank=True)
+    phone_hash = models.CharField(max_length=64, editable=False, blank=True)
     address = models.CharField(_("address"), max_length=255, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
@@ -397,17 +425,28 @@ class Petitioner(models.Model):
         verbose_name_plural = _("petitioners")
         constraints = [
             models.UniqueConstraint(
-                fields=["citizen_id"],
-                condition=~models.Q(citizen_id=""),
-                name="petitions_petitioner_cccd_unique",
+                fields=["citizen_id_hash"],
+                condition=~models.Q(citizen_id_hash=""),
+                name="petitions_petitioner_cccd_hash_unique",
             )
         ]
-        indexes = [
-            models.Index(fields=["name_folded", "phone_normalised"], name="petitions_person_np")
-        ]
+        indexes = [models.Index(fields=["name_folded", "phone_hash"], name="petitions_person_nph")]
 
     def __str__(self) -> str:
         return self.full_name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.citizen_id_hash = citizen_id_hash(self.citizen_id)
+        self.phone_hash = phone_hash(self.phone)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            fields = set(update_fields)
+            if "citizen_id" in fields:
+                fields.add("citizen_id_hash")
+            if "phone" in fields:
+                fields.add("phone_hash")
+            kwargs["update_fields"] = fields
+        super().save(*args, **kwargs)
 
 
 class PetitionPetitioner(models.Model):
@@ -452,7 +491,11 @@ class Respondent(models.Model):
 
 class Attachment(models.Model):
     petition = models.ForeignKey(Petition, on_delete=models.CASCADE, related_name="attachments")
-    file = models.FileField(_("file"), upload_to="petitions/%Y/%m/")
+    file = models.FileField(
+        _("file"),
+        upload_to=RandomName("petitions/%Y/%m/"),
+        validators=[validate_file_content],
+    )
     original_name = models.CharField(_("file name"), max_length=255)
     content_type = models.CharField(_("content type"), max_length=50)
     size = models.PositiveIntegerField(_("size (bytes)"))
@@ -508,7 +551,12 @@ class Answer(models.Model):
     issued_on = models.DateField(_("issued on"))
     signer = models.CharField(_("signed by"), max_length=150)
     summary = models.TextField(_("summary"), blank=True)
-    file = models.FileField(_("file"), upload_to="answers/%Y/%m/", blank=True)
+    file = models.FileField(
+        _("file"),
+        upload_to=RandomName("answers/%Y/%m/"),
+        blank=True,
+        validators=[validate_file_content],
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

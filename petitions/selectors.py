@@ -291,7 +291,7 @@ def duplicate_candidates(
     Earlier petitions that may be the same matter: (petition, why). Matches by identity
     skip denunciations, so a suggestion never reveals that a person denounced someone.
     """
-    from petitions.services import normalise_phone
+    from petitions.models import citizen_id_hash, phone_hash
 
     visible = petition_list(user)
     if exclude_id:
@@ -301,12 +301,12 @@ def duplicate_candidates(
     found: dict[int, tuple[Petition, str]] = {}
     identity = Q()
     for citizen_id in [c for c in citizen_ids or [] if c]:
-        identity |= Q(parties__petitioner__citizen_id=citizen_id)
+        identity |= Q(parties__petitioner__citizen_id_hash=citizen_id_hash(citizen_id))
     for name, phone in names_and_phones or []:
         if name and phone:
             identity |= Q(
                 parties__petitioner__name_folded=fold(name),
-                parties__petitioner__phone_normalised=normalise_phone(phone),
+                parties__petitioner__phone_hash=phone_hash(phone),
             )
     if identity:
         for petition in (

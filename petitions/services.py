@@ -17,7 +17,6 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -27,6 +26,7 @@ from rest_framework import status as http
 
 from danvan.core.errors import Conflict, ServiceError
 from danvan.core.text import fold
+from danvan.core.uploads import client_name, renamed, validate_upload
 from danvan.org.models import Unit, User
 from danvan.org.selectors import scope_paths
 from petitions import clock
@@ -58,6 +58,9 @@ from petitions.models import (
     Status,
     Suspension,
     Transfer,
+    citizen_id_hash,
+    normalise_phone,
+    phone_hash,
 )
 
 CITIZEN_ID_RE = re.compile(r"^\d{12}$")
@@ -133,11 +136,6 @@ class PetitionData:
 
 
 # --- Small helpers ---------------------------------------------------------------------------
-def normalise_phone(phone: str) -> str:
-    digits = re.sub(r"\D", "", phone or "")
-    if digits.startswith("84") and len(digits) >= 11:
-        digits = "0" + digits[2:]
-    return digits
 
 
 def _in_scope(actor: Any, unit: Unit) -> bool:
@@ -525,13 +523,14 @@ def _validate_petitioner(index: int, data: PetitionerInput) -> PetitionerInput:
 
 def petitioner_recognise(data: PetitionerInput) -> Petitioner:
     """The known person with this CCCD, or this name and phone; a new one otherwise."""
-    phone_norm = normalise_phone(data.phone)
     person: Petitioner | None = None
     if data.citizen_id:
-        person = Petitioner.objects.filter(citizen_id=data.citizen_id).first()
-    elif phone_norm:
+        person = Petitioner.objects.filter(citizen_id_hash=citizen_id_hash(data.citizen_id)).first()
+    elif normalise_phone(data.phone):
         person = (
-            Petitioner.objects.filter(name_folded=fold(data.full_name), phone_normalised=phone_norm)
+            Petitioner.objects.filter(
+                name_folded=fold(data.full_name), phone_hash=phone_hash(data.phone)
+            )
             .order_by("id")
             .first()
         )
@@ -541,9 +540,6 @@ def petitioner_recognise(data: PetitionerInput) -> Petitioner:
             if getattr(data, attr) and not getattr(person, attr):
                 setattr(person, attr, getattr(data, attr))
                 changed.append(attr)
-        if data.phone and not person.phone_normalised:
-            person.phone_normalised = phone_norm
-            changed.append("phone_normalised")
         if changed:
             person.save(update_fields=changed)
         return person
@@ -554,11 +550,10 @@ def petitioner_recognise(data: PetitionerInput) -> Petitioner:
                 name_folded=fold(data.full_name),
                 citizen_id=data.citizen_id,
                 phone=data.phone,
-                phone_normalised=phone_norm,
                 address=data.address,
             )
     except IntegrityError:  # the same CCCD registered by a concurrent intake
-        return Petitioner.objects.get(citizen_id=data.citizen_id)
+        return Petitioner.objects.get(citizen_id_hash=citizen_id_hash(data.citizen_id))
 
 
 def build_search_text(petition: Petition, names: Sequence[str], respondents: Sequence[str]) -> str:
@@ -1204,7 +1199,10 @@ def petition_resolve(
             _("The answer cannot be dated before the acceptance."), field="answer.issued_on"
         )
     if answer.file is not None:
-        validate_upload(answer.file, field_name="answer.file")
+        renamed(
+            answer.file,
+            validate_upload(answer.file, field_name="answer.file", label=_("answer document")),
+        )
     document = Answer.objects.create(
         petition=petition,
         number=answer.number.strip(),
@@ -1532,50 +1530,6 @@ def dismissed_duplicates(petition: Petition) -> set[int]:
     }
 
 
-_MAGIC = (
-    (b"%PDF-", "application/pdf", ".pdf"),
-    (b"\xff\xd8\xff", "image/jpeg", ".jpg"),
-    (b"\x89PNG\r\n\x1a\n", "image/png", ".png"),
-)
-
-
-def max_upload_bytes() -> int:
-    return int(getattr(settings, "PETITIONS_MAX_UPLOAD_BYTES", 10 * 1024 * 1024))
-
-
-def detect_content_type(head: bytes) -> str | None:
-    """The type from the file's first bytes (what it is, not what it is called)."""
-    for magic, content_type, _ext in _MAGIC:
-        if head.startswith(magic):
-            return content_type
-    return None
-
-
-def validate_upload(upload: UploadedFile, *, field_name: str = "file") -> str:
-    size = upload.size or 0
-    if size > max_upload_bytes():
-        raise ServiceError(
-            _("The file is too large (%(size)s MB); the limit is %(max)s MB.")
-            % {
-                "size": f"{size / 1024 / 1024:.1f}",
-                "max": f"{max_upload_bytes() / 1024 / 1024:.0f}",
-            },
-            field=field_name,
-        )
-    if size == 0:
-        raise ServiceError(_("The file is empty."), field=field_name)
-    upload.seek(0)
-    head = upload.read(16)
-    upload.seek(0)
-    content_type = detect_content_type(head)
-    if content_type is None:
-        raise ServiceError(
-            _("Only PDF, JPEG and PNG files are accepted; this file is not one of them."),
-            field=field_name,
-        )
-    return content_type
-
-
 @transaction.atomic
 def attachment_add(
     *,
@@ -1589,8 +1543,8 @@ def attachment_add(
     _require(actor, "petitions.add_attachment")
     if not (_in_scope(actor, petition.handling_unit) or _in_scope(actor, petition.receiving_unit)):
         raise Forbidden(_("You do not have permission to do this."))
-    content_type = validate_upload(upload)
-    name = (upload.name or "file").rsplit("/", 1)[-1][:200]
+    content_type = validate_upload(upload, field_name="file", label=_("file"))
+    name = client_name(upload)
     attachment = Attachment(
         petition=petition,
         original_name=name,
@@ -1598,8 +1552,7 @@ def attachment_add(
         size=upload.size or 0,
         uploaded_by=actor,
     )
-    extension = next(ext for _m, ct, ext in _MAGIC if ct == content_type)
-    attachment.file.save(f"{uuid.uuid4().hex}{extension}", upload, save=False)
+    attachment.file.save(renamed(upload, content_type).name or "", upload, save=False)
     attachment.save()
     _save(petition)
     _event(

@@ -19,6 +19,7 @@ from django.db.models import Case, F, Q, Value, When
 from django.utils.translation import gettext_lazy as _
 
 from danvan.core.text import FoldedTextField
+from danvan.core.uploads import RandomName, validate_file_content
 from danvan.org.models import Unit
 
 
@@ -164,7 +165,11 @@ class DirectiveFile(models.Model):
     directive = models.ForeignKey(
         Directive, verbose_name=_("directive"), on_delete=models.CASCADE, related_name="files"
     )
-    file = models.FileField(_("file"), upload_to="directives/%Y/")
+    file = models.FileField(
+        _("file"),
+        upload_to=RandomName("directives/%Y/"),
+        validators=[validate_file_content],
+    )
     name = models.CharField(_("name"), max_length=255, blank=True)
     uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
 
@@ -576,7 +581,11 @@ class ProgressEvidence(models.Model):
     report = models.ForeignKey(
         ProgressReport, verbose_name=_("report"), on_delete=models.CASCADE, related_name="evidence"
     )
-    file = models.FileField(_("file"), upload_to="evidence/%Y/%m/")
+    file = models.FileField(
+        _("file"),
+        upload_to=RandomName("evidence/%Y/%m/"),
+        validators=[validate_file_content],
+    )
     name = models.CharField(_("name"), max_length=255, blank=True)
     uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
 

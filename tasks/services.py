@@ -20,9 +20,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from danvan.core.errors import Conflict, ServiceError
+from danvan.core.uploads import client_name, renamed, validate_upload
 from danvan.org.models import Unit, UnitLevel
 from danvan.org.selectors import scope_paths
-from petitions.services import validate_upload
 from tasks.models import (
     PROGRESS_FIGURES,
     AssignmentRole,
@@ -286,7 +286,11 @@ def _require_directive_manager(actor: Any, directive: Directive) -> None:
 @transaction.atomic
 def directive_attach_file(*, actor: Any, directive: Directive, file: UploadedFile) -> DirectiveFile:
     _require_directive_manager(actor, directive)
-    attached = DirectiveFile.objects.create(directive=directive, file=file, name=file.name or "")
+    content_type = validate_upload(file, field_name="file", label=_("file"))
+    name = client_name(file, limit=255)
+    attached = DirectiveFile.objects.create(
+        directive=directive, file=renamed(file, content_type), name=name
+    )
     _event(actor=actor, action="directive_file_attached", directive=directive, name=attached.name)
     return attached
 
@@ -760,9 +764,9 @@ def progress_report_submit(
     if not text.strip():
         raise ServiceError(_("Describe what was done."), field="text")
     clean_figures = validate_figures(figures)
+    names = [client_name(f, limit=255) for f in files]
     for upload in files:
-        # The same rule as petition attachments: PDF, JPEG or PNG by content, within the limit.
-        validate_upload(upload, field_name="evidence")
+        renamed(upload, validate_upload(upload, field_name="evidence", label=_("evidence files")))
     assignments = list(task.assignments.select_related("unit"))
     reporting_unit = unit or _reporting_unit(actor, assignments)
     if reporting_unit is None or reporting_unit.pk not in {a.unit_id for a in assignments}:
@@ -784,7 +788,10 @@ def progress_report_submit(
     if not created:
         return report
     ProgressEvidence.objects.bulk_create(
-        [ProgressEvidence(report=report, file=f, name=f.name or "") for f in files]
+        [
+            ProgressEvidence(report=report, file=f, name=name)
+            for f, name in zip(files, names, strict=True)
+        ]
     )
     TaskAssignment.objects.filter(task=task, unit=reporting_unit).update(
         report=report.text, reported_at=now

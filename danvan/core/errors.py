@@ -16,6 +16,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
@@ -110,6 +111,18 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
             "code": "invalid",
             "message": _first_message(fields, _field_labels(context)),
             "fields": fields,
+        }
+    elif isinstance(exc, exceptions.Throttled):
+        wait = max(int(getattr(exc, "wait", None) or 1), 1)
+        response.data = {
+            "code": "throttled",
+            "message": ngettext(
+                "Too many requests. Try again in %(seconds)d second.",
+                "Too many requests. Try again in %(seconds)d seconds.",
+                wait,
+            )
+            % {"seconds": wait},
+            "fields": {},
         }
     else:
         other_detail = getattr(exc, "detail", None)

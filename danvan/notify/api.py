@@ -126,6 +126,8 @@ class PushOutboxViewSet(viewsets.ReadOnlyModelViewSet):
 
     serializer_class = OutboxMessageSerializer
     permission_classes = [CanConsumeOutbox]
+    # The push gateway is a machine that acknowledges batches; no per-user write limit.
+    throttle_classes: list[Any] = []
     ordering = ("id",)
 
     def get_queryset(self) -> QuerySet[OutboxMessage]:

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "axes",
     "danvan.core",
     "danvan.org",
+    "danvan.audit",
     "danvan.calendar",
     "petitions",
     "tasks",
@@ -61,6 +62,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # Keeps the request at hand for the audit log (address, browser) of deep events.
+    "danvan.audit.services.RequestContextMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -95,7 +98,7 @@ TEMPLATES = [
 # --- Personal data at rest ---------------------------------------------------------------
 # Fernet keys for encrypted fields (citizen ID, phone), newest first; a keyed-hash key for
 # finding equal values. Embedded mode derives both from SECRET_KEY; production requires them.
-FIELD_ENCRYPTION_KEYS = env.listing("FIELD_ENCRYPTION_KEYS", [])
+FIELD_ENCRYPTION_KEYS = env.fernet_keys("FIELD_ENCRYPTION_KEYS")
 FIELD_HASH_KEY = env.text("FIELD_HASH_KEY", "")
 if not FIELD_ENCRYPTION_KEYS or not FIELD_HASH_KEY:
     from danvan.core.crypto import derive_key
@@ -221,6 +224,8 @@ SESSION_COOKIE_AGE = 8 * 3600  # one working day
 CSRF_COOKIE_HTTPONLY = False  # the browser API client reads it to send X-CSRFToken
 
 # --- REST API ------------------------------------------------------------------------------
+LOGIN_THROTTLE_RATE = env.rate("LOGIN_THROTTLE_RATE", "20/min")
+CREATE_THROTTLE_RATE = env.rate("CREATE_THROTTLE_RATE", "120/min")
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "danvan.org.authentication.RevocableJWTAuthentication",
@@ -232,7 +237,10 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "danvan.core.errors.api_exception_handler",
-    "DEFAULT_THROTTLE_RATES": {"login": env.text("LOGIN_THROTTLE_RATE", "20/min")},
+    # Every POST counts against the user's "create" allowance (danvan.core.throttling);
+    # the token endpoints replace it with their own "login" scope.
+    "DEFAULT_THROTTLE_CLASSES": ["danvan.core.throttling.CreateRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"login": LOGIN_THROTTLE_RATE, "create": CREATE_THROTTLE_RATE},
     # Throttles key on the client address: X-Forwarded-For only from the proxies we have.
     "NUM_PROXIES": AXES_IPWARE_PROXY_COUNT,
     "DATETIME_FORMAT": "iso-8601",
@@ -290,6 +298,8 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise warns about a missi
 STATICFILES_DIRS = [BASE_DIR / "danvan" / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env.text("MEDIA_ROOT", str(VAR_DIR / "media")))
+# Largest file a client may upload (attachments, answers, directive files, evidence).
+UPLOAD_MAX_BYTES = env.integer("UPLOAD_MAX_BYTES", 10 * 1024 * 1024, minimum=1024)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -116,3 +116,27 @@ def email(name: str, default: str) -> dict[str, Any]:
     if raw.startswith("smtp") and not config.get("EMAIL_HOST"):
         raise _fail(name, f"the URL names no mail server: {_shown(raw)}.")
     return config
+
+
+def fernet_keys(name: str) -> list[str]:
+    """A comma-separated list of Fernet keys (newest first); a malformed one stops start-up."""
+    from cryptography.fernet import Fernet
+
+    keys = listing(name, [])
+    for position, key in enumerate(keys, 1):
+        try:
+            Fernet(key.encode())
+        except (ValueError, TypeError):
+            raise _fail(
+                name,
+                f"key number {position} is not a Fernet key (32 url-safe base64-encoded bytes).",
+            ) from None
+    return keys
+
+
+def rate(name: str, default: str) -> str:
+    """A request rate as DRF writes it: a number, a slash and s, min, hour or day."""
+    value = text(name, default).strip()
+    if not re.fullmatch(r"\d+/(s|sec|second|m|min|minute|h|hour|d|day)", value):
+        raise _fail(name, f"expected a rate such as 120/min, got {value!r}.")
+    return value

@@ -17,7 +17,7 @@ if SECRET_KEY == INSECURE_DEV_KEY or len(SECRET_KEY) < 50:
     raise env._fail("SECRET_KEY", "must be a random string of at least 50 characters.")
 SIMPLE_JWT["SIGNING_KEY"] = SECRET_KEY  # noqa: F405
 
-FIELD_ENCRYPTION_KEYS = env.listing("FIELD_ENCRYPTION_KEYS", [])
+FIELD_ENCRYPTION_KEYS = env.fernet_keys("FIELD_ENCRYPTION_KEYS")
 if not FIELD_ENCRYPTION_KEYS:
     raise env._fail(
         "FIELD_ENCRYPTION_KEYS",

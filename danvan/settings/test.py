@@ -20,3 +20,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {
         "NAME": str(Path(tempfile.gettempdir()) / "danvan-test.sqlite3")
     }
+# Tests make many writes as one user within a minute; the throttle tests set a small rate.
+if "CREATE_THROTTLE_RATE" not in os.environ:
+    CREATE_THROTTLE_RATE = "100000/min"

@@ -98,7 +98,16 @@ def test_a_password_in_a_bad_url_is_not_printed():
 
 
 @pytest.mark.parametrize(
-    "missing", ["SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "REDIS_URL", "EMAIL_URL"]
+    "missing",
+    [
+        "SECRET_KEY",
+        "ALLOWED_HOSTS",
+        "DATABASE_URL",
+        "REDIS_URL",
+        "EMAIL_URL",
+        "FIELD_ENCRYPTION_KEYS",
+        "FIELD_HASH_KEY",
+    ],
 )
 def test_production_requires_each_variable(missing):
     variables = {k: v for k, v in PRODUCTION.items() if k != missing}
@@ -117,6 +126,9 @@ def test_production_requires_each_variable(missing):
         ("SECRET_KEY", "embedded-mode-only-not-a-secret-danvan"),
         ("DATABASE_URL", "sqlite:////tmp/danvan.sqlite3"),
         ("CELERY_BROKER_URL", "filesystem://"),
+        ("FIELD_ENCRYPTION_KEYS", "not-a-fernet-key"),
+        ("FIELD_ENCRYPTION_KEYS", "Wm9uZy1kYW52YW4tdGVzdC1rZXktMzItYnl0ZXMhISE=,short"),
+        ("FIELD_HASH_KEY", "too-short"),
     ],
 )
 def test_production_refuses_embedded_choices(variable, value):

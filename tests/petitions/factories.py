@@ -77,7 +77,6 @@ class PetitionerFactory(factory.django.DjangoModelFactory[Petitioner]):
     name_folded = factory.LazyAttribute(lambda p: p.full_name.lower())
     citizen_id = factory.Sequence(lambda n: f"{n:012d}")
     phone = factory.Sequence(lambda n: f"09{n:08d}")
-    phone_normalised = factory.LazyAttribute(lambda p: p.phone)
     address = "Thôn 1"
 
 

@@ -296,7 +296,7 @@ def test_upload_of_a_wrong_type_is_400_naming_the_field(api_as, cadre_a, petitio
     assert not petition.attachments.exists()
 
 
-@override_settings(PETITIONS_MAX_UPLOAD_BYTES=1024)
+@override_settings(UPLOAD_MAX_BYTES=1024)
 def test_oversized_upload_is_400(api_as, cadre_a, petition):
     upload = SimpleUploadedFile("big.pdf", PDF_BYTES + b"0" * 2048)
 

@@ -1,0 +1,32 @@
+"""A start-up check: the encryption keys of the environment open the stored personal data."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.checks import Error, Tags, register
+from django.core.exceptions import ImproperlyConfigured
+from django.db import DatabaseError
+
+
+@register(Tags.database)
+def encryption_keys_open_stored_data(
+    app_configs: Any = None, databases: Any = None, **kwargs: Any
+) -> list[Error]:
+    """Run by `migrate` and `check --database default`: a wrong key stops the deploy."""
+    if not databases or "default" not in databases:
+        return []
+    from petitions.models import Petitioner
+
+    try:
+        sample = (
+            Petitioner.objects.exclude(citizen_id_hash="", phone_hash="")
+            .order_by("-id")
+            .values_list("citizen_id", "phone")[:1]
+        )
+        list(sample)
+    except ImproperlyConfigured as exc:
+        return [Error(str(exc), hint="Set FIELD_ENCRYPTION_KEYS", id="danvan.E001")]
+    except DatabaseError:
+        return []  # not migrated yet: nothing stored to open
+    return []

@@ -1,0 +1,159 @@
+"""Citizen ID numbers and phone numbers are encrypted at rest and found by keyed hashes."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+from django.utils import translation
+
+from petitions import services
+from petitions.models import Petitioner, citizen_id_hash, phone_hash
+from petitions.selectors import duplicate_candidates
+from tests.factories import build_unit_tree
+from tests.petitions.factories import PetitionFactory
+
+CCCD = "068190004321"
+PHONE = "0977 555 666"
+
+
+def _raw_row(pk: int) -> tuple[str, str, str, str]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT citizen_id, phone, citizen_id_hash, phone_hash "
+            "FROM petitions_petitioner WHERE id = %s",
+            [pk],
+        )
+        return cursor.fetchone()
+
+
+def _person(full_name: str = "Lê Thị Mai", **kwargs: str) -> services.PetitionerInput:
+    return services.PetitionerInput(full_name=full_name, **kwargs)
+
+
+def test_the_columns_hold_no_clear_text(tree, handler_a):
+    petition = PetitionFactory(
+        actor=handler_a, unit=tree.commune_a1, petitioners=[_person(citizen_id=CCCD, phone=PHONE)]
+    )
+    person = petition.parties.get().petitioner
+
+    stored = _raw_row(person.pk)
+
+    assert all(CCCD not in value and "555666" not in value for value in stored)
+    assert stored[0].startswith("enc1:") and stored[1].startswith("enc1:")
+    assert stored[2] == citizen_id_hash(CCCD) and stored[3] == phone_hash("0977555666")
+    person = Petitioner.objects.get(pk=person.pk)
+    assert (person.citizen_id, person.phone) == (CCCD, PHONE)
+
+
+def test_lookups_go_by_the_keyed_hash(tree, handler_a):
+    PetitionFactory(
+        actor=handler_a, unit=tree.commune_a1, petitioners=[_person(citizen_id=CCCD, phone=PHONE)]
+    )
+
+    assert Petitioner.objects.filter(citizen_id_hash=citizen_id_hash(CCCD)).count() == 1
+    # However the number is written, its hash is the same.
+    assert Petitioner.objects.filter(phone_hash=phone_hash("+84 977 555 666")).count() == 1
+    with pytest.raises(TypeError):
+        Petitioner.objects.filter(citizen_id=CCCD).count()
+
+
+def test_the_same_person_is_recognised_and_duplicates_are_found(tree, handler_a):
+    first = PetitionFactory(
+        actor=handler_a, unit=tree.commune_a1, petitioners=[_person(phone=PHONE)]
+    )
+    second = PetitionFactory(
+        actor=handler_a,
+        unit=tree.commune_a1,
+        petitioners=[_person("LE THI MAI", phone="+84977555666")],
+        summary="Việc khác hẳn",
+    )
+
+    assert Petitioner.objects.count() == 1
+    found = duplicate_candidates(
+        handler_a, names_and_phones=[("Lê Thị Mai", "0977.555.666")], exclude_id=second.pk
+    )
+    assert [(p.pk, why) for p, why in found] == [(first.pk, "same_petitioner")]
+
+
+def test_changing_the_phone_keeps_the_hash_in_step(tree, handler_a):
+    petition = PetitionFactory(actor=handler_a, unit=tree.commune_a1, petitioners=[_person()])
+    person = petition.parties.get().petitioner
+
+    person.phone = "0912345678"
+    person.save(update_fields=["phone"])
+
+    assert _raw_row(person.pk)[3] == phone_hash("0912345678")
+
+
+def test_a_second_person_with_the_same_cccd_is_refused_by_the_database(tree, handler_a):
+    from django.db import IntegrityError, transaction
+
+    Petitioner.objects.create(full_name="A", name_folded="a", citizen_id=CCCD)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Petitioner.objects.create(full_name="B", name_folded="b", citizen_id=CCCD)
+    # Empty CCCDs do not collide.
+    Petitioner.objects.create(full_name="C", name_folded="c")
+    Petitioner.objects.create(full_name="D", name_folded="d")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_encrypts_existing_rows_and_reverses():
+    build_unit_tree()
+    before = [("petitions", "0003_event_duplicate_dismissed")]
+    after = [("petitions", "0004_petitioner_encrypted_identity")]
+    executor = MigrationExecutor(connection)
+    latest = executor.loader.graph.leaf_nodes("petitions")
+    try:
+        executor.migrate(before)
+        old_apps = MigrationExecutor(connection).loader.project_state(before).apps
+        Old = old_apps.get_model("petitions", "Petitioner")
+        old = Old.objects.create(
+            full_name="Lê Thị Mai",
+            name_folded="le thi mai",
+            citizen_id=CCCD,
+            phone=PHONE,
+            phone_normalised="0977555666",
+            created_at=datetime.datetime(2026, 1, 5, tzinfo=datetime.UTC),
+        )
+
+        executor = MigrationExecutor(connection)
+        executor.loader.build_graph()
+        executor.migrate(after)
+        stored = _raw_row(old.pk)
+        assert CCCD not in stored[0] and stored[0].startswith("enc1:")
+        assert stored[2:] == (citizen_id_hash(CCCD), phone_hash(PHONE))
+
+        executor = MigrationExecutor(connection)
+        executor.loader.build_graph()
+        executor.migrate(before)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT citizen_id, phone, phone_normalised FROM petitions_petitioner "
+                "WHERE id = %s",
+                [old.pk],
+            )
+            assert cursor.fetchone() == (CCCD, PHONE, "0977555666")
+    finally:
+        executor = MigrationExecutor(connection)
+        executor.loader.build_graph()
+        executor.migrate(latest)
+    person = Petitioner.objects.get(pk=old.pk)
+    assert (person.citizen_id, person.phone) == (CCCD, PHONE)
+
+
+def test_a_wrong_key_stops_migrate_and_check_naming_the_variable(tree, handler_a, settings):
+    from cryptography.fernet import Fernet
+    from django.core.management import call_command
+    from django.core.management.base import SystemCheckError
+
+    PetitionFactory(actor=handler_a, unit=tree.commune_a1, petitioners=[_person(citizen_id=CCCD)])
+    # Commands switch translation off for the thread; override() puts it back afterwards.
+    with translation.override("vi"):
+        call_command("check", databases=["default"])  # the right key: no error
+
+        settings.FIELD_ENCRYPTION_KEYS = [Fernet.generate_key().decode()]
+        with pytest.raises(SystemCheckError, match="FIELD_ENCRYPTION_KEYS"):
+            call_command("check", databases=["default"])
