@@ -68,7 +68,7 @@ def scope_q(user: Any, unit_field: str) -> Q:
 SCOPE_IDS_LIMIT = 2000
 
 
-def scope_unit_ids(user: Any) -> list[int] | QuerySet[Unit] | None:
+def scope_unit_ids(user: Any) -> list[int] | QuerySet[Unit, Any] | None:
     """
     Ids of every unit in the user's subtrees (the units `scope_q` admits, active or not):
     one indexed prefix query on `org_unit.path`. None means everything (superuser), [] nothing.

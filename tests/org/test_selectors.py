@@ -93,6 +93,7 @@ def test_user_has_role_is_inherited_downwards(tree, supervisor):
 # --- The scope as unit ids (for big tables: filters on the unit columns' indexes) ----------
 def test_scope_unit_ids_are_the_units_of_the_subtrees(tree, cadre_a, supervisor):
     ids = selectors.scope_unit_ids(cadre_a)
+    assert isinstance(ids, list)
     assert sorted(ids) == sorted([tree.commune_a1.pk, tree.village_a1.pk])
     assert set(selectors.scope_unit_ids(supervisor)) == {
         u.pk
@@ -104,7 +105,9 @@ def test_scope_unit_ids_keep_inactive_units_below_like_scope_q(tree, supervisor)
     # scope_q tests the row's unit path, whatever the unit's state: the ids must agree.
     tree.village_a1.is_active = False
     tree.village_a1.save()
-    assert tree.village_a1.pk in selectors.scope_unit_ids(supervisor)
+    ids = selectors.scope_unit_ids(supervisor)
+    assert isinstance(ids, list)
+    assert tree.village_a1.pk in ids
 
 
 def test_scope_unit_ids_for_superuser_memberless_and_anonymous(tree, django_user_model):

@@ -26,7 +26,7 @@ def _by_paths(user: Any) -> set[int]:
 
 
 @pytest.fixture
-def spread(tree: Any, handler_a: Any) -> dict[str, Petition]:
+def spread(tree: Any, handler_a: Any) -> dict[str, Any]:
     """Petitions whose receiving and handling units lie in different subtrees."""
     u = tree
     placed = {
@@ -40,7 +40,7 @@ def spread(tree: Any, handler_a: Any) -> dict[str, Petition]:
         "board_a": (u.board_a, u.board_a),
         "central": (u.central, u.central),
     }
-    found = {}
+    found: dict[str, Any] = {}
     for name, (receiving, handling) in placed.items():
         petition = PetitionFactory(actor=handler_a, unit=u.commune_a1)
         Petition.objects.filter(pk=petition.pk).update(
@@ -82,9 +82,7 @@ def test_a_scope_past_the_limit_keeps_the_same_petitions(
 ) -> None:
     user = request.getfixturevalue(persona)
     monkeypatch.setattr(org_selectors, "SCOPE_IDS_LIMIT", 1)
-    assert set(selectors.petitions_visible_to(user).values_list("pk", flat=True)) == _by_paths(
-        user
-    )
+    assert set(selectors.petitions_visible_to(user).values_list("pk", flat=True)) == _by_paths(user)
 
 
 def test_superuser_and_memberless(tree: Any, spread: dict[str, Petition]) -> None:
