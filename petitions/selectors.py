@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from danvan.core.text import fold
 from danvan.org.models import Membership
-from danvan.org.selectors import scope_q
+from danvan.org.selectors import scope_ids_q, scope_q
 from petitions import clock
 from petitions.models import (
     FINISHED_STATUSES,
@@ -37,9 +37,13 @@ _HANDLING_UNITS_ATTR = "_danvan_petitions_member_units"
 
 
 def petitions_visible_to(user: Any) -> QuerySet[Petition]:
-    """Petitions received or handled in the user's subtrees; tombstones excluded."""
+    """
+    Petitions received or handled in the user's subtrees; tombstones excluded. The subtree's
+    unit ids are read first (one query), so PostgreSQL can use the unit columns' indexes: a
+    commune's list no longer walks the whole table newest-first testing joined unit paths.
+    """
     return Petition.objects.filter(
-        scope_q(user, "handling_unit") | scope_q(user, "receiving_unit"),
+        scope_ids_q(user, "handling_unit", "receiving_unit"),
         deleted_at__isnull=True,
     )
 
@@ -348,9 +352,7 @@ def petitions_changed_since(
     user: Any, *, since: datetime | None, after_id: int = 0, limit: int = 100
 ) -> list[Petition]:
     """Rows (tombstones included) changed after (since, after_id), oldest first: a stable feed."""
-    queryset = Petition.objects.filter(
-        scope_q(user, "handling_unit") | scope_q(user, "receiving_unit")
-    )
+    queryset = Petition.objects.filter(scope_ids_q(user, "handling_unit", "receiving_unit"))
     if since is not None:
         queryset = queryset.filter(Q(updated_at__gt=since) | Q(updated_at=since, id__gt=after_id))
     return list(

@@ -21,7 +21,9 @@ from danvan.notify.models import (
     ReminderStatus,
 )
 from danvan.notify.policy import windows
+from danvan.notify.providers import providers
 from danvan.org.models import Role
+from petitions.models import Petition, Status
 from tests.factories import UserFactory
 from tests.notify.conftest import FRI, MON, THU, TUE, WED, make_petition, make_task
 
@@ -338,3 +340,40 @@ def test_coordinating_units_are_reminded_on_their_own_date_until_they_report(
     pending.refresh_from_db()
     assert pending.status == ReminderStatus.OBSOLETE
     assert fired(FRI) == [(f"task:{task.pk}", "due_today", 0, "cadre_a")]
+
+
+def test_chunks_cover_every_due_item_once_in_id_order(tree: Any, people: dict[str, Any]) -> None:
+    due = [make_petition(tree.commune_a1, WED) for _ in range(7)]
+    later = make_petition(tree.commune_a1, WED + timedelta(days=30))
+    ranges = [(WED, WED + timedelta(days=1))]
+    provider = providers()["petition"]
+    batches = [[item.key for item in batch] for batch in provider.items(ranges, chunk=3)]
+    assert batches == [
+        [f"petition:{p.pk}" for p in due[0:3]],
+        [f"petition:{p.pk}" for p in due[3:6]],
+        [f"petition:{p.pk}" for p in due[6:7]],
+    ]
+    assert f"petition:{later.pk}" not in [key for batch in batches for key in batch]
+    # Through the sweep, with chunks smaller than the items: each one told once.
+    result = services.sweep(today=WED, stale_after=None, chunk=2)
+    assert result.items == 7
+    assert Reminder.objects.count() == 7 * 2  # the unit's two handlers
+
+
+def test_an_item_closed_between_chunks_is_left_out(tree: Any, people: dict[str, Any]) -> None:
+    due = [make_petition(tree.commune_a1, WED) for _ in range(4)]
+    ranges = [(WED, WED + timedelta(days=1))]
+    batches = providers()["petition"].items(ranges, chunk=2)
+    first = next(batches)
+    Petition.objects.filter(pk=due[3].pk).update(status=Status.RESOLVED)
+    rest = list(batches)
+    assert [item.key for item in first] == [f"petition:{p.pk}" for p in due[:2]]
+    assert [[item.key for item in batch] for batch in rest] == [[f"petition:{due[2].pk}"]]
+
+
+def test_task_and_coordination_chunks_cover_every_item(tree: Any, people: dict[str, Any]) -> None:
+    tasks = [make_task(tree.commune_a1, tree.province_a, WED) for _ in range(5)]
+    ranges = [(WED, WED + timedelta(days=1))]
+    batches = list(providers()["task"].items(ranges, chunk=2))
+    assert [len(batch) for batch in batches] == [2, 2, 1]
+    assert [item.key for batch in batches for item in batch] == [f"task:{t.pk}" for t in tasks]

@@ -88,3 +88,50 @@ def test_user_has_role_is_inherited_downwards(tree, supervisor):
     assert selectors.user_has_role(supervisor, Role.SUPERVISOR, tree.commune_a1)
     assert not selectors.user_has_role(supervisor, Role.SUPERVISOR, tree.commune_b1)
     assert not selectors.user_has_role(supervisor, Role.ADMINISTRATOR, tree.commune_a1)
+
+
+# --- The scope as unit ids (for big tables: filters on the unit columns' indexes) ----------
+def test_scope_unit_ids_are_the_units_of_the_subtrees(tree, cadre_a, supervisor):
+    ids = selectors.scope_unit_ids(cadre_a)
+    assert isinstance(ids, list)
+    assert sorted(ids) == sorted([tree.commune_a1.pk, tree.village_a1.pk])
+    assert set(selectors.scope_unit_ids(supervisor)) == {
+        u.pk
+        for u in (tree.province_a, tree.commune_a1, tree.commune_a2, tree.village_a1, tree.board_a)
+    }
+
+
+def test_scope_unit_ids_keep_inactive_units_below_like_scope_q(tree, supervisor):
+    # scope_q tests the row's unit path, whatever the unit's state: the ids must agree.
+    tree.village_a1.is_active = False
+    tree.village_a1.save()
+    ids = selectors.scope_unit_ids(supervisor)
+    assert isinstance(ids, list)
+    assert tree.village_a1.pk in ids
+
+
+def test_scope_unit_ids_for_superuser_memberless_and_anonymous(tree, django_user_model):
+    from django.contrib.auth.models import AnonymousUser
+
+    root = UserFactory(is_superuser=True)
+    assert selectors.scope_unit_ids(root) is None
+    assert selectors.scope_ids_q(root, "unit") == selectors.Q()
+    assert selectors.scope_unit_ids(UserFactory()) == []
+    assert selectors.scope_unit_ids(AnonymousUser()) == []
+
+
+def test_a_scope_past_the_limit_is_a_subquery_with_the_same_units(
+    tree, administrator, monkeypatch, django_assert_num_queries
+):
+    everything = set(selectors.scope_unit_ids(administrator))
+    assert len(everything) == 8
+    monkeypatch.setattr(selectors, "SCOPE_IDS_LIMIT", 3)
+    subquery = selectors.scope_unit_ids(administrator)
+    assert not isinstance(subquery, list)
+    assert {row["pk"] for row in subquery} == everything
+
+
+def test_scope_unit_ids_is_one_query(tree, supervisor, django_assert_num_queries):
+    selectors.scope_paths(supervisor)  # memberships: read once per request, cached
+    with django_assert_num_queries(1):
+        selectors.scope_unit_ids(supervisor)
