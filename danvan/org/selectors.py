@@ -16,6 +16,7 @@ from danvan.core.text import fold
 from danvan.org.models import Membership, Role, Unit, User
 
 _CACHE_ATTR = "_danvan_scope_paths"
+_IDS_CACHE_ATTR = "_danvan_scope_unit_ids"
 
 
 def scope_paths(user: Any) -> list[str] | None:
@@ -45,8 +46,9 @@ def scope_paths(user: Any) -> list[str] | None:
 
 def forget_scope(user: Any) -> None:
     """Drop the per-request cache after memberships change."""
-    if hasattr(user, _CACHE_ATTR):
-        delattr(user, _CACHE_ATTR)
+    for attr in (_CACHE_ATTR, _IDS_CACHE_ATTR):
+        if hasattr(user, attr):
+            delattr(user, attr)
 
 
 def scope_q(user: Any, unit_field: str) -> Q:
@@ -66,6 +68,7 @@ def scope_q(user: Any, unit_field: str) -> Q:
 # Past this many units (a national scope: 3,356) the ids stay a subquery: a literal list would
 # be long, and the filter keeps nearly every row anyway.
 SCOPE_IDS_LIMIT = 2000
+_LARGE_SCOPE = object()  # cached marker: the scope is past SCOPE_IDS_LIMIT, use the subquery
 
 
 def scope_unit_ids(user: Any) -> list[int] | QuerySet[Unit, Any] | None:
@@ -83,9 +86,15 @@ def scope_unit_ids(user: Any) -> list[int] | QuerySet[Unit, Any] | None:
     if not paths:
         return []
     units = Unit.objects.filter(scope_q(user, "")).order_by()
+    cached = getattr(user, _IDS_CACHE_ATTR, None)
+    if cached is not None:
+        # Read once per request, like the paths: a page scoping several querysets asks again.
+        return units.values("pk") if cached is _LARGE_SCOPE else list(cached)
     ids = list(units.values_list("pk", flat=True)[: SCOPE_IDS_LIMIT + 1])
     if len(ids) > SCOPE_IDS_LIMIT:
+        setattr(user, _IDS_CACHE_ATTR, _LARGE_SCOPE)
         return units.values("pk")
+    setattr(user, _IDS_CACHE_ATTR, tuple(ids))
     return ids
 
 

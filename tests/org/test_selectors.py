@@ -126,12 +126,33 @@ def test_a_scope_past_the_limit_is_a_subquery_with_the_same_units(
     everything = set(selectors.scope_unit_ids(administrator))
     assert len(everything) == 8
     monkeypatch.setattr(selectors, "SCOPE_IDS_LIMIT", 3)
+    selectors.forget_scope(administrator)
     subquery = selectors.scope_unit_ids(administrator)
     assert not isinstance(subquery, list)
     assert {row["pk"] for row in subquery} == everything
+    with django_assert_num_queries(0):  # the marker is cached, the subquery is not run here
+        again = selectors.scope_unit_ids(administrator)
+    assert not isinstance(again, list)
 
 
 def test_scope_unit_ids_is_one_query(tree, supervisor, django_assert_num_queries):
     selectors.scope_paths(supervisor)  # memberships: read once per request, cached
     with django_assert_num_queries(1):
         selectors.scope_unit_ids(supervisor)
+
+
+def test_scope_unit_ids_are_read_once_per_request_and_forgotten_with_the_scope(
+    tree, supervisor, django_assert_num_queries
+):
+    first = selectors.scope_unit_ids(supervisor)
+    with django_assert_num_queries(0):
+        assert selectors.scope_unit_ids(supervisor) == first
+    assert isinstance(first, list)
+    first.clear()  # a caller changing its copy does not change the cache
+    assert selectors.scope_unit_ids(supervisor)
+
+    selectors.forget_scope(supervisor)
+    with django_assert_num_queries(2):  # memberships, then the ids again
+        assert set(selectors.scope_unit_ids(supervisor)) == set(
+            selectors.scope_unit_ids(supervisor)
+        )
