@@ -200,6 +200,7 @@ class PetitionDetailSerializer(PetitionListSerializer):
     transfers = serializers.SerializerMethodField()
     links = serializers.SerializerMethodField()
     allowed_actions = serializers.SerializerMethodField()
+    available_actions = serializers.SerializerMethodField()
     complexity_display = serializers.CharField(source="get_complexity_display", read_only=True)
     result_display = serializers.CharField(source="get_result_display", read_only=True)
 
@@ -234,6 +235,7 @@ class PetitionDetailSerializer(PetitionListSerializer):
             "transfers",
             "links",
             "allowed_actions",
+            "available_actions",
         ]
         read_only_fields = fields
 
@@ -350,7 +352,16 @@ class PetitionDetailSerializer(PetitionListSerializer):
 
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_allowed_actions(self, petition: Petition) -> list[str]:
+        """The steps the petition's status admits, whoever asks."""
         return services.allowed_actions(petition)
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_available_actions(self, petition: Petition) -> list[str]:
+        """The steps the person asking may take now: what an app shows as buttons."""
+        request = self.context.get("request")
+        if request is None:
+            return []
+        return services.actions_available_to(request.user, petition)
 
 
 class PetitionEventSerializer(serializers.ModelSerializer):

@@ -202,6 +202,24 @@ def test_invalid_transition_is_409_with_a_message(api_as, handler_a, petition):
     assert response.json()["message"]
 
 
+def test_detail_tells_each_person_the_steps_they_may_take(api_as, cadre_a, handler_a, petition):
+    as_cadre = api_as(cadre_a).get(f"{URL}{petition.pk}/").json()
+    as_handler = api_as(handler_a).get(f"{URL}{petition.pk}/").json()
+
+    # The status admits accepting for anyone; only the handler may actually do it.
+    assert "accept" in as_cadre["allowed_actions"]
+    assert as_cadre["available_actions"] == []
+    assert "accept" in as_handler["available_actions"]
+    assert "close" not in as_handler["available_actions"]
+
+    accepted = api_as(handler_a).post(
+        f"{URL}{petition.pk}/accept/", {"reason": "Đủ điều kiện thụ lý"}
+    )
+    assert accepted.status_code == 200, accepted.json()
+    assert "accept" not in accepted.json()["available_actions"]
+    assert "start_resolution" in accepted.json()["available_actions"]
+
+
 def test_cadre_cannot_accept(api_as, cadre_a, petition):
     response = api_as(cadre_a).post(f"{URL}{petition.pk}/accept/", {"reason": "x"})
 
