@@ -248,7 +248,10 @@ def directive_link(*, actor: Any, directive: Directive, implements: Iterable[Dir
         raise _forbidden(_("Only supervisors and administrators link directive documents."))
     higher = [d for d in implements if d.pk != directive.pk]
     directive.implements.add(*higher)
-    Directive.objects.filter(pk=directive.pk).update(version=F("version") + 1)
+    # updated_at too: a queryset update skips auto_now, and sync reads updated_at.
+    Directive.objects.filter(pk=directive.pk).update(
+        version=F("version") + 1, updated_at=timezone.now()
+    )
     _event(
         actor=actor,
         action="directive_linked",
@@ -366,7 +369,9 @@ def meeting_add_conclusion(*, actor: Any, meeting: Meeting, text: str) -> Meetin
     conclusion = MeetingConclusion.objects.create(
         meeting=meeting, number=last + 1, text=text.strip()
     )
-    Meeting.objects.filter(pk=meeting.pk).update(version=F("version") + 1)
+    Meeting.objects.filter(pk=meeting.pk).update(
+        version=F("version") + 1, updated_at=timezone.now()
+    )
     _event(actor=actor, action="conclusion_added", meeting=meeting, number=conclusion.number)
     return conclusion
 
@@ -695,7 +700,8 @@ def task_cascade(*, actor: Any, task: Task, level: str = UnitLevel.COMMUNE) -> l
             for child in children
         ]
     )
-    Task.objects.filter(pk=task.pk).update(version=F("version") + 1)
+    # updated_at too (a queryset update skips auto_now): syncing phones must see the new version.
+    Task.objects.filter(pk=task.pk).update(version=F("version") + 1, updated_at=timezone.now())
     _event(actor=actor, action="cascaded", task=task, level=level, count=len(children))
     return children
 

@@ -366,6 +366,21 @@ def test_sync_loses_nothing_when_more_rows_than_a_page_share_one_timestamp(
     assert bad.status_code == 400 and list(bad.json()["fields"]) == ["after_id"]
 
 
+def test_sync_shows_the_parent_whose_version_a_cascade_changed(
+    api_as: Any, tree: Any, supervisor: Any
+) -> None:
+    """The cascade bumps the parent's version (its ETag); a syncing phone must get it too."""
+    task = make_task(issuing_unit=tree.central, lead_unit=tree.province_a)
+    Task.objects.filter(pk=task.pk).update(updated_at=timezone.now() - datetime.timedelta(hours=1))
+    since = timezone.now() - datetime.timedelta(minutes=1)
+    client = api_as(supervisor)
+    assert client.post(detail(task, "cascade/"), {}, format="json").status_code == 201
+    body = client.get(f"{TASKS}sync/", {"updated_since": since.isoformat()}).json()
+    parent = [row for row in body["changed"] if row["id"] == task.pk]
+    assert parent and parent[0]["version"] == Task.objects.get(pk=task.pk).version == 2
+    assert len(body["changed"]) == 1 + task.children.count()
+
+
 def test_next_occurrence_endpoint(api_as: Any, tree: Any, supervisor: Any, cadre_a: Any) -> None:
     task = make_task(
         issuing_unit=tree.province_a,
