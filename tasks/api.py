@@ -238,6 +238,8 @@ class DirectiveFilter(django_filters.FilterSet):
         except ParseError as exc:
             raise ValidationError({"number": [exc.message]}) from None
         queryset = queryset.filter(doc_type=parsed.type, number=parsed.number)
+        if parsed.term:  # "Nghị quyết Trung ương 4 (khóa XII)" is not the one of khóa XI
+            queryset = queryset.filter(term=parsed.term)
         return queryset.filter(issuer=parsed.issuer) if parsed.issuer else queryset
 
     def filter_search(self, queryset: QuerySet[Directive], name: str, value: str) -> Any:

@@ -41,7 +41,7 @@ from tasks.models import (
     TaskEvent,
     TaskSource,
 )
-from tasks.numbering import ParseError, parse_document_number
+from tasks.numbering import ParseError, format_full_number, parse_document_number
 from tasks.periods import parse_period
 from tasks.selectors import can_manage, can_report
 
@@ -218,12 +218,9 @@ def directive_create(
 
 
 def _full_number(directive: Directive) -> str:
-    text = f"{directive.number}-{directive.doc_type}"
-    if directive.issuer:
-        text += f"/{directive.issuer}"
-    if directive.term:
-        text += f" (khóa {directive.term})"
-    return text
+    return format_full_number(
+        directive.number, directive.doc_type, directive.issuer, directive.term
+    )
 
 
 def _manages_somewhere(actor: Any) -> bool:

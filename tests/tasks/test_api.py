@@ -429,6 +429,38 @@ def test_directives_create_parse_and_link(
     assert [d["id"] for d in found] == [created["id"]]
 
 
+def test_directive_number_filter_tells_plenums_and_congresses_apart(
+    api_as: Any, supervisor: Any, cadre_a: Any
+) -> None:
+    client = api_as(supervisor)
+    made = {}
+    for written in (
+        "Nghị quyết Trung ương 4 (khóa XI)",
+        "Nghị quyết Trung ương 4 (khóa XII)",
+        "Nghị quyết Đại hội XII của Đảng",
+        "Nghị quyết Đại hội Đảng toàn quốc lần thứ XIII",
+    ):
+        response = client.post(DIRECTIVES, {"number": written, "title": written}, format="json")
+        assert response.status_code == 201, response.json()
+        made[written] = response.json()
+    assert made["Nghị quyết Đại hội Đảng toàn quốc lần thứ XIII"]["full_number"] == (
+        "Nghị quyết Đại hội XIII"
+    )
+
+    def found(number: str) -> list[int]:
+        return [
+            d["id"] for d in api_as(cadre_a).get(DIRECTIVES, {"number": number}).json()["results"]
+        ]
+
+    assert found("Nghị quyết Trung ương 4 khóa XII") == [
+        made["Nghị quyết Trung ương 4 (khóa XII)"]["id"]
+    ]
+    assert found("Nghị quyết Đại hội XIII") == [
+        made["Nghị quyết Đại hội Đảng toàn quốc lần thứ XIII"]["id"]
+    ]
+    assert len(found("Nghị quyết Trung ương 4")) == 2  # no term given: both plenums
+
+
 def test_directive_garbage_number_is_400_naming_the_field(
     api_as: Any, supervisor: Any, tree: Any
 ) -> None:
