@@ -7,7 +7,9 @@ from typing import Any
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from danvan.core.errors import ServiceError
@@ -92,6 +94,7 @@ class DirectiveAdmin(
         "issuer",
         "full_number",
         "term",
+        "implemented_by_links",
         "version",
         "created_at",
         "updated_at",
@@ -110,6 +113,7 @@ class DirectiveAdmin(
         "status",
         "replaced_by",
         "implements",
+        "implemented_by_links",
         "version",
         "created_at",
         "updated_at",
@@ -124,6 +128,18 @@ class DirectiveAdmin(
     def has_add_permission(self, request: HttpRequest) -> bool:
         # New documents come from their written number through the API/service (parsing).
         return False
+
+    @admin.display(description=_("implemented by"))
+    def implemented_by_links(self, directive: Directive) -> str:
+        """The other way of "implements": the lower documents carrying this one out, linked."""
+        lower = directive.implemented_by.order_by("-issued_on", "-id").only("id", "full_number")
+        if not lower:
+            return "—"
+        return format_html_join(
+            ", ",
+            '<a href="{}">{}</a>',
+            ((reverse("admin:tasks_directive_change", args=[d.pk]), d.full_number) for d in lower),
+        )
 
 
 # --- Meetings -------------------------------------------------------------------------------

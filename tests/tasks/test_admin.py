@@ -67,3 +67,29 @@ def test_a_cadre_cannot_cascade_from_the_admin(tree: Any, cadre_a: Any) -> None:
     assert response.status_code in (200, 403)
     assert task.children.count() == 0
     assert not TaskEvent.objects.filter(action="cascaded").exists()
+
+
+def test_implements_links_are_browsable_both_ways_in_the_admin(
+    tree: Any, supervisor: Any, cadre_a: Any
+) -> None:
+    resolution = services.directive_create(
+        actor=supervisor, number_text="Nghị quyết số 25-NQ/TW", title="Về công tác dân vận"
+    )
+    programme = services.directive_create(
+        actor=supervisor,
+        number_text="Chương trình hành động số 66-CTr/TU ngày 29/10/2013",
+        title="Thực hiện Nghị quyết 25-NQ/TW",
+        issuing_unit=tree.province_a,
+        implements=[resolution],
+    )
+    # Down: the higher document's page lists and links the lower one, for any reader.
+    higher = logged_in(cadre_a).get(f"/admin/tasks/directive/{resolution.pk}/change/")
+    assert higher.status_code == 200
+    assert f'href="/admin/tasks/directive/{programme.pk}/change/">66-CTr/TU</a>' in (
+        higher.content.decode()
+    )
+    # Up: the lower document's page has the higher one selected in "implements".
+    lower = logged_in(supervisor).get(f"/admin/tasks/directive/{programme.pk}/change/")
+    assert lower.status_code == 200
+    page = lower.content.decode()
+    assert f'<option value="{resolution.pk}" selected>' in page
