@@ -8,6 +8,7 @@ transaction. Permission rules live here so the admin and the API obey the same o
 from __future__ import annotations
 
 import datetime
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -953,7 +954,7 @@ def task_create_next_occurrence(*, actor: Any, task: Task) -> Task:
     try:
         following = Task.objects.create(
             number=task.number,
-            title=task.title,
+            title=_advance_title(task.title, task.due_on, due_on, task.recurrence),
             description=task.description,
             source_kind=task.source_kind,
             conclusion=task.conclusion,
@@ -980,6 +981,29 @@ def task_create_next_occurrence(*, actor: Any, task: Task) -> Task:
     _event(actor=actor, action="created", task=following, previous_occurrence=task.pk)
     _event(actor=actor, action="next_occurrence_created", task=task, next=following.pk)
     return following
+
+
+_ANNIVERSARY = re.compile(r"(kỷ niệm\s+)(\d{1,4})(\s+năm)", re.IGNORECASE)
+_HALF_YEAR = re.compile(r"((?:6|sáu)\s+tháng\s+)(đầu|cuối)", re.IGNORECASE)
+
+
+def _advance_title(
+    title: str, old_due: datetime.date | None, new_due: datetime.date | None, recurrence: str
+) -> str:
+    """
+    The title of the next occurrence: "kỷ niệm 88 năm … (15/10/1930 – 15/10/2018)" becomes
+    "kỷ niệm 89 năm … (15/10/1930 – 15/10/2019)"; "6 tháng cuối năm 2018" becomes
+    "6 tháng đầu năm 2019".
+    """
+    if recurrence == Recurrence.SIX_MONTHLY:
+        title = _HALF_YEAR.sub(
+            lambda m: m[1] + {"đầu": "cuối", "cuối": "đầu"}.get(m[2].lower(), m[2]), title
+        )
+    if not (old_due and new_due) or new_due.year == old_due.year:
+        return title
+    years = new_due.year - old_due.year
+    title = re.sub(rf"(?<!\d){old_due.year}(?!\d)", str(new_due.year), title)
+    return _ANNIVERSARY.sub(lambda m: f"{m[1]}{int(m[2]) + years}{m[3]}", title)
 
 
 def _flip_half(label: str) -> str:

@@ -65,6 +65,9 @@ def test_seed_is_faithful_and_idempotent(db: Any, count_queries: Any) -> None:
     assert seven[0].directive == programme
     anniversary = seven[6].children.get(due_on=D(2018, 10, 15))
     assert anniversary.next_occurrence.due_on == D(2019, 10, 15)
+    assert "88 năm" in anniversary.title and "15/10/2018" in anniversary.title
+    assert "89 năm" in anniversary.next_occurrence.title
+    assert "15/10/1930 – 15/10/2019" in anniversary.next_occurrence.title
     communes_of_lam_dong = Unit.objects.filter(path__startswith="/TW/68/", level="commune")
     assert seven[2].children.count() == communes_of_lam_dong.count() > 100
 
