@@ -449,6 +449,10 @@ def meeting_conclusions_to_tasks(
             for t in tasks
         ]
     )
+    # The meeting reads differently now (each conclusion lists its task): a new version.
+    Meeting.objects.filter(pk=meeting.pk).update(
+        version=F("version") + 1, updated_at=timezone.now()
+    )
     _event(actor=actor, action="conclusions_to_tasks", meeting=meeting, tasks=[t.pk for t in tasks])
     return tasks
 
