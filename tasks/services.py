@@ -635,6 +635,8 @@ def task_delete(*, actor: Any, task: Task, expected_version: int | None = None) 
     task.version += 1
     task.save(update_fields=["deleted_at", "version", "updated_at"])
     _event(actor=actor, action="deleted", task=task)
+    if task.parent_id:
+        _rollup_parent(task.parent_id)
 
 
 @transaction.atomic

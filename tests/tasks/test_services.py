@@ -391,3 +391,17 @@ def test_roll_up_ignores_cancelled_sub_tasks(tree: Any, supervisor: Any) -> None
     task.refresh_from_db()
     assert task.progress_percent == 80
     assert selectors.rollup_percent(task) == 80.0
+
+
+def test_roll_up_leaves_out_a_deleted_sub_task(tree: Any, supervisor: Any) -> None:
+    cadre_1 = UserFactory(memberships=[(tree.commune_a1, Role.COMMUNE_CADRE)])
+    task = make_task(issuing_unit=tree.central, lead_unit=tree.province_a, due_on=DUE)
+    children = {c.lead_unit_id: c for c in services.task_cascade(actor=supervisor, task=task)}
+    report(cadre_1, children[tree.commune_a1.pk], 80)
+    task.refresh_from_db()
+    assert task.progress_percent == 40
+    version = task.version
+    services.task_delete(actor=supervisor, task=children[tree.commune_a2.pk])
+    task.refresh_from_db()
+    assert task.progress_percent == 80 == selectors.rollup_percent(task)
+    assert task.version == version + 1  # phones holding the parent learn of it
