@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django.test import Client
 
+from danvan.org.models import Role
 from tasks import services
-from tasks.models import MeetingKind, Task, TaskEvent
+from tasks.models import Directive, MeetingKind, Task, TaskEvent
+from tests.factories import UserFactory
 from tests.tasks.factories import make_task
 
 TASKS = "/admin/tasks/task/"
@@ -93,3 +96,78 @@ def test_implements_links_are_browsable_both_ways_in_the_admin(
     assert lower.status_code == 200
     page = lower.content.decode()
     assert f'<option value="{resolution.pk}" selected>' in page
+
+
+DIRECTIVES = "/admin/tasks/directive/"
+
+
+def test_a_supervisor_records_a_directive_in_the_admin_from_its_written_number(
+    tree: Any, supervisor: Any
+) -> None:
+    resolution = services.directive_create(
+        actor=supervisor, number_text="Nghị quyết số 25-NQ/TW", title="Về công tác dân vận"
+    )
+    client = logged_in(supervisor)
+    assert client.get(f"{DIRECTIVES}add/").status_code == 200
+    response = client.post(
+        f"{DIRECTIVES}add/",
+        {
+            "number_text": "Chương trình hành động số 66-CTr/TU ngày 29/10/2013",
+            "title": "Thực hiện Nghị quyết 25-NQ/TW",
+            "issuing_unit": tree.province_a.pk,
+            "implements": [resolution.pk],
+            "_save": "Lưu",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    made = Directive.objects.get(full_number="66-CTr/TU")
+    assert (made.doc_type, made.number, made.issuer, made.issued_on) == (
+        "CTr",
+        "66",
+        "TU",
+        datetime.date(2013, 10, 29),
+    )
+    assert list(made.implements.all()) == [resolution]
+    assert made.created_by == supervisor
+    assert list(made.events.values_list("action", "actor")) == [
+        ("directive_created", supervisor.pk)
+    ]
+
+
+def test_admin_add_refuses_an_unreadable_number_or_a_unit_not_led_and_saves_nothing(
+    tree: Any, supervisor: Any, cadre_a: Any
+) -> None:
+    client = logged_in(supervisor)
+    garbage = client.post(
+        f"{DIRECTIVES}add/", {"number_text": "không có số", "title": "Văn bản", "_save": "Lưu"}
+    )
+    assert garbage.status_code == 200
+    assert "Không đọc được số hiệu văn bản" in garbage.content.decode()
+    foreign = client.post(
+        f"{DIRECTIVES}add/",
+        {"number_text": "14-CT/TU", "title": "Chỉ thị", "issuing_unit": tree.province_b.pk},
+    )
+    assert foreign.status_code == 200
+    assert not Directive.objects.exists()
+    # A commune cadre reads documents but does not record them.
+    assert logged_in(cadre_a).get(f"{DIRECTIVES}add/").status_code == 403
+
+
+def test_only_the_issuing_units_leaders_change_a_directive_in_the_admin(
+    tree: Any, supervisor: Any
+) -> None:
+    directive = services.directive_create(
+        actor=supervisor,
+        number_text="Chỉ thị 14-CT/TU",
+        title="Dân vận chính quyền",
+        issuing_unit=tree.province_a,
+    )
+    other = UserFactory(memberships=[(tree.province_b, Role.SUPERVISOR)])
+    url = f"{DIRECTIVES}{directive.pk}/change/"
+    page = logged_in(other).get(url)
+    assert page.status_code == 200 and 'name="title"' not in page.content.decode()  # read only
+    refused = logged_in(other).post(url, {"title": "Đã sửa", "status": "in_force"})
+    assert refused.status_code == 403
+    directive.refresh_from_db()
+    assert directive.title == "Dân vận chính quyền"
+    assert 'name="title"' in logged_in(supervisor).get(url).content.decode()
