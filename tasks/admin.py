@@ -6,8 +6,10 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
+from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html_join
@@ -35,7 +37,8 @@ def _report(request: HttpRequest, run: Any, done: Any) -> None:
     """Run a service per row; a refusal becomes an admin message, never a 500."""
     count = 0
     try:
-        count = run()
+        with transaction.atomic():  # all the selected rows, or none of them
+            count = run()
     except ServiceError as exc:
         messages.error(request, exc.message)
         return
@@ -345,7 +348,7 @@ class TaskAdmin(FoldedSearchAdminMixin, AuditedSaveMixin, ScopedUnitChoicesMixin
     ]
     exclude = ["client_id", "created_by", "deleted_at"]
     inlines = [AssignmentInline, EventInline]
-    actions = ["cascade_to_communes", "approve_completion"]
+    actions = ["cascade_to_communes", "approve_completion", "return_completion"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Task]:
         return selectors.tasks_visible_to(request.user).with_status(today=timezone.localdate())
@@ -384,6 +387,32 @@ class TaskAdmin(FoldedSearchAdminMixin, AuditedSaveMixin, ScopedUnitChoicesMixin
             return len(tasks)
 
         _report(request, run, _("%(count)s tasks approved."))
+
+    @admin.action(description=_("Return the reported completion, with a reason"))
+    def return_completion(self, request: HttpRequest, queryset: QuerySet[Task]) -> Any:
+        """A page asking for the reason first; then each task goes back through the service."""
+        tasks = list(queryset.filter(awaiting_approval=True).select_related("lead_unit"))
+        reason = request.POST.get("reason", "").strip()
+        if "apply" not in request.POST or not reason:
+            context = {
+                **self.admin_site.each_context(request),
+                "title": _("Return the reported completion"),
+                "tasks": tasks,
+                "reason": reason,
+                "error": _("Give the reason for returning the task.")
+                if "apply" in request.POST
+                else "",
+                "opts": self.model._meta,
+            }
+            return TemplateResponse(request, "admin/tasks/task/return_reason.html", context)
+
+        def run() -> int:
+            for task in tasks:
+                services.task_return(actor=request.user, task=task, reason=reason)
+            return len(tasks)
+
+        _report(request, run, _("%(count)s tasks returned."))
+        return None
 
 
 @admin.register(ProgressReport)

@@ -171,3 +171,49 @@ def test_only_the_issuing_units_leaders_change_a_directive_in_the_admin(
     directive.refresh_from_db()
     assert directive.title == "Dân vận chính quyền"
     assert 'name="title"' in logged_in(supervisor).get(url).content.decode()
+
+
+def _reported_done(task: Task, cadre: Any) -> Task:
+    services.progress_report_submit(actor=cadre, task=task, text="Đã hoàn thành", percent=100)
+    task.refresh_from_db()
+    assert task.awaiting_approval
+    return task
+
+
+def test_a_supervisor_returns_a_completion_from_the_admin_with_a_reason(
+    task_a1: Task, supervisor: Any, cadre_a: Any
+) -> None:
+    _reported_done(task_a1, cadre_a)
+    client = logged_in(supervisor)
+    chosen = {"action": "return_completion", "_selected_action": [task_a1.pk]}
+    asked = client.post(TASKS, chosen)
+    assert asked.status_code == 200
+    assert 'name="reason"' in asked.content.decode() and task_a1.title in asked.content.decode()
+    empty = client.post(TASKS, {**chosen, "apply": "1", "reason": "  "})
+    assert "Hãy nêu lý do trả lại nhiệm vụ." in empty.content.decode()
+    task_a1.refresh_from_db()
+    assert task_a1.awaiting_approval  # nothing done without a reason
+    done = client.post(TASKS, {**chosen, "apply": "1", "reason": "Thiếu biên bản"}, follow=True)
+    assert done.status_code == 200
+    task_a1.refresh_from_db()
+    assert not task_a1.awaiting_approval and task_a1.completed_on is None
+    returned = task_a1.progress_reports.get()
+    assert (returned.state, returned.return_reason) == ("returned", "Thiếu biên bản")
+    assert task_a1.events.filter(action="returned", actor=supervisor).exists()
+
+
+def test_a_cadre_cannot_return_from_the_admin(task_a1: Task, cadre_a: Any) -> None:
+    _reported_done(task_a1, cadre_a)
+    logged_in(cadre_a).post(
+        TASKS,
+        {
+            "action": "return_completion",
+            "_selected_action": [task_a1.pk],
+            "apply": "1",
+            "reason": "Tự trả lại",
+        },
+        follow=True,
+    )
+    task_a1.refresh_from_db()
+    assert task_a1.awaiting_approval
+    assert not task_a1.events.filter(action="returned").exists()
