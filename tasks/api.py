@@ -815,7 +815,9 @@ class TaskViewSet(
         )
 
     @extend_schema(
-        methods=["post"], request=TaskProgressSerializer, responses={201: ProgressReportSerializer}
+        methods=["post"],
+        request=TaskProgressSerializer,
+        responses={201: ProgressReportSerializer, 200: ProgressReportSerializer},
     )
     @extend_schema(methods=["get"], responses=ProgressReportSerializer(many=True))
     @action(
@@ -833,6 +835,7 @@ class TaskViewSet(
         data = TaskProgressSerializer(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
         values = data.validated_data
+        started = timezone.now()
         report = services.progress_report_submit(
             actor=request.user,
             task=task,
@@ -845,7 +848,9 @@ class TaskViewSet(
             client_id=idempotency_key(request, values.get("client_id")),
         )
         report = selectors.progress_reports_of(task).get(pk=report.pk)
-        return Response(ProgressReportSerializer(report).data, status=status.HTTP_201_CREATED)
+        # A retry with the same client id gets the first report back: 200, as for other creates.
+        code = status.HTTP_201_CREATED if report.created_at >= started else status.HTTP_200_OK
+        return Response(ProgressReportSerializer(report).data, status=code)
 
     @extend_schema(request=None, responses=TaskSerializer)
     @action(detail=True, methods=["post"])

@@ -705,3 +705,28 @@ def test_garbage_never_gives_a_500(
     ):
         assert client.get(TASKS, query).status_code < 500, query
     assert client.get(f"{TASKS}sync/", {"updated_since": value}).status_code < 500
+
+
+def test_directive_and_progress_creates_are_idempotent(
+    api_as: Any, supervisor: Any, cadre_a: Any, task_a1: Task
+) -> None:
+    body = {"number": "Chỉ thị số 49-CT/TW, ngày 20/10/2015", "title": "Vùng đồng bào"}
+    client = api_as(supervisor)
+    first = client.post(DIRECTIVES, body, format="json", HTTP_IDEMPOTENCY_KEY="d-1")
+    again = client.post(DIRECTIVES, body, format="json", HTTP_IDEMPOTENCY_KEY="d-1")
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert first.json()["id"] == again.json()["id"] and Directive.objects.count() == 1
+    assert first["ETag"] == again["ETag"]
+    # Another person's retry with the same key is refused, not merged.
+    other = api_as(cadre_a).post(DIRECTIVES, body, format="json", HTTP_IDEMPOTENCY_KEY="d-1")
+    assert other.status_code in (403, 409) and Directive.objects.count() == 1
+
+    report = {"text": "Đã triển khai", "percent": 30, "client_id": "r-1"}
+    phone = api_as(cadre_a)
+    made = phone.post(detail(task_a1, "progress/"), report, format="json")
+    replay = phone.post(detail(task_a1, "progress/"), report, format="json")
+    assert (made.status_code, replay.status_code) == (201, 200)
+    assert replay.json()["id"] == made.json()["id"]
+    assert ProgressReport.objects.filter(task=task_a1).count() == 1
+    task_a1.refresh_from_db()
+    assert task_a1.version == 2  # the retry did not count as a second report
