@@ -116,6 +116,23 @@ class DirectiveAddForm(forms.ModelForm):
             raise forms.ValidationError(exc.message) from None
         return text
 
+    def clean(self) -> dict[str, Any]:
+        values = super().clean() or {}
+        if "number_text" in values and not self.has_error("issuing_unit"):
+            parsed = parse_document_number(values["number_text"])
+            try:
+                services.refuse_duplicate_directive(
+                    parsed.type,
+                    parsed.number,
+                    (values.get("issuer_code") or parsed.issuer).strip().upper(),
+                    parsed.term,
+                    values.get("issuing_unit"),
+                    values.get("issued_on") or parsed.date,
+                )
+            except ServiceError as exc:
+                self.add_error("number_text", exc.message)
+        return values
+
     def clean_issuing_unit(self) -> Any:
         unit = self.cleaned_data.get("issuing_unit")
         if unit is not None and self.request and not selectors.can_manage(self.request.user, unit):

@@ -16,7 +16,7 @@ from typing import Any
 from dateutil.relativedelta import relativedelta
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
-from django.db.models import Avg, F
+from django.db.models import Avg, F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -185,6 +185,14 @@ def directive_create(
         raise ServiceError(exc.message, field="number") from None
     if not title.strip():
         raise ServiceError(_("The title is required."), field="title")
+    refuse_duplicate_directive(
+        parsed.type,
+        parsed.number,
+        (issuer or parsed.issuer).strip().upper(),
+        parsed.term,
+        issuing_unit,
+        issued_on or parsed.date,
+    )
     directive, created = _create_once(
         Directive,
         client_id=client_id or None,
@@ -216,6 +224,36 @@ def directive_create(
         implements=[d.pk for d in higher],
     )
     return directive
+
+
+def refuse_duplicate_directive(
+    doc_type: str,
+    number: str,
+    issuer: str,
+    term: str,
+    issuing_unit: Unit | None,
+    issued_on: datetime.date | None,
+) -> None:
+    """
+    The same document recorded twice would split its links and tasks. Numbers restart with each
+    term and every province's committee is "TU", so a duplicate is the same number from the same
+    issuing unit in the same year (or with the date unknown on either side).
+    """
+    same = Directive.objects.filter(
+        doc_type=doc_type, number=number, issuer=issuer, term=term, issuing_unit=issuing_unit
+    )
+    if issued_on is not None:
+        same = same.filter(Q(issued_on__isnull=True) | Q(issued_on__year=issued_on.year))
+    existing = same.order_by("id").first()
+    if existing is not None:
+        raise Conflict(
+            _(
+                "%(number)s is already recorded (no. %(id)s: %(title)s); open it instead of "
+                "recording it again."
+            )
+            % {"number": existing.full_number, "id": existing.pk, "title": existing.title},
+            field="number",
+        )
 
 
 def _full_number(directive: Directive) -> str:

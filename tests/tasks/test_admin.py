@@ -217,3 +217,17 @@ def test_a_cadre_cannot_return_from_the_admin(task_a1: Task, cadre_a: Any) -> No
     task_a1.refresh_from_db()
     assert task_a1.awaiting_approval
     assert not task_a1.events.filter(action="returned").exists()
+
+
+def test_admin_add_of_a_recorded_directive_is_refused_beside_the_number(
+    tree: Any, supervisor: Any
+) -> None:
+    services.directive_create(
+        actor=supervisor, number_text="Nghị quyết số 25-NQ/TW", title="Về công tác dân vận"
+    )
+    response = logged_in(supervisor).post(
+        f"{DIRECTIVES}add/", {"number_text": "25-NQ/TW", "title": "Lần nữa", "_save": "Lưu"}
+    )
+    assert response.status_code == 200
+    assert "25-NQ/TW" in response.content.decode() and "đã được nhập" in response.content.decode()
+    assert Directive.objects.count() == 1

@@ -730,3 +730,48 @@ def test_directive_and_progress_creates_are_idempotent(
     assert ProgressReport.objects.filter(task=task_a1).count() == 1
     task_a1.refresh_from_db()
     assert task_a1.version == 2  # the retry did not count as a second report
+
+
+def test_recording_a_directive_twice_is_a_409_naming_the_first(
+    api_as: Any, tree: Any, supervisor: Any
+) -> None:
+    client = api_as(supervisor)
+    first = client.post(
+        DIRECTIVES,
+        {
+            "number": "Chỉ thị 14-CT/TU",
+            "title": "Dân vận chính quyền",
+            "issuing_unit": tree.province_a.pk,
+        },
+        format="json",
+    )
+    assert first.status_code == 201
+    again = client.post(
+        DIRECTIVES,
+        {"number": "14-CT/TU", "title": "Nhập lại", "issuing_unit": tree.province_a.pk},
+        format="json",
+    )
+    assert again.status_code == 409
+    body = again.json()
+    assert list(body["fields"]) == ["number"] and "14-CT/TU" in body["message"]
+    assert "Dân vận chính quyền" in body["message"]
+    assert Directive.objects.count() == 1
+    # Another province's committee is also "TU"; numbers restart with each term (year known).
+    other = UserFactory(memberships=[(tree.province_b, Role.SUPERVISOR)])
+    theirs = api_as(other).post(
+        DIRECTIVES,
+        {"number": "14-CT/TU", "title": "Của Lai Châu", "issuing_unit": tree.province_b.pk},
+        format="json",
+    )
+    assert theirs.status_code == 201
+    client.post(
+        DIRECTIVES,
+        {"number": "Chỉ thị số 05-CT/TW ngày 15/5/2016", "title": "Học tập và làm theo"},
+        format="json",
+    )
+    earlier = client.post(
+        DIRECTIVES,
+        {"number": "Chỉ thị số 05-CT/TW ngày 21/4/2011", "title": "Khóa XI"},
+        format="json",
+    )
+    assert earlier.status_code == 201
