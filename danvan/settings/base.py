@@ -230,7 +230,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "danvan.core.pagination.CursorPagination",
     "PAGE_SIZE": 25,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "danvan.core.schema.DanvanAutoSchema",
     "EXCEPTION_HANDLER": "danvan.core.errors.api_exception_handler",
     "DEFAULT_THROTTLE_RATES": {"login": env.text("LOGIN_THROTTLE_RATE", "20/min")},
     # Throttles key on the client address: X-Forwarded-For only from the proxies we have.
