@@ -114,6 +114,10 @@ _STATE = re.compile(
     r"(?P<issuer>[^\W_]{1,12})(?![\w])",
 )
 _DATE = re.compile(r"(?<!\d)(?P<d>\d{1,2})\s*[/.-]\s*(?P<m>\d{1,2})\s*[/.-]\s*(?P<y>\d{4})(?!\d)")
+# On folded text, the style of document headers: "ngày 29 tháng 10 năm 2013".
+_WORDED_DATE = re.compile(
+    r"\bngay\s+(?P<d>\d{1,2})\s+thang\s+(?P<m>\d{1,2})\s+nam\s+(?P<y>\d{4})(?!\d)"
+)
 # On folded text: "nghi quyet (hoi nghi) (lan thu) trung uong 4 (khoa xii)"
 _PLENUM = re.compile(
     r"nghi quyet\s+(?:hoi nghi\s+)?(?:lan thu\s+)?trung uong\s+(?P<number>\d{1,2})"
@@ -137,7 +141,7 @@ _BARE_NUMBER = re.compile(r"(?:\bso\s+|^|\s)(?P<number>\d{1,5})(?![\d/.-]|\s*[/.
 
 
 def _parse_date(text: str) -> datetime.date | None:
-    match = _DATE.search(text)
+    match = _DATE.search(text) or _WORDED_DATE.search(fold(text))
     if not match:
         return None
     day, month, year = int(match["d"]), int(match["m"]), int(match["y"])
@@ -145,7 +149,8 @@ def _parse_date(text: str) -> datetime.date | None:
         value = datetime.date(year, month, day)
     except ValueError:
         raise ParseError(
-            _("“%(date)s” is not a valid date (day/month/year).") % {"date": match.group(0)}
+            _("“%(date)s” is not a valid date (day/month/year).")
+            % {"date": f"{match['d']}/{match['m']}/{match['y']}"}
         ) from None
     if not 1930 <= year <= 2100:
         raise ParseError(_("The year %(year)s is not plausible for a document.") % {"year": year})
@@ -240,7 +245,7 @@ def parse_document_number(text: str) -> ParsedNumber:
         )
 
     # No coded number: "Chỉ thị 05", "Quyết định số 23, ngày 30/7/2021", "Quyết định 2898".
-    without_dates = _DATE.sub(" ", folded)
+    without_dates = _WORDED_DATE.sub(" ", _DATE.sub(" ", folded))
     bare = _BARE_NUMBER.search(without_dates)
     if bare is None:
         raise ParseError(

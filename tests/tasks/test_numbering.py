@@ -47,6 +47,15 @@ D = datetime.date
         ("25-nq/tw", "25", "NQ", "TW", None, "25-NQ/TW"),
         ("05-QCh/TU", "05", "QC", "TU", None, "05-QC/TU"),
         ("12-QD/DU", "12", "QĐ", "ĐU", None, "12-QĐ/ĐU"),
+        (
+            "Chương trình hành động số 66-CTr/TU ngày 29 tháng 10 năm 2013",
+            "66",
+            "CTr",
+            "TU",
+            D(2013, 10, 29),
+            "66-CTr/TU",
+        ),
+        ("Quyết định số 23, ngày 30 tháng 7 năm 2021", "23", "QĐ", "", D(2021, 7, 30), "23-QĐ"),
     ],
 )
 def test_reads_the_written_forms(
@@ -180,6 +189,8 @@ def test_congress_resolutions_have_no_number_but_a_congress(
         ("Quyết định 217-QĐ/TW, Quyết định 218-QĐ/TW", "nhiều văn bản"),
         ("Nghị quyết Trung ương 6, 7", "nhiều văn bản"),
         ("Nghị quyết Đại hội", "Đại hội nào"),
+        ("Quyết định ngày 30 tháng 7 năm 2021", "Không đọc được"),
+        ("Chỉ thị 05 ngày 31 tháng 2 năm 2016", "31/2/2016"),
         ("Nghị quyết Đại hội Đảng bộ tỉnh", "Đại hội nào"),
         ("x" * 301, "quá dài"),
     ],
