@@ -179,6 +179,8 @@ DIRECTIVES: list[tuple[str, str, str, str, str, str, list[str]]] = [
     ),
 ]
 
+# The seven priorities as the conclusion worded them (two typos of the article corrected:
+# "tình hình hình nhân dân", "phát ừiển"; the article's "..." after (3) left out).
 NATIONAL_PRIORITIES_2021 = [
     "Tham mưu Bộ Chính trị, Ban Bí thư kiểm tra, sơ kết, tổng kết một số văn bản của Đảng về "
     "công tác dân vận",
@@ -186,14 +188,21 @@ NATIONAL_PRIORITIES_2021 = [
     "lần thứ XIII về công tác dân vận; triển khai các văn bản mới của Đảng liên quan đến công "
     "tác dân vận",
     "Tổng kết các Chương trình phối hợp; triển khai Chương trình phối hợp giai đoạn 2021 - 2026",
-    "Tăng cường công tác nắm tình hình nhân dân, trọng tâm là trước, trong và sau Đại hội Đảng "
-    "toàn quốc lần thứ XIII, bầu cử Quốc hội khóa XV và Hội đồng nhân dân các cấp nhiệm kỳ "
-    "2021 - 2026; kịp thời phản ánh tâm tư, nguyện vọng, kiến nghị của nhân dân",
+    "Tăng cường công tác nắm tình hình nhân dân, trọng tâm là tình hình nhân dân trước, trong và "
+    "sau Đại hội Đảng toàn quốc lần thứ XIII, bầu cử Quốc hội khóa XV và Hội đồng nhân dân các "
+    "cấp nhiệm kỳ 2021 - 2026; kịp thời phản ánh tâm tư, nguyện vọng, kiến nghị của nhân dân "
+    "đối với Đảng, Nhà nước, hệ thống chính trị, nhất là những vấn đề bức xúc và tham mưu cho "
+    "Đảng có giải pháp phù hợp, hiệu quả",
     "Tiếp tục đổi mới công tác tuyên truyền, vận động các tầng lớp nhân dân, tạo đồng thuận xã "
-    "hội, xây dựng khối đại đoàn kết toàn dân tộc",
+    "hội, xây dựng khối đại đoàn kết toàn dân tộc; tích cực thực hiện chủ trương của Đảng, "
+    "chính sách, pháp luật của Nhà nước, tham gia phát triển kinh tế - xã hội, đảm bảo quốc "
+    "phòng an ninh, đối ngoại, nâng cao chất lượng xây dựng nông thôn mới, đô thị văn minh, "
+    "giảm nghèo bền vững, chăm lo cho đời sống nhân dân",
     "Đổi mới nội dung, phương thức hoạt động của Mặt trận Tổ quốc, các tổ chức chính trị - xã "
-    "hội; nâng cao hiệu quả giám sát, phản biện xã hội, tham gia xây dựng Đảng và hệ thống "
-    "chính trị trong sạch, vững mạnh",
+    "hội, nâng cao chất lượng của các phong trào thi đua yêu nước, các cuộc vận động, hướng về "
+    "cơ sở, lắng nghe, phản ánh, giám sát việc giải quyết kiến nghị của nhân dân; nâng cao "
+    "hiệu quả hoạt động giám sát, phản biện xã hội, tham gia xây dựng Đảng và hệ thống chính "
+    "trị trong sạch, vững mạnh",
     "Tiếp tục tham mưu và thực hiện củng cố, kiện toàn tổ chức bộ máy, đội ngũ cán bộ chuyên "
     "trách công tác dân vận, Mặt trận Tổ quốc, các tổ chức chính trị - xã hội",
 ]
@@ -396,15 +405,16 @@ def _lam_dong(units: dict[str, Unit], docs: dict[str, Directive]) -> None:
         client_id="seed:task:lam-dong-ky-niem-15-10",
     )
     services.task_create_next_occurrence(actor=SYSTEM, task=anniversary)
-    # The five-year review of 217/218 goes to every commune of the province.
+    # Task 3 (social supervision and criticism, contributions to building the Party and the
+    # government under 217-QĐ/TW and 218-QĐ/TW) goes to every commune of the province.
     services.task_cascade(actor=SYSTEM, task=tasks[2], level=UnitLevel.COMMUNE)
     di_linh = Task.objects.filter(parent=tasks[2], lead_unit=units["25000"]).first()
     if di_linh is not None:
         _report_once(
             di_linh,
             "di-linh-217",
-            text="Đã tổ chức hội nghị sơ kết 05 năm thực hiện Quyết định 217-QĐ/TW, 218-QĐ/TW "
-            "ở xã.",
+            text="Đã tổ chức hội nghị Nhân dân góp ý xây dựng Đảng, xây dựng chính quyền theo "
+            "Quyết định 217-QĐ/TW, 218-QĐ/TW ở xã.",
             percent=60,
             figures={"meetings_held": 1},
             reported_on=D(2018, 9, 28),

@@ -4,10 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin, messages
+from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from danvan.core.errors import ServiceError
@@ -25,13 +30,15 @@ from tasks.models import (
     TaskEvent,
     TaskStatus,
 )
+from tasks.numbering import ParseError, parse_document_number
 
 
 def _report(request: HttpRequest, run: Any, done: Any) -> None:
     """Run a service per row; a refusal becomes an admin message, never a 500."""
     count = 0
     try:
-        count = run()
+        with transaction.atomic():  # all the selected rows, or none of them
+            count = run()
     except ServiceError as exc:
         messages.error(request, exc.message)
         return
@@ -78,6 +85,61 @@ class DirectiveFileInline(admin.TabularInline):
     readonly_fields = ["uploaded_at"]
 
 
+class DirectiveAddForm(forms.ModelForm):
+    """A new document from its number as written; type, number, issuer, date are read from it."""
+
+    number_text = forms.CharField(
+        label=_("document number"),
+        max_length=300,
+        help_text=_("As written: “Chương trình hành động số 66-CTr/TU ngày 29/10/2013”."),
+    )
+    issuer_code = forms.CharField(
+        label=_("issuer code"),
+        max_length=20,
+        required=False,
+        help_text=_("Only when the number does not say it (“Chỉ thị 05” → TW)."),
+    )
+
+    class Meta:
+        model = Directive
+        fields = ["issuing_unit", "signer", "title", "summary", "issued_on", "implements"]
+
+    def __init__(self, *args: Any, request: HttpRequest | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.request = request
+
+    def clean_number_text(self) -> str:
+        text = self.cleaned_data["number_text"]
+        try:
+            parse_document_number(text)
+        except ParseError as exc:
+            raise forms.ValidationError(exc.message) from None
+        return text
+
+    def clean(self) -> dict[str, Any]:
+        values = super().clean() or {}
+        if "number_text" in values and not self.has_error("issuing_unit"):
+            parsed = parse_document_number(values["number_text"])
+            try:
+                services.refuse_duplicate_directive(
+                    parsed.type,
+                    parsed.number,
+                    (values.get("issuer_code") or parsed.issuer).strip().upper(),
+                    parsed.term,
+                    values.get("issuing_unit"),
+                    values.get("issued_on") or parsed.date,
+                )
+            except ServiceError as exc:
+                self.add_error("number_text", exc.message)
+        return values
+
+    def clean_issuing_unit(self) -> Any:
+        unit = self.cleaned_data.get("issuing_unit")
+        if unit is not None and self.request and not selectors.can_manage(self.request.user, unit):
+            raise forms.ValidationError(_("Only the issuing unit's leaders record its documents."))
+        return unit
+
+
 @admin.register(Directive)
 class DirectiveAdmin(
     FoldedSearchAdminMixin, AuditedSaveMixin, ScopedUnitChoicesMixin, admin.ModelAdmin
@@ -92,6 +154,7 @@ class DirectiveAdmin(
         "issuer",
         "full_number",
         "term",
+        "implemented_by_links",
         "version",
         "created_at",
         "updated_at",
@@ -110,6 +173,7 @@ class DirectiveAdmin(
         "status",
         "replaced_by",
         "implements",
+        "implemented_by_links",
         "version",
         "created_at",
         "updated_at",
@@ -121,9 +185,86 @@ class DirectiveAdmin(
     def get_queryset(self, request: HttpRequest) -> QuerySet[Directive]:
         return selectors.directives_visible_to(request.user)
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        # New documents come from their written number through the API/service (parsing).
-        return False
+    add_fields = [
+        "number_text",
+        "issuer_code",
+        "issued_on",
+        "issuing_unit",
+        "signer",
+        "title",
+        "summary",
+        "implements",
+    ]
+
+    def get_fields(self, request: HttpRequest, obj: Directive | None = None) -> Any:
+        return self.add_fields if obj is None else super().get_fields(request, obj)
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Directive | None = None) -> Any:
+        return () if obj is None else super().get_readonly_fields(request, obj)
+
+    def get_form(
+        self,
+        request: HttpRequest,
+        obj: Directive | None = None,
+        change: bool = False,
+        **kwargs: Any,
+    ) -> Any:
+        if obj is not None:
+            return super().get_form(request, obj, change=change, **kwargs)
+        form = super().get_form(request, obj, change=change, form=DirectiveAddForm, **kwargs)
+
+        class BoundToRequest(form):  # type: ignore[misc, valid-type]
+            def __init__(self, *args: Any, **kw: Any) -> None:
+                super().__init__(*args, request=request, **kw)
+
+        return BoundToRequest
+
+    def get_inlines(self, request: HttpRequest, obj: Directive | None = None) -> Any:
+        # Files and the timeline once the document exists (the service writes its first event).
+        return [] if obj is None else super().get_inlines(request, obj)
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        # Through the service, as from the API: parsing, permission, the "recorded" event.
+        values = form.cleaned_data
+        created = services.directive_create(
+            actor=request.user,
+            number_text=values["number_text"],
+            issuer=values.get("issuer_code") or None,
+            title=values["title"],
+            summary=values.get("summary", ""),
+            signer=values.get("signer", ""),
+            issued_on=values.get("issued_on"),
+            issuing_unit=values.get("issuing_unit"),
+            implements=values.get("implements") or [],
+        )
+        obj.pk = created.pk
+        obj._state.adding = False
+        obj.refresh_from_db()
+
+    def has_change_permission(self, request: HttpRequest, obj: Directive | None = None) -> bool:
+        # Only the issuing unit's leaders change its documents (as the services require).
+        if (
+            obj is not None
+            and obj.issuing_unit_id is not None
+            and not selectors.can_manage(request.user, obj.issuing_unit)
+        ):
+            return False
+        return super().has_change_permission(request, obj)
+
+    @admin.display(description=_("implemented by"))
+    def implemented_by_links(self, directive: Directive) -> str:
+        """The other way of "implements": the lower documents carrying this one out, linked."""
+        lower = directive.implemented_by.order_by("-issued_on", "-id").only("id", "full_number")
+        if not lower:
+            return "—"
+        return format_html_join(
+            ", ",
+            '<a href="{}">{}</a>',
+            ((reverse("admin:tasks_directive_change", args=[d.pk]), d.full_number) for d in lower),
+        )
 
 
 # --- Meetings -------------------------------------------------------------------------------
@@ -224,7 +365,7 @@ class TaskAdmin(FoldedSearchAdminMixin, AuditedSaveMixin, ScopedUnitChoicesMixin
     ]
     exclude = ["client_id", "created_by", "deleted_at"]
     inlines = [AssignmentInline, EventInline]
-    actions = ["cascade_to_communes", "approve_completion"]
+    actions = ["cascade_to_communes", "approve_completion", "return_completion"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Task]:
         return selectors.tasks_visible_to(request.user).with_status(today=timezone.localdate())
@@ -263,6 +404,32 @@ class TaskAdmin(FoldedSearchAdminMixin, AuditedSaveMixin, ScopedUnitChoicesMixin
             return len(tasks)
 
         _report(request, run, _("%(count)s tasks approved."))
+
+    @admin.action(description=_("Return the reported completion, with a reason"))
+    def return_completion(self, request: HttpRequest, queryset: QuerySet[Task]) -> Any:
+        """A page asking for the reason first; then each task goes back through the service."""
+        tasks = list(queryset.filter(awaiting_approval=True).select_related("lead_unit"))
+        reason = request.POST.get("reason", "").strip()
+        if "apply" not in request.POST or not reason:
+            context = {
+                **self.admin_site.each_context(request),
+                "title": _("Return the reported completion"),
+                "tasks": tasks,
+                "reason": reason,
+                "error": _("Give the reason for returning the task.")
+                if "apply" in request.POST
+                else "",
+                "opts": self.model._meta,
+            }
+            return TemplateResponse(request, "admin/tasks/task/return_reason.html", context)
+
+        def run() -> int:
+            for task in tasks:
+                services.task_return(actor=request.user, task=task, reason=reason)
+            return len(tasks)
+
+        _report(request, run, _("%(count)s tasks returned."))
+        return None
 
 
 @admin.register(ProgressReport)

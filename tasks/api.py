@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime
 import json
+from collections.abc import Callable
 from typing import Any
 
 import django_filters
@@ -116,6 +117,94 @@ def with_etag(response: Response, obj: Any) -> Response:
 def created_or_replayed(obj: Any, started: datetime.datetime, data: Any) -> Response:
     code = status.HTTP_201_CREATED if obj.created_at >= started else status.HTTP_200_OK
     return with_etag(Response(data, status=code), obj)
+
+
+def sync_response(
+    request: Request,
+    queryset: QuerySet[Any],
+    serialize: Callable[[list[Any]], Any],
+    deleted_since: Callable[[datetime.datetime, int], QuerySet[Any]] | None = None,
+) -> Response:
+    """
+    Rows changed after the point (`updated_since`, `after_id`), oldest first, and ids deleted
+    since then, in one stream ordered by (time, id). Call again with
+    `updated_since=until&after_id=until_id` while `has_more` is true: rows sharing a timestamp
+    (a cascade writes thousands at once) are neither skipped nor repeated.
+    """
+    raw = request.query_params.get("updated_since", "")
+    since = parse_client_datetime(raw) if raw else None
+    if since is None:
+        raise ValidationError(
+            {"updated_since": [_("Give a date and time like 2026-01-31T08:00:00+07:00.")]}
+        )
+    try:
+        # Without after_id, rows at exactly `updated_since` count as already seen.
+        after_id = int(request.query_params.get("after_id", AFTER_ALL_IDS))
+    except ValueError:
+        raise ValidationError({"after_id": [_("Give a whole number.")]}) from None
+    after_id = min(max(after_id, 0), AFTER_ALL_IDS)
+    try:
+        limit = min(max(int(request.query_params.get("limit", SYNC_LIMIT)), 1), SYNC_LIMIT)
+    except ValueError:
+        raise ValidationError({"limit": [_("Give a whole number.")]}) from None
+    after = Q(updated_at__gt=since) | Q(updated_at=since, id__gt=after_id)
+    changed = list(queryset.filter(after).order_by("updated_at", "id")[: limit + 1])
+    deleted = (
+        list(
+            deleted_since(since, after_id)
+            .order_by("updated_at", "id")
+            .values_list("updated_at", "id")[: limit + 1]
+        )
+        if deleted_since is not None
+        else []
+    )
+    items = sorted(
+        [(row.updated_at, row.pk, row) for row in changed] + [(at, pk, None) for at, pk in deleted],
+        key=lambda item: (item[0], item[1]),
+    )
+    has_more = len(items) > limit
+    page = items[:limit]
+    return Response(
+        {
+            "changed": serialize([i[2] for i in page if i[2]]),
+            "deleted": [i[1] for i in page if i[2] is None],
+            "until": page[-1][0] if page else since,
+            "until_id": page[-1][1] if page else after_id,
+            "has_more": has_more,
+        }
+    )
+
+
+SYNC_PARAMETERS = [
+    OpenApiParameter("updated_since", datetime.datetime, required=True),
+    OpenApiParameter(
+        "after_id",
+        int,
+        description=str(_("With updated_since: the until_id of the previous answer.")),
+    ),
+    OpenApiParameter("limit", int),
+]
+
+
+def sync_schema(name: str, row: serializers.Serializer) -> Any:
+    return inline_serializer(
+        name,
+        {
+            "changed": row,
+            "deleted": serializers.ListField(child=serializers.IntegerField()),
+            "until": serializers.DateTimeField(),
+            "until_id": serializers.IntegerField(),
+            "has_more": serializers.BooleanField(),
+        },
+    )
+
+
+class TaskEventSerializer(serializers.ModelSerializer):
+    actor_name = serializers.CharField(source="actor.__str__", default=None, read_only=True)
+
+    class Meta:
+        model = TaskEvent
+        fields = ["id", "at", "action", "actor", "actor_name", "data"]
 
 
 class DeadlineInputMixin(serializers.Serializer):
@@ -238,6 +327,8 @@ class DirectiveFilter(django_filters.FilterSet):
         except ParseError as exc:
             raise ValidationError({"number": [exc.message]}) from None
         queryset = queryset.filter(doc_type=parsed.type, number=parsed.number)
+        if parsed.term:  # "Nghị quyết Trung ương 4 (khóa XII)" is not the one of khóa XI
+            queryset = queryset.filter(term=parsed.term)
         return queryset.filter(issuer=parsed.issuer) if parsed.issuer else queryset
 
     def filter_search(self, queryset: QuerySet[Directive], name: str, value: str) -> Any:
@@ -300,6 +391,27 @@ class DirectiveViewSet(
         )
         directive = self.get_queryset().get(pk=directive.pk)
         return created_or_replayed(directive, started, self.get_serializer(directive).data)
+
+    @extend_schema(responses=TaskEventSerializer(many=True))
+    @action(detail=True, methods=["get"], pagination_class=None, filterset_class=None)
+    def timeline(self, request: Request, pk: str) -> Response:
+        """Who recorded, linked, replaced the document or attached its files, and when."""
+        directive = self.get_object()
+        events = selectors.directive_timeline(directive)
+        return Response(TaskEventSerializer(events, many=True).data)
+
+    @extend_schema(
+        parameters=SYNC_PARAMETERS,
+        responses=sync_schema("DirectiveSync", DirectiveSerializer(many=True)),
+    )
+    @action(detail=False, methods=["get"])
+    def sync(self, request: Request) -> Response:
+        """Directive documents recorded or changed since a point (none is ever deleted)."""
+        return sync_response(
+            request,
+            self.filter_queryset(self.get_queryset()),
+            lambda rows: self.get_serializer(rows, many=True).data,
+        )
 
     @extend_schema(responses=DirectiveBriefSerializer(many=True))
     @action(detail=True, methods=["get"], pagination_class=None)
@@ -528,14 +640,6 @@ class TaskReasonSerializer(serializers.Serializer):
     reason = serializers.CharField(label=_("reason"), max_length=5000)
 
 
-class TaskEventSerializer(serializers.ModelSerializer):
-    actor_name = serializers.CharField(source="actor.__str__", default=None, read_only=True)
-
-    class Meta:
-        model = TaskEvent
-        fields = ["id", "at", "action", "actor", "actor_name", "data"]
-
-
 class TaskFilter(django_filters.FilterSet):
     status = django_filters.MultipleChoiceFilter(choices=TaskStatus.choices, label=_("status"))
     priority = django_filters.ChoiceFilter(choices=Priority.choices, label=_("priority"))
@@ -711,7 +815,9 @@ class TaskViewSet(
         )
 
     @extend_schema(
-        methods=["post"], request=TaskProgressSerializer, responses={201: ProgressReportSerializer}
+        methods=["post"],
+        request=TaskProgressSerializer,
+        responses={201: ProgressReportSerializer, 200: ProgressReportSerializer},
     )
     @extend_schema(methods=["get"], responses=ProgressReportSerializer(many=True))
     @action(
@@ -729,6 +835,7 @@ class TaskViewSet(
         data = TaskProgressSerializer(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
         values = data.validated_data
+        started = timezone.now()
         report = services.progress_report_submit(
             actor=request.user,
             task=task,
@@ -741,7 +848,9 @@ class TaskViewSet(
             client_id=idempotency_key(request, values.get("client_id")),
         )
         report = selectors.progress_reports_of(task).get(pk=report.pk)
-        return Response(ProgressReportSerializer(report).data, status=status.HTTP_201_CREATED)
+        # A retry with the same client id gets the first report back: 200, as for other creates.
+        code = status.HTTP_201_CREATED if report.created_at >= started else status.HTTP_200_OK
+        return Response(ProgressReportSerializer(report).data, status=code)
 
     @extend_schema(request=None, responses=TaskSerializer)
     @action(detail=True, methods=["post"])
@@ -803,75 +912,17 @@ class TaskViewSet(
         return Response(TaskEventSerializer(selectors.task_timeline(task), many=True).data)
 
     @extend_schema(
-        parameters=[
-            OpenApiParameter("updated_since", datetime.datetime, required=True),
-            OpenApiParameter(
-                "after_id",
-                int,
-                description=str(_("With updated_since: the until_id of the previous answer.")),
-            ),
-            OpenApiParameter("limit", int),
-        ],
-        responses=inline_serializer(
-            "TaskSync",
-            {
-                "changed": TaskSerializer(many=True),
-                "deleted": serializers.ListField(child=serializers.IntegerField()),
-                "until": serializers.DateTimeField(),
-                "until_id": serializers.IntegerField(),
-                "has_more": serializers.BooleanField(),
-            },
-        ),
+        parameters=SYNC_PARAMETERS, responses=sync_schema("TaskSync", TaskSerializer(many=True))
     )
     @action(detail=False, methods=["get"])
     def sync(self, request: Request) -> Response:
-        """
-        Rows changed after the point (`updated_since`, `after_id`), oldest first, and ids
-        deleted since then, in one stream ordered by (time, id). Call again with
-        `updated_since=until&after_id=until_id` while `has_more` is true: rows sharing a
-        timestamp (a cascade writes thousands at once) are neither skipped nor repeated.
-        """
-        raw = request.query_params.get("updated_since", "")
-        since = parse_client_datetime(raw) if raw else None
-        if since is None:
-            raise ValidationError(
-                {"updated_since": [_("Give a date and time like 2026-01-31T08:00:00+07:00.")]}
-            )
-        try:
-            # Without after_id, rows at exactly `updated_since` count as already seen.
-            after_id = int(request.query_params.get("after_id", AFTER_ALL_IDS))
-        except ValueError:
-            raise ValidationError({"after_id": [_("Give a whole number.")]}) from None
-        after_id = min(max(after_id, 0), AFTER_ALL_IDS)
-        try:
-            limit = min(max(int(request.query_params.get("limit", SYNC_LIMIT)), 1), SYNC_LIMIT)
-        except ValueError:
-            raise ValidationError({"limit": [_("Give a whole number.")]}) from None
-        after = Q(updated_at__gt=since) | Q(updated_at=since, id__gt=after_id)
-        changed = list(
-            self.filter_queryset(self.get_queryset())
-            .filter(after)
-            .order_by("updated_at", "id")[: limit + 1]
-        )
-        deleted = list(
-            selectors.tasks_deleted_since(request.user, since, after_id=after_id)
-            .order_by("updated_at", "id")
-            .values_list("updated_at", "id")[: limit + 1]
-        )
-        items = sorted(
-            [(t.updated_at, t.pk, t) for t in changed] + [(at, pk, None) for at, pk in deleted],
-            key=lambda item: (item[0], item[1]),
-        )
-        has_more = len(items) > limit
-        page = items[:limit]
-        return Response(
-            {
-                "changed": self.get_serializer([i[2] for i in page if i[2]], many=True).data,
-                "deleted": [i[1] for i in page if i[2] is None],
-                "until": page[-1][0] if page else since,
-                "until_id": page[-1][1] if page else after_id,
-                "has_more": has_more,
-            }
+        """Tasks changed or deleted since a point; see `sync_response`."""
+        user = request.user
+        return sync_response(
+            request,
+            self.filter_queryset(self.get_queryset()),
+            lambda rows: self.get_serializer(rows, many=True).data,
+            lambda since, after_id: selectors.tasks_deleted_since(user, since, after_id=after_id),
         )
 
 
@@ -1048,6 +1099,26 @@ class MeetingViewSet(
         meeting = services.meeting_create(actor=request.user, **values)
         meeting = self.get_queryset().get(pk=meeting.pk)
         return created_or_replayed(meeting, started, self.get_serializer(meeting).data)
+
+    @extend_schema(responses=TaskEventSerializer(many=True))
+    @action(detail=True, methods=["get"], pagination_class=None, filterset_class=None)
+    def timeline(self, request: Request, pk: str) -> Response:
+        """Who recorded the meeting, added conclusions, turned them into tasks, and when."""
+        meeting = self.get_object()
+        return Response(TaskEventSerializer(selectors.meeting_timeline(meeting), many=True).data)
+
+    @extend_schema(
+        parameters=SYNC_PARAMETERS,
+        responses=sync_schema("MeetingSync", MeetingSerializer(many=True)),
+    )
+    @action(detail=False, methods=["get"])
+    def sync(self, request: Request) -> Response:
+        """Meetings recorded or changed since a point (none is ever deleted)."""
+        return sync_response(
+            request,
+            self.filter_queryset(self.get_queryset()),
+            lambda rows: self.get_serializer(rows, many=True).data,
+        )
 
     @extend_schema(request=ConclusionTextSerializer, responses={201: MeetingConclusionSerializer})
     @action(detail=True, methods=["post"])

@@ -7,6 +7,8 @@ Reading the numbers of directive documents as they are written in reports and ar
     "Quyết định số 23, ngày 30/7/2021"                      -> 23, QĐ, (issuer not written)
     "Quyết định 2898 (16/7/2010)"                           -> 2898, QĐ, 16/7/2010
     "Nghị quyết Trung ương 4 (khóa XII)"                    -> 4, NQ, TW, term XII
+    "Nghị quyết Đại hội Đảng toàn quốc lần thứ XIII"        -> congress XIII, NQ, TW
+    "Nghị quyết Đại hội Đảng bộ tỉnh lần thứ XX"            -> congress XX, NQ, TU
     "2898/QĐ-UBND"                                          -> 2898, QĐ, UBND (state style)
 """
 
@@ -40,13 +42,27 @@ class ParsedNumber:
 
     @property
     def full_number(self) -> str:
-        """The canonical written form: "25-NQ/TW"; "4-NQ/TW (khóa XII)" for a plenum."""
-        text = f"{self.number}-{self.type}"
-        if self.issuer:
-            text += f"/{self.issuer}"
-        if self.term:
-            text += f" (khóa {self.term})"
-        return text
+        return format_full_number(self.number, self.type, self.issuer, self.term)
+
+
+# The `number` of a congress resolution, which has none of its own ("Nghị quyết Đại hội XIII").
+CONGRESS = "ĐH"
+
+
+def format_full_number(number: str, doc_type: str, issuer: str, term: str) -> str:
+    """
+    The canonical written form: "25-NQ/TW"; "4-NQ/TW (khóa XII)" for a plenum resolution;
+    "Nghị quyết Đại hội XIII" (or "Nghị quyết Đại hội XX (TU)") for a congress resolution.
+    """
+    if number == CONGRESS:
+        text = f"Nghị quyết Đại hội {term}"
+        return text if issuer in ("", "TW") else f"{text} ({issuer})"
+    text = f"{number}-{doc_type}"
+    if issuer:
+        text += f"/{issuer}"
+    if term:
+        text += f" (khóa {term})"
+    return text
 
 
 # Folded (diacritic-free) type segment -> canonical type code.
@@ -98,17 +114,34 @@ _STATE = re.compile(
     r"(?P<issuer>[^\W_]{1,12})(?![\w])",
 )
 _DATE = re.compile(r"(?<!\d)(?P<d>\d{1,2})\s*[/.-]\s*(?P<m>\d{1,2})\s*[/.-]\s*(?P<y>\d{4})(?!\d)")
+# On folded text, the style of document headers: "ngày 29 tháng 10 năm 2013".
+_WORDED_DATE = re.compile(
+    r"\bngay\s+(?P<d>\d{1,2})\s+thang\s+(?P<m>\d{1,2})\s+nam\s+(?P<y>\d{4})(?!\d)"
+)
 # On folded text: "nghi quyet (hoi nghi) (lan thu) trung uong 4 (khoa xii)"
 _PLENUM = re.compile(
     r"nghi quyet\s+(?:hoi nghi\s+)?(?:lan thu\s+)?trung uong\s+(?P<number>\d{1,2})"
     r"(?P<more>\s*(?:,|va)\s*\d)?"
     r"(?:\s*[(,-]?\s*khoa\s+(?P<term>[ivxlc]+)\s*\)?)?"
 )
+# On folded text: "nghi quyet dai hoi (dang toan quoc | dang bo tinh | …) (lan thu) xiii"; a
+# congress resolution has no number, only the congress's ordinal in Roman numerals.
+_CONGRESS = re.compile(
+    r"nghi quyet\s+dai hoi\b(?P<body>[^\d()]{0,60}?)\s(?:lan thu\s+)?(?P<term>[ivxlc]+)\b"
+)
+_CONGRESS_ISSUERS = [
+    ("dang bo tinh", "TU"),
+    ("dang bo thanh pho", "TU"),
+    ("dang bo huyen", "HU"),
+    ("dang bo xa", "ĐU"),
+    ("dang bo phuong", "ĐU"),
+    ("dang bo dac khu", "ĐU"),
+]
 _BARE_NUMBER = re.compile(r"(?:\bso\s+|^|\s)(?P<number>\d{1,5})(?![\d/.-]|\s*[/.-]\s*\d)")
 
 
 def _parse_date(text: str) -> datetime.date | None:
-    match = _DATE.search(text)
+    match = _DATE.search(text) or _WORDED_DATE.search(fold(text))
     if not match:
         return None
     day, month, year = int(match["d"]), int(match["m"]), int(match["y"])
@@ -116,7 +149,8 @@ def _parse_date(text: str) -> datetime.date | None:
         value = datetime.date(year, month, day)
     except ValueError:
         raise ParseError(
-            _("“%(date)s” is not a valid date (day/month/year).") % {"date": match.group(0)}
+            _("“%(date)s” is not a valid date (day/month/year).")
+            % {"date": f"{match['d']}/{match['m']}/{match['y']}"}
         ) from None
     if not 1930 <= year <= 2100:
         raise ParseError(_("The year %(year)s is not plausible for a document.") % {"year": year})
@@ -145,6 +179,28 @@ def _type_from_words(folded: str) -> str | None:
     return None
 
 
+def _congress(raw: str, folded: str) -> ParsedNumber:
+    """A congress resolution: the national congress (TW) or a provincial/commune one."""
+    match = _CONGRESS.search(folded)
+    if match is None:
+        raise ParseError(
+            _(
+                "“%(text)s” does not say which congress; write for example “Nghị quyết Đại hội "
+                "Đảng toàn quốc lần thứ XIII”."
+            )
+            % {"text": raw}
+        )
+    issuer = next((code for words, code in _CONGRESS_ISSUERS if words in match["body"]), "TW")
+    return ParsedNumber(
+        number=CONGRESS,
+        type="NQ",
+        issuer=issuer,
+        date=_parse_date(raw),
+        raw=raw,
+        term=match["term"].upper(),
+    )
+
+
 def parse_document_number(text: str) -> ParsedNumber:
     """Read a document number written in any of the usual forms; ParseError if we cannot."""
     raw = (text or "").strip()
@@ -171,6 +227,8 @@ def parse_document_number(text: str) -> ParsedNumber:
         )
 
     matches = list(_PARTY.finditer(raw)) or list(_STATE.finditer(raw))
+    if not matches and re.search(r"nghi quyet\s+dai hoi\b", folded):
+        return _congress(raw, folded)
     if len(matches) > 1:
         raise ParseError(
             _("“%(text)s” names several documents; enter them one at a time.") % {"text": raw}
@@ -187,7 +245,7 @@ def parse_document_number(text: str) -> ParsedNumber:
         )
 
     # No coded number: "Chỉ thị 05", "Quyết định số 23, ngày 30/7/2021", "Quyết định 2898".
-    without_dates = _DATE.sub(" ", folded)
+    without_dates = _WORDED_DATE.sub(" ", _DATE.sub(" ", folded))
     bare = _BARE_NUMBER.search(without_dates)
     if bare is None:
         raise ParseError(

@@ -151,6 +151,16 @@ def task_timeline(task: Task) -> QuerySet[TaskEvent]:
     return TaskEvent.objects.filter(task=task).select_related("actor").order_by("at", "id")
 
 
+def directive_timeline(directive: Directive) -> QuerySet[TaskEvent]:
+    return (
+        TaskEvent.objects.filter(directive=directive).select_related("actor").order_by("at", "id")
+    )
+
+
+def meeting_timeline(meeting: Meeting) -> QuerySet[TaskEvent]:
+    return TaskEvent.objects.filter(meeting=meeting).select_related("actor").order_by("at", "id")
+
+
 def progress_reports_of(task: Task) -> QuerySet[ProgressReport]:
     return (
         ProgressReport.objects.filter(task=task)

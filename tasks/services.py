@@ -8,6 +8,7 @@ transaction. Permission rules live here so the admin and the API obey the same o
 from __future__ import annotations
 
 import datetime
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -15,7 +16,7 @@ from typing import Any
 from dateutil.relativedelta import relativedelta
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
-from django.db.models import Avg, F
+from django.db.models import Avg, F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -41,7 +42,7 @@ from tasks.models import (
     TaskEvent,
     TaskSource,
 )
-from tasks.numbering import ParseError, parse_document_number
+from tasks.numbering import ParseError, format_full_number, parse_document_number
 from tasks.periods import parse_period
 from tasks.selectors import can_manage, can_report
 
@@ -184,6 +185,14 @@ def directive_create(
         raise ServiceError(exc.message, field="number") from None
     if not title.strip():
         raise ServiceError(_("The title is required."), field="title")
+    refuse_duplicate_directive(
+        parsed.type,
+        parsed.number,
+        (issuer or parsed.issuer).strip().upper(),
+        parsed.term,
+        issuing_unit,
+        issued_on or parsed.date,
+    )
     directive, created = _create_once(
         Directive,
         client_id=client_id or None,
@@ -217,13 +226,40 @@ def directive_create(
     return directive
 
 
+def refuse_duplicate_directive(
+    doc_type: str,
+    number: str,
+    issuer: str,
+    term: str,
+    issuing_unit: Unit | None,
+    issued_on: datetime.date | None,
+) -> None:
+    """
+    The same document recorded twice would split its links and tasks. Numbers restart with each
+    term and every province's committee is "TU", so a duplicate is the same number from the same
+    issuing unit in the same year (or with the date unknown on either side).
+    """
+    same = Directive.objects.filter(
+        doc_type=doc_type, number=number, issuer=issuer, term=term, issuing_unit=issuing_unit
+    )
+    if issued_on is not None:
+        same = same.filter(Q(issued_on__isnull=True) | Q(issued_on__year=issued_on.year))
+    existing = same.order_by("id").first()
+    if existing is not None:
+        raise Conflict(
+            _(
+                "%(number)s is already recorded (no. %(id)s: %(title)s); open it instead of "
+                "recording it again."
+            )
+            % {"number": existing.full_number, "id": existing.pk, "title": existing.title},
+            field="number",
+        )
+
+
 def _full_number(directive: Directive) -> str:
-    text = f"{directive.number}-{directive.doc_type}"
-    if directive.issuer:
-        text += f"/{directive.issuer}"
-    if directive.term:
-        text += f" (khóa {directive.term})"
-    return text
+    return format_full_number(
+        directive.number, directive.doc_type, directive.issuer, directive.term
+    )
 
 
 def _manages_somewhere(actor: Any) -> bool:
@@ -248,7 +284,10 @@ def directive_link(*, actor: Any, directive: Directive, implements: Iterable[Dir
         raise _forbidden(_("Only supervisors and administrators link directive documents."))
     higher = [d for d in implements if d.pk != directive.pk]
     directive.implements.add(*higher)
-    Directive.objects.filter(pk=directive.pk).update(version=F("version") + 1)
+    # updated_at too: a queryset update skips auto_now, and sync reads updated_at.
+    Directive.objects.filter(pk=directive.pk).update(
+        version=F("version") + 1, updated_at=timezone.now()
+    )
     _event(
         actor=actor,
         action="directive_linked",
@@ -370,7 +409,9 @@ def meeting_add_conclusion(*, actor: Any, meeting: Meeting, text: str) -> Meetin
     conclusion = MeetingConclusion.objects.create(
         meeting=meeting, number=last + 1, text=text.strip()
     )
-    Meeting.objects.filter(pk=meeting.pk).update(version=F("version") + 1)
+    Meeting.objects.filter(pk=meeting.pk).update(
+        version=F("version") + 1, updated_at=timezone.now()
+    )
     _event(actor=actor, action="conclusion_added", meeting=meeting, number=conclusion.number)
     return conclusion
 
@@ -449,6 +490,10 @@ def meeting_conclusions_to_tasks(
             )
             for t in tasks
         ]
+    )
+    # The meeting reads differently now (each conclusion lists its task): a new version.
+    Meeting.objects.filter(pk=meeting.pk).update(
+        version=F("version") + 1, updated_at=timezone.now()
     )
     _event(actor=actor, action="conclusions_to_tasks", meeting=meeting, tasks=[t.pk for t in tasks])
     return tasks
@@ -632,6 +677,8 @@ def task_delete(*, actor: Any, task: Task, expected_version: int | None = None) 
     task.version += 1
     task.save(update_fields=["deleted_at", "version", "updated_at"])
     _event(actor=actor, action="deleted", task=task)
+    if task.parent_id:
+        _rollup_parent(task.parent_id)
 
 
 @transaction.atomic
@@ -699,7 +746,8 @@ def task_cascade(*, actor: Any, task: Task, level: str = UnitLevel.COMMUNE) -> l
             for child in children
         ]
     )
-    Task.objects.filter(pk=task.pk).update(version=F("version") + 1)
+    # updated_at too (a queryset update skips auto_now): syncing phones must see the new version.
+    Task.objects.filter(pk=task.pk).update(version=F("version") + 1, updated_at=timezone.now())
     _event(actor=actor, action="cascaded", task=task, level=level, count=len(children))
     return children
 
@@ -957,7 +1005,7 @@ def task_create_next_occurrence(*, actor: Any, task: Task) -> Task:
     try:
         following = Task.objects.create(
             number=task.number,
-            title=task.title,
+            title=_advance_title(task.title, task.due_on, due_on, task.recurrence),
             description=task.description,
             source_kind=task.source_kind,
             conclusion=task.conclusion,
@@ -984,6 +1032,29 @@ def task_create_next_occurrence(*, actor: Any, task: Task) -> Task:
     _event(actor=actor, action="created", task=following, previous_occurrence=task.pk)
     _event(actor=actor, action="next_occurrence_created", task=task, next=following.pk)
     return following
+
+
+_ANNIVERSARY = re.compile(r"(kỷ niệm\s+)(\d{1,4})(\s+năm)", re.IGNORECASE)
+_HALF_YEAR = re.compile(r"((?:6|sáu)\s+tháng\s+)(đầu|cuối)", re.IGNORECASE)
+
+
+def _advance_title(
+    title: str, old_due: datetime.date | None, new_due: datetime.date | None, recurrence: str
+) -> str:
+    """
+    The title of the next occurrence: "kỷ niệm 88 năm … (15/10/1930 – 15/10/2018)" becomes
+    "kỷ niệm 89 năm … (15/10/1930 – 15/10/2019)"; "6 tháng cuối năm 2018" becomes
+    "6 tháng đầu năm 2019".
+    """
+    if recurrence == Recurrence.SIX_MONTHLY:
+        title = _HALF_YEAR.sub(
+            lambda m: m[1] + {"đầu": "cuối", "cuối": "đầu"}.get(m[2].lower(), m[2]), title
+        )
+    if not (old_due and new_due) or new_due.year == old_due.year:
+        return title
+    years = new_due.year - old_due.year
+    title = re.sub(rf"(?<!\d){old_due.year}(?!\d)", str(new_due.year), title)
+    return _ANNIVERSARY.sub(lambda m: f"{m[1]}{int(m[2]) + years}{m[3]}", title)
 
 
 def _flip_half(label: str) -> str:

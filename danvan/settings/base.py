@@ -235,7 +235,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "danvan.core.pagination.CursorPagination",
     "PAGE_SIZE": 25,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "danvan.core.schema.DanvanAutoSchema",
     "EXCEPTION_HANDLER": "danvan.core.errors.api_exception_handler",
     # Every POST counts against the user's "create" allowance (danvan.core.throttling);
     # the token endpoints replace it with their own "login" scope.

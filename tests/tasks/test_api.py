@@ -366,6 +366,21 @@ def test_sync_loses_nothing_when_more_rows_than_a_page_share_one_timestamp(
     assert bad.status_code == 400 and list(bad.json()["fields"]) == ["after_id"]
 
 
+def test_sync_shows_the_parent_whose_version_a_cascade_changed(
+    api_as: Any, tree: Any, supervisor: Any
+) -> None:
+    """The cascade bumps the parent's version (its ETag); a syncing phone must get it too."""
+    task = make_task(issuing_unit=tree.central, lead_unit=tree.province_a)
+    Task.objects.filter(pk=task.pk).update(updated_at=timezone.now() - datetime.timedelta(hours=1))
+    since = timezone.now() - datetime.timedelta(minutes=1)
+    client = api_as(supervisor)
+    assert client.post(detail(task, "cascade/"), {}, format="json").status_code == 201
+    body = client.get(f"{TASKS}sync/", {"updated_since": since.isoformat()}).json()
+    parent = [row for row in body["changed"] if row["id"] == task.pk]
+    assert parent and parent[0]["version"] == Task.objects.get(pk=task.pk).version == 2
+    assert len(body["changed"]) == 1 + task.children.count()
+
+
 def test_next_occurrence_endpoint(api_as: Any, tree: Any, supervisor: Any, cadre_a: Any) -> None:
     task = make_task(
         issuing_unit=tree.province_a,
@@ -412,6 +427,38 @@ def test_directives_create_parse_and_link(
     assert [d["id"] for d in higher] == [resolution.pk]
     found = api_as(cadre_a).get(DIRECTIVES, {"number": "66-CTr/TU"}).json()["results"]
     assert [d["id"] for d in found] == [created["id"]]
+
+
+def test_directive_number_filter_tells_plenums_and_congresses_apart(
+    api_as: Any, supervisor: Any, cadre_a: Any
+) -> None:
+    client = api_as(supervisor)
+    made = {}
+    for written in (
+        "Nghị quyết Trung ương 4 (khóa XI)",
+        "Nghị quyết Trung ương 4 (khóa XII)",
+        "Nghị quyết Đại hội XII của Đảng",
+        "Nghị quyết Đại hội Đảng toàn quốc lần thứ XIII",
+    ):
+        response = client.post(DIRECTIVES, {"number": written, "title": written}, format="json")
+        assert response.status_code == 201, response.json()
+        made[written] = response.json()
+    assert made["Nghị quyết Đại hội Đảng toàn quốc lần thứ XIII"]["full_number"] == (
+        "Nghị quyết Đại hội XIII"
+    )
+
+    def found(number: str) -> list[int]:
+        return [
+            d["id"] for d in api_as(cadre_a).get(DIRECTIVES, {"number": number}).json()["results"]
+        ]
+
+    assert found("Nghị quyết Trung ương 4 khóa XII") == [
+        made["Nghị quyết Trung ương 4 (khóa XII)"]["id"]
+    ]
+    assert found("Nghị quyết Đại hội XIII") == [
+        made["Nghị quyết Đại hội Đảng toàn quốc lần thứ XIII"]["id"]
+    ]
+    assert len(found("Nghị quyết Trung ương 4")) == 2  # no term given: both plenums
 
 
 def test_directive_garbage_number_is_400_naming_the_field(
@@ -658,3 +705,73 @@ def test_garbage_never_gives_a_500(
     ):
         assert client.get(TASKS, query).status_code < 500, query
     assert client.get(f"{TASKS}sync/", {"updated_since": value}).status_code < 500
+
+
+def test_directive_and_progress_creates_are_idempotent(
+    api_as: Any, supervisor: Any, cadre_a: Any, task_a1: Task
+) -> None:
+    body = {"number": "Chỉ thị số 49-CT/TW, ngày 20/10/2015", "title": "Vùng đồng bào"}
+    client = api_as(supervisor)
+    first = client.post(DIRECTIVES, body, format="json", HTTP_IDEMPOTENCY_KEY="d-1")
+    again = client.post(DIRECTIVES, body, format="json", HTTP_IDEMPOTENCY_KEY="d-1")
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert first.json()["id"] == again.json()["id"] and Directive.objects.count() == 1
+    assert first["ETag"] == again["ETag"]
+    # Another person's retry with the same key is refused, not merged.
+    other = api_as(cadre_a).post(DIRECTIVES, body, format="json", HTTP_IDEMPOTENCY_KEY="d-1")
+    assert other.status_code in (403, 409) and Directive.objects.count() == 1
+
+    report = {"text": "Đã triển khai", "percent": 30, "client_id": "r-1"}
+    phone = api_as(cadre_a)
+    made = phone.post(detail(task_a1, "progress/"), report, format="json")
+    replay = phone.post(detail(task_a1, "progress/"), report, format="json")
+    assert (made.status_code, replay.status_code) == (201, 200)
+    assert replay.json()["id"] == made.json()["id"]
+    assert ProgressReport.objects.filter(task=task_a1).count() == 1
+    task_a1.refresh_from_db()
+    assert task_a1.version == 2  # the retry did not count as a second report
+
+
+def test_recording_a_directive_twice_is_a_409_naming_the_first(
+    api_as: Any, tree: Any, supervisor: Any
+) -> None:
+    client = api_as(supervisor)
+    first = client.post(
+        DIRECTIVES,
+        {
+            "number": "Chỉ thị 14-CT/TU",
+            "title": "Dân vận chính quyền",
+            "issuing_unit": tree.province_a.pk,
+        },
+        format="json",
+    )
+    assert first.status_code == 201
+    again = client.post(
+        DIRECTIVES,
+        {"number": "14-CT/TU", "title": "Nhập lại", "issuing_unit": tree.province_a.pk},
+        format="json",
+    )
+    assert again.status_code == 409
+    body = again.json()
+    assert list(body["fields"]) == ["number"] and "14-CT/TU" in body["message"]
+    assert "Dân vận chính quyền" in body["message"]
+    assert Directive.objects.count() == 1
+    # Another province's committee is also "TU"; numbers restart with each term (year known).
+    other = UserFactory(memberships=[(tree.province_b, Role.SUPERVISOR)])
+    theirs = api_as(other).post(
+        DIRECTIVES,
+        {"number": "14-CT/TU", "title": "Của Lai Châu", "issuing_unit": tree.province_b.pk},
+        format="json",
+    )
+    assert theirs.status_code == 201
+    client.post(
+        DIRECTIVES,
+        {"number": "Chỉ thị số 05-CT/TW ngày 15/5/2016", "title": "Học tập và làm theo"},
+        format="json",
+    )
+    earlier = client.post(
+        DIRECTIVES,
+        {"number": "Chỉ thị số 05-CT/TW ngày 21/4/2011", "title": "Khóa XI"},
+        format="json",
+    )
+    assert earlier.status_code == 201

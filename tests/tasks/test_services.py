@@ -292,10 +292,31 @@ def test_yearly_anniversary_creates_next_year_once(tree: Any, supervisor: Any) -
     assert list(services.recurring_tasks_needing_next(today=D(2018, 10, 1))) == []
 
 
+def test_the_next_anniversary_counts_one_more_year_in_its_title(tree: Any, supervisor: Any) -> None:
+    task = services.task_create(
+        actor=supervisor,
+        title="Tổ chức kỷ niệm 88 năm Ngày truyền thống công tác dân vận của Đảng "
+        "(15/10/1930 – 15/10/2018)",
+        issuing_unit=tree.province_a,
+        lead_unit=tree.board_a,
+        deadline=services.Deadline(due_on=D(2018, 10, 15)),
+        recurrence=Recurrence.YEARLY,
+    )
+    following = services.task_create_next_occurrence(actor=supervisor, task=task)
+    assert following.title == (
+        "Tổ chức kỷ niệm 89 năm Ngày truyền thống công tác dân vận của Đảng "
+        "(15/10/1930 – 15/10/2019)"
+    )
+    assert services.task_create_next_occurrence(actor=supervisor, task=following).title == (
+        "Tổ chức kỷ niệm 90 năm Ngày truyền thống công tác dân vận của Đảng "
+        "(15/10/1930 – 15/10/2020)"
+    )
+
+
 def test_six_monthly_report_moves_to_the_next_half_year(tree: Any, supervisor: Any) -> None:
     task = services.task_create(
         actor=supervisor,
-        title="Báo cáo công tác dân vận 6 tháng",
+        title="Báo cáo công tác dân vận 6 tháng cuối năm 2018 của người đứng đầu",
         issuing_unit=tree.province_a,
         lead_unit=tree.commune_a1,
         deadline=services.Deadline(period="6 tháng cuối năm 2018"),
@@ -307,8 +328,11 @@ def test_six_monthly_report_moves_to_the_next_half_year(tree: Any, supervisor: A
         D(2019, 6, 30),
         "6 tháng đầu năm 2019",
     )
+    # The title names the half-year too; "người đứng đầu" (the head) stays as it is.
+    assert nxt.title == "Báo cáo công tác dân vận 6 tháng đầu năm 2019 của người đứng đầu"
     after = services.task_create_next_occurrence(actor=supervisor, task=nxt)
     assert (after.due_on, after.period_label) == (D(2019, 12, 31), "6 tháng cuối năm 2019")
+    assert after.title == "Báo cáo công tác dân vận 6 tháng cuối năm 2019 của người đứng đầu"
 
 
 def test_deadline_and_period_errors_name_the_field(tree: Any, supervisor: Any) -> None:
@@ -367,3 +391,17 @@ def test_roll_up_ignores_cancelled_sub_tasks(tree: Any, supervisor: Any) -> None
     task.refresh_from_db()
     assert task.progress_percent == 80
     assert selectors.rollup_percent(task) == 80.0
+
+
+def test_roll_up_leaves_out_a_deleted_sub_task(tree: Any, supervisor: Any) -> None:
+    cadre_1 = UserFactory(memberships=[(tree.commune_a1, Role.COMMUNE_CADRE)])
+    task = make_task(issuing_unit=tree.central, lead_unit=tree.province_a, due_on=DUE)
+    children = {c.lead_unit_id: c for c in services.task_cascade(actor=supervisor, task=task)}
+    report(cadre_1, children[tree.commune_a1.pk], 80)
+    task.refresh_from_db()
+    assert task.progress_percent == 40
+    version = task.version
+    services.task_delete(actor=supervisor, task=children[tree.commune_a2.pk])
+    task.refresh_from_db()
+    assert task.progress_percent == 80 == selectors.rollup_percent(task)
+    assert task.version == version + 1  # phones holding the parent learn of it
