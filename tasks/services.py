@@ -980,10 +980,17 @@ def _shift(value: datetime.date | None, step: relativedelta) -> datetime.date | 
 
 
 @transaction.atomic
-def task_create_next_occurrence(*, actor: Any, task: Task) -> Task:
+def task_create_next_occurrence(
+    *, actor: Any, task: Task, not_before: datetime.date | None = None
+) -> Task:
     """
     The next occurrence of a repeating task (the 15/10 anniversary of 2018 -> of 2019), with the
     same units and dates moved by one step. Idempotent: a second call returns the same task.
+
+    With `not_before` (the daily job passes today) the step is repeated until the occurrence is
+    not already over: a schedule that fell behind (a task recorded years after it began, or a
+    job that did not run) resumes with the current occurrence instead of creating every missed
+    one as overdue. How many were passed over is written on the previous task's timeline.
     """
     if not task.recurrence:
         raise ServiceError(_("This task does not repeat."), field="recurrence")
@@ -991,28 +998,26 @@ def task_create_next_occurrence(*, actor: Any, task: Task) -> Task:
     if existing is not None:
         return existing
     step = _STEP[Recurrence(task.recurrence)]
-    # A month-end period stays a month-end period (30/6 + 6 months = 31/12, not 30/12).
-    due_on = task.due_on
-    if due_on and task.period_start and (due_on + datetime.timedelta(days=1)).day == 1:
-        due_on = (due_on + datetime.timedelta(days=1) + step) - datetime.timedelta(days=1)
-    else:
-        due_on = _shift(due_on, step)
-    label = task.period_label
-    if label and task.due_on and due_on and due_on.year != task.due_on.year:
-        label = label.replace(str(task.due_on.year), str(due_on.year))
-    if task.recurrence == Recurrence.SIX_MONTHLY and label:
-        label = _flip_half(label)
+    due_on, period_start, label, title = _next_dates_and_names(
+        task, step, task.due_on, task.period_start, task.period_label, task.title
+    )
+    skipped = 0
+    while not_before and due_on and due_on < not_before:
+        due_on, period_start, label, title = _next_dates_and_names(
+            task, step, due_on, period_start, label, title
+        )
+        skipped += 1
     try:
         following = Task.objects.create(
             number=task.number,
-            title=_advance_title(task.title, task.due_on, due_on, task.recurrence),
+            title=title,
             description=task.description,
             source_kind=task.source_kind,
             conclusion=task.conclusion,
             directive=task.directive,
             issuing_unit=task.issuing_unit,
             lead_unit=task.lead_unit,
-            period_start=_shift(task.period_start, step),
+            period_start=period_start,
             due_on=due_on,
             period_label=label,
             priority=task.priority,
@@ -1030,8 +1035,33 @@ def task_create_next_occurrence(*, actor: Any, task: Task) -> Task:
         ]
     )
     _event(actor=actor, action="created", task=following, previous_occurrence=task.pk)
-    _event(actor=actor, action="next_occurrence_created", task=task, next=following.pk)
+    details: dict[str, Any] = {"next": following.pk}
+    if skipped:
+        details["skipped_occurrences"] = skipped
+    _event(actor=actor, action="next_occurrence_created", task=task, **details)
     return following
+
+
+def _next_dates_and_names(
+    task: Task,
+    step: Any,
+    due_on: datetime.date | None,
+    period_start: datetime.date | None,
+    label: str,
+    title: str,
+) -> tuple[datetime.date | None, datetime.date | None, str, str]:
+    """One step of a repeating task: its due date, period start, period label and title."""
+    # A month-end period stays a month-end period (30/6 + 6 months = 31/12, not 30/12).
+    if due_on and period_start and (due_on + datetime.timedelta(days=1)).day == 1:
+        new_due = (due_on + datetime.timedelta(days=1) + step) - datetime.timedelta(days=1)
+    else:
+        new_due = _shift(due_on, step)
+    if label and due_on and new_due and new_due.year != due_on.year:
+        label = label.replace(str(due_on.year), str(new_due.year))
+    if task.recurrence == Recurrence.SIX_MONTHLY and label:
+        label = _flip_half(label)
+    title = _advance_title(title, due_on, new_due, task.recurrence)
+    return new_due, _shift(period_start, step), label, title
 
 
 _ANNIVERSARY = re.compile(r"(kỷ niệm\s+)(\d{1,4})(\s+năm)", re.IGNORECASE)
@@ -1079,6 +1109,6 @@ def tasks_create_due_occurrences(*, actor: Any, today: datetime.date, lead_days:
     """Create the next occurrence of every repeating task due within `lead_days`; safe to rerun."""
     made = 0
     for task in recurring_tasks_needing_next(today=today, lead_days=lead_days).iterator():
-        task_create_next_occurrence(actor=actor, task=task)
+        task_create_next_occurrence(actor=actor, task=task, not_before=today)
         made += 1
     return made

@@ -365,6 +365,54 @@ def test_daily_job_creates_due_occurrences_once(tree: Any, supervisor: Any) -> N
     assert Task.objects.filter(due_on=D(2019, 10, 15)).count() == 1
 
 
+def test_daily_job_resumes_a_schedule_that_fell_behind_at_the_current_occurrence(
+    tree: Any, supervisor: Any
+) -> None:
+    from tasks.jobs import create_next_occurrences
+
+    anniversary = services.task_create(
+        actor=supervisor,
+        title="Tổ chức kỷ niệm 88 năm Ngày truyền thống công tác dân vận (15/10/1930 – 15/10/2018)",
+        issuing_unit=tree.province_a,
+        lead_unit=tree.board_a,
+        deadline=services.Deadline(due_on=D(2018, 10, 15)),
+        recurrence=Recurrence.YEARLY,
+    )
+    report = services.task_create(
+        actor=supervisor,
+        title="Báo cáo 6 tháng cuối năm 2018",
+        issuing_unit=tree.province_a,
+        lead_unit=tree.commune_a1,
+        deadline=services.Deadline(period="6 tháng cuối năm 2018"),
+        recurrence=Recurrence.SIX_MONTHLY,
+    )
+
+    # Years later the job runs for the first time: one occurrence each, the current one.
+    assert create_next_occurrences("2026-12-01") == 2
+    following = Task.objects.get(previous_occurrence=anniversary)
+    assert following.due_on == D(2027, 10, 15)
+    assert following.title == (
+        "Tổ chức kỷ niệm 97 năm Ngày truyền thống công tác dân vận (15/10/1930 – 15/10/2027)"
+    )
+    half = Task.objects.get(previous_occurrence=report)
+    assert (half.period_start, half.due_on, half.period_label, half.title) == (
+        D(2026, 7, 1),
+        D(2026, 12, 31),
+        "6 tháng cuối năm 2026",
+        "Báo cáo 6 tháng cuối năm 2026",
+    )
+    # The next day only the half-year ending within 30 days gets its successor, as usual.
+    assert create_next_occurrences("2026-12-02") == 1
+    assert Task.objects.get(previous_occurrence=half).period_label == "6 tháng đầu năm 2027"
+    assert create_next_occurrences("2026-12-02") == 0
+    event = anniversary.events.get(action="next_occurrence_created")
+    assert event.data == {"next": following.pk, "skipped_occurrences": 8}
+    # Asked by hand, the next occurrence is still the very next one.
+    assert services.task_create_next_occurrence(actor=supervisor, task=following).due_on == D(
+        2028, 10, 15
+    )
+
+
 def test_a_coordinating_unit_reports_its_part_without_moving_the_task(
     tree: Any, cadre_b: Any
 ) -> None:
