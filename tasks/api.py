@@ -1015,6 +1015,39 @@ class MeetingCreateSerializer(serializers.Serializer):
     )
 
 
+class MeetingUpdateSerializer(serializers.Serializer):
+    """What PATCH may change on a meeting; every field optional, conclusions excluded."""
+
+    kind = serializers.ChoiceField(label=_("kind"), choices=MeetingKind.choices, required=False)
+    title = serializers.CharField(label=_("title"), max_length=500, required=False)
+    starts_on = serializers.DateField(label=_("starts on"), required=False, allow_null=True)
+    ends_on = serializers.DateField(label=_("ends on"), required=False, allow_null=True)
+    place = serializers.CharField(
+        label=_("place"), required=False, allow_blank=True, max_length=255
+    )
+    chair_name = serializers.CharField(
+        label=_("chair"), required=False, allow_blank=True, max_length=255
+    )
+    participating_units = serializers.PrimaryKeyRelatedField(
+        label=_("participating units"),
+        many=True,
+        required=False,
+        queryset=Unit.objects.filter(is_active=True),
+    )
+    bridge_points = serializers.PrimaryKeyRelatedField(
+        label=_("online bridge points"),
+        many=True,
+        required=False,
+        queryset=Unit.objects.filter(is_active=True),
+    )
+    bridge_point_count = serializers.IntegerField(
+        label=_("number of bridge points"), required=False, min_value=0, max_value=100000
+    )
+    agenda = serializers.CharField(label=_("agenda"), required=False, allow_blank=True)
+    minutes = serializers.CharField(label=_("minutes"), required=False, allow_blank=True)
+    directives_cited = DirectiveField(label=_("documents cited"), many=True, required=False)
+
+
 class ConclusionTextSerializer(serializers.Serializer):
     text = serializers.CharField(label=_("text"), max_length=5000)
 
@@ -1057,6 +1090,7 @@ class MeetingViewSet(
     serializer_class = MeetingSerializer
     filterset_class = MeetingFilter
     ordering = ("-id",)
+    http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self) -> QuerySet[Meeting]:
         brief_units = Unit.objects.only("id", "code", "name")
@@ -1099,6 +1133,25 @@ class MeetingViewSet(
         meeting = services.meeting_create(actor=request.user, **values)
         meeting = self.get_queryset().get(pk=meeting.pk)
         return created_or_replayed(meeting, started, self.get_serializer(meeting).data)
+
+    @extend_schema(
+        request=MeetingUpdateSerializer,
+        responses=MeetingSerializer,
+        parameters=[OpenApiParameter("If-Match", str, OpenApiParameter.HEADER)],
+    )
+    def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """Change what was recorded (minutes, dates, units); send If-Match with the ETag."""
+        meeting = self.get_object()
+        data = MeetingUpdateSerializer(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        meeting = services.meeting_update(
+            actor=request.user,
+            meeting=meeting,
+            expected_version=expected_version(request, meeting),
+            **data.validated_data,
+        )
+        meeting = self.get_queryset().get(pk=meeting.pk)
+        return with_etag(Response(self.get_serializer(meeting).data), meeting)
 
     @extend_schema(responses=TaskEventSerializer(many=True))
     @action(detail=True, methods=["get"], pagination_class=None, filterset_class=None)

@@ -398,6 +398,60 @@ def meeting_create(
     return meeting
 
 
+_MEETING_EDITABLE = {
+    "kind",
+    "title",
+    "starts_on",
+    "ends_on",
+    "place",
+    "chair_name",
+    "bridge_point_count",
+    "agenda",
+    "minutes",
+}
+_MEETING_EDITABLE_SETS = {"participating_units", "bridge_points", "directives_cited"}
+
+
+@transaction.atomic
+def meeting_update(
+    *, actor: Any, meeting: Meeting, expected_version: int | None = None, **changes: Any
+) -> Meeting:
+    """
+    Edit a recorded meeting: the minutes written after it, a moved date, the units that took
+    part. Its conclusions are added one by one (meeting_add_conclusion), never rewritten here.
+    """
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    check_version(meeting, expected_version)
+    _require_manager(
+        actor, meeting.organising_unit, _("Only the organising unit's leaders edit its meetings.")
+    )
+    unknown = set(changes) - _MEETING_EDITABLE - _MEETING_EDITABLE_SETS
+    if unknown:
+        raise ServiceError(_("This field cannot be changed here."), field=sorted(unknown)[0])
+    if "title" in changes and not str(changes["title"]).strip():
+        raise ServiceError(_("The title is required."), field="title")
+    before: dict[str, str] = {}
+    for name in sorted(set(changes) & _MEETING_EDITABLE):
+        before[name] = str(getattr(meeting, name))
+        setattr(meeting, name, changes[name])
+    if meeting.starts_on and meeting.ends_on and meeting.ends_on < meeting.starts_on:
+        field = "ends_on" if "ends_on" in changes else "starts_on"
+        raise ServiceError(_("The meeting cannot end before it starts."), field=field)
+    for name in sorted(set(changes) & _MEETING_EDITABLE_SETS):
+        before[name] = str(sorted(getattr(meeting, name).values_list("pk", flat=True)))
+        getattr(meeting, name).set(list(changes[name]))
+    meeting.version += 1
+    meeting.save()
+    _event(
+        actor=actor,
+        action="meeting_updated",
+        meeting=meeting,
+        fields=sorted(changes),
+        before=before,
+    )
+    return meeting
+
+
 @transaction.atomic
 def meeting_add_conclusion(*, actor: Any, meeting: Meeting, text: str) -> MeetingConclusion:
     _require_manager(

@@ -97,6 +97,7 @@ EXPECTED: dict[str, dict[str, str]] = {
     "GET /api/v1/tasks/{id}/timeline/": SCOPED,
     "GET /api/v1/units/": SIGNED_IN,
     "GET /api/v1/units/{id}/": SCOPED,
+    "PATCH /api/v1/meetings/{id}/": MANAGE,
     "PATCH /api/v1/petitions/{id}/": HANDLE,
     "PATCH /api/v1/tasks/{id}/": MANAGE,
     "POST /api/v1/auth/logout/": SIGNED_IN,
@@ -226,6 +227,7 @@ BODIES: dict[str, Callable[[World], dict[str, Any]]] = {
     "POST /api/v1/tasks/{id}/return/": lambda w: REASON,
     "POST /api/v1/tasks/{id}/progress/": lambda w: {"text": "Đã triển khai", "percent": 50},
     "PATCH /api/v1/tasks/{id}/": lambda w: {"title": "Nhiệm vụ đã sửa"},
+    "PATCH /api/v1/meetings/{id}/": lambda w: {"minutes": "Biên bản giao ban"},
 }
 
 

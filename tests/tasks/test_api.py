@@ -535,6 +535,63 @@ def test_meeting_create_conclusions_to_tasks_and_scope(
     assert bad.status_code == 400 and "period" in bad.json()["fields"]
 
 
+def test_meeting_minutes_are_written_after_the_meeting_with_if_match(
+    api_as: Any, tree: Any, supervisor: Any, cadre_a: Any, cadre_b: Any, api: Any
+) -> None:
+    meeting = services.meeting_create(
+        actor=supervisor,
+        kind=MeetingKind.BRIEFING,
+        title="Giao ban dân vận quý IV",
+        organising_unit=tree.province_a,
+        starts_on=D(2026, 11, 20),
+        participating_units=[tree.commune_a1],
+        conclusions=["Tăng cường đối thoại"],
+    )
+    url = f"{MEETINGS}{meeting.pk}/"
+    client = api_as(supervisor)
+    etag = client.get(url)["ETag"]
+
+    written = client.patch(
+        url,
+        {
+            "minutes": "Biên bản: 12 đại biểu dự",
+            "participating_units": [tree.commune_a1.pk, tree.commune_a2.pk],
+        },
+        format="json",
+        HTTP_IF_MATCH=etag,
+    )
+    assert written.status_code == 200, written.json()
+    assert written["ETag"] != etag
+    assert written.json()["minutes"] == "Biên bản: 12 đại biểu dự"
+    assert [c["text"] for c in written.json()["conclusions"]] == ["Tăng cường đối thoại"]
+    # The commune now taking part sees it.
+    assert ids(api_as(cadre_b).get(MEETINGS)) == {meeting.pk}
+
+    # A second writer holding the old ETag is refused and overwrites nothing.
+    stale = client.patch(url, {"minutes": "Bản cũ"}, format="json", HTTP_IF_MATCH=etag)
+    assert stale.status_code == 412
+    meeting.refresh_from_db()
+    assert meeting.minutes == "Biên bản: 12 đại biểu dự"
+    timeline = client.get(f"{url}timeline/").json()
+    assert timeline[-1]["action"] == "meeting_updated"
+
+    # Bad dates name the field; nothing changes.
+    bad = client.patch(url, {"ends_on": "2026-11-19"}, format="json")
+    assert bad.status_code == 400
+    assert "ends_on" in bad.json()["fields"]
+    bad_date = client.patch(url, {"starts_on": "31/02/2026"}, format="json")
+    assert bad_date.status_code == 400 and "starts_on" in bad_date.json()["fields"]
+    meeting.refresh_from_db()
+    assert meeting.ends_on is None and meeting.starts_on == D(2026, 11, 20)
+
+    # A participating commune's cadre reads but may not edit; others do not see it at all.
+    assert api_as(cadre_a).patch(url, {"minutes": "x"}, format="json").status_code == 403
+    outsider = UserFactory()
+    assert api_as(outsider).patch(url, {"minutes": "x"}, format="json").status_code == 404
+    assert api.patch(url, {"minutes": "x"}, format="json").status_code == 401
+    assert api_as(supervisor).put(url, {"minutes": "x"}, format="json").status_code == 405
+
+
 @pytest.mark.parametrize("rows", [1, 30])
 def test_meeting_list_query_count_is_constant(
     rows: int, api_as: Any, tree: Any, supervisor: Any, count_queries: Any
