@@ -396,7 +396,7 @@ class ReportDocumentViewSet(
     """Six-month and annual reports: request one, watch its progress, download it."""
 
     serializer_class = ReportDocumentSerializer
-    ordering = "-created_at"
+    ordering = ("-created_at", "-id")
 
     def get_queryset(self) -> Any:
         return selectors.documents_visible_to(self.request.user)
