@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from danvan.core.errors import ServiceError
@@ -98,15 +98,18 @@ def report_document_generate(*, document_id: int) -> ReportDocument | None:
     _progress(document, 5, status=DocumentStatus.RUNNING, started_at=timezone.now(), error="")
     try:
         period = document_period(document)
-        content = documents.collect(
-            document.requested_by, unit=document.unit, period=period, today=document.as_of
-        )
-        _progress(document, 50)
-        docx_bytes = documents.build_docx(
-            content, number=document.number, place=document.place, signed_on=document.as_of
-        )
-        _progress(document, 75)
-        xlsx_bytes = documents.build_xlsx(content)
+        # An administrative document is Vietnamese (Nghị định 30/2020), whatever language
+        # the request that queued it spoke (an eager worker runs inside that request).
+        with translation.override("vi"):
+            content = documents.collect(
+                document.requested_by, unit=document.unit, period=period, today=document.as_of
+            )
+            _progress(document, 50)
+            docx_bytes = documents.build_docx(
+                content, number=document.number, place=document.place, signed_on=document.as_of
+            )
+            _progress(document, 75)
+            xlsx_bytes = documents.build_xlsx(content)
         _progress(document, 90)
         stem = f"bao-cao-{document.kind}-{document.year}"
         if document.half:

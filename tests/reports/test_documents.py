@@ -167,3 +167,19 @@ def test_a_real_worker_generates_the_document(
     assert download.status_code == 200
     docx = Document(io.BytesIO(b"".join(download.streaming_content)))
     assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in _all_text(docx)
+
+
+def test_the_document_is_vietnamese_whatever_language_the_requester_reads(
+    world: Any, supervisor: Any, tree: Any
+) -> None:
+    """An administrative document is Vietnamese even when generated under an English request."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        document = _generate(supervisor, tree.province_a, kind="half", year=2026, half=1)
+    text = _all_text(Document(document.docx.open("rb")))
+    assert "6 tháng đầu năm 2026" in text
+    assert "Tiếp nhận" in text
+    assert "Received" not in text
+    sheet = load_workbook(io.BytesIO(document.xlsx.open("rb").read())).worksheets[0]
+    assert sheet.title == "Đơn thư theo loại"
