@@ -23,7 +23,7 @@ from docx.shared import Cm, Pt
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from danvan.org.models import Unit
+from danvan.org.models import Unit, UnitKind, UnitLevel
 from reports.figures import (
     PetitionReport,
     most_overdue_petitions,
@@ -35,6 +35,7 @@ from reports.periods import Period
 NATIONAL_TITLE = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
 MOTTO = "Độc lập - Tự do - Hạnh phúc"
 FONT = "Times New Roman"
+CENTRAL_PLACE = "Hà Nội"  # where the central bodies sit
 PLACE_PREFIXES = ("Tỉnh ", "Thành phố ", "Xã ", "Phường ", "Đặc khu ", "Thôn ", "Bản ")
 
 
@@ -203,20 +204,66 @@ def _paragraph(
     return paragraph
 
 
-def place_name(unit: Unit) -> str:
-    for prefix in PLACE_PREFIXES:
-        if unit.name.startswith(prefix):
-            return unit.name[len(prefix) :]
+def _territory(unit: Unit) -> Unit:
+    """The territorial unit an organisation sits beside (the unit itself otherwise)."""
+    if unit.level == UnitLevel.ORGANISATION and unit.parent is not None:
+        return unit.parent
+    return unit
+
+
+def formal_name(unit: Unit) -> str:
+    """The name as a heading prints it: provinces carry "Tỉnh"/"Thành phố" ("Tỉnh Lâm Đồng")."""
+    prefix = {str(UnitKind.PROVINCE): "Tỉnh ", str(UnitKind.CITY): "Thành phố "}.get(unit.kind)
+    if prefix and not unit.name.startswith(prefix):
+        return prefix + unit.name
     return unit.name
 
 
+def governing_name(unit: Unit) -> str:
+    """
+    The line above the issuing unit (tên cơ quan chủ quản): the territory an organisation
+    sits beside, or the territorial unit above; none for a province or the central unit.
+    """
+    below_another = (UnitLevel.ORGANISATION, UnitLevel.COMMUNE, UnitLevel.VILLAGE)
+    above = unit.parent if unit.level in below_another else None
+    if above is None or above.level == UnitLevel.CENTRAL:
+        return ""
+    return formal_name(above)
+
+
+def place_name(unit: Unit) -> str:
+    """The địa danh of the place and date line: the territory's name without its type."""
+    territory = _territory(unit)
+    if territory.level == UnitLevel.CENTRAL:
+        return CENTRAL_PLACE
+    for prefix in PLACE_PREFIXES:
+        if territory.name.startswith(prefix):
+            return territory.name[len(prefix) :]
+    return territory.name
+
+
+def abbreviation(unit: Unit) -> str:
+    """
+    The issuing unit's abbreviation in the number ("Số: 12/BC-BDV"), in capitals: an
+    organisation's own code ("68.BDV" → "BDV"), otherwise the initials of the formal name
+    ("Xã Di Linh" → "XDL", "Tỉnh Lâm Đồng" → "TLĐ").
+    """
+    if unit.level == UnitLevel.ORGANISATION and "." in unit.code:
+        return unit.code.rsplit(".", 1)[1].upper()
+    return "".join(word[0] for word in formal_name(unit).split() if word[0].isalpha()).upper()
+
+
 def number_line(unit: Unit, number: str) -> str:
-    suffix = unit.codename or unit.code
-    return f"Số: {number or '…'}/BC-{suffix}"
+    return f"Số: {number or '…'}/BC-{abbreviation(unit)}"
 
 
 def date_line(place: str, on: date) -> str:
-    return f"{place}, ngày {on.day:02d} tháng {on.month:02d} năm {on.year}"
+    """
+    "Lâm Đồng, ngày 05 tháng 3 năm 2026": Nghị định 30/2020 puts a 0 before a day under 10
+    and before months 1 and 2 only (so "tháng 1" cannot be turned into "tháng 11").
+    """
+    month = f"{on.month:02d}" if on.month <= 2 else str(on.month)
+    return f"{place}, ngày {on.day:02d} tháng {month} năm {on.year}"
 
 
 def build_docx(
@@ -239,12 +286,15 @@ def build_docx(
     header.alignment = WD_TABLE_ALIGNMENT.CENTER
     left, right = header.rows[0].cells
     left.width, right.width = Cm(6.5), Cm(10)
-    if unit.parent_id and unit.parent is not None:
-        _font(left.paragraphs[0].add_run(unit.parent.name.upper()), size=13)
+    governing = governing_name(unit)
+    if governing:
+        _font(left.paragraphs[0].add_run(governing.upper()), size=13)
         left.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
-        _paragraph(left, unit.name.upper(), size=13, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
+        _paragraph(
+            left, formal_name(unit).upper(), size=13, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER
+        )
     else:
-        _font(left.paragraphs[0].add_run(unit.name.upper()), size=13, bold=True)
+        _font(left.paragraphs[0].add_run(formal_name(unit).upper()), size=13, bold=True)
         left.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
     _paragraph(left, "_______", size=13, align=WD_ALIGN_PARAGRAPH.CENTER)
     _paragraph(left, number_line(unit, number), size=13, align=WD_ALIGN_PARAGRAPH.CENTER)
@@ -308,7 +358,7 @@ def build_docx(
     _font(recipients.paragraphs[0].add_run(_("Recipients:")), size=12, bold=True, italic=True)
     _paragraph(recipients, "- " + _("As above;"), size=11)
     _paragraph(recipients, "- " + _("Filed: office."), size=11)
-    _font(signature.paragraphs[0].add_run(unit.name.upper()), size=14, bold=True)
+    _font(signature.paragraphs[0].add_run(formal_name(unit).upper()), size=14, bold=True)
     signature.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
     _paragraph(
         signature,

@@ -50,14 +50,16 @@ def test_six_month_report_follows_decree_30(world: Any, supervisor: Any, tree: A
     assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in text
     assert "Độc lập - Tự do - Hạnh phúc" in text
     assert "BÁO CÁO" in text
-    assert "LÂM ĐỒNG" in text  # issuing unit in upper case
-    assert f"Số: 12/BC-{tree.province_a.codename or tree.province_a.code}" in text
-    assert "Lâm Đồng, ngày 01 tháng 07 năm 2026" in text
+    assert "TỈNH LÂM ĐỒNG" in text  # issuing unit in upper case, with its type
+    assert "TRUNG ƯƠNG" not in text  # a province has no governing line above it
+    assert "Số: 12/BC-TLĐ" in text  # the issuer's abbreviation, in capitals
+    assert "Lâm Đồng, ngày 01 tháng 7 năm 2026" in text  # no 0 before month 7
     assert "6 tháng đầu năm 2026" in text
     runs = _runs(docx)
     motto = next(r for r in runs if r.text == "Độc lập - Tự do - Hạnh phúc")
     assert motto.bold and motto.underline
     assert next(r for r in runs if r.text.startswith("Lâm Đồng, ngày")).italic
+    assert next(r for r in runs if r.text == "TỈNH LÂM ĐỒNG").bold
     assert next(r for r in runs if r.text == "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM").bold
     assert {r.font.name for r in runs} == {"Times New Roman"}, [
         r.text for r in runs if r.font.name is None
@@ -183,3 +185,41 @@ def test_the_document_is_vietnamese_whatever_language_the_requester_reads(
     assert "Received" not in text
     sheet = load_workbook(io.BytesIO(document.xlsx.open("rb").read())).worksheets[0]
     assert sheet.title == "Đơn thư theo loại"
+
+
+def test_dates_are_written_as_decree_30_asks() -> None:
+    """A 0 before a day under 10 and before months 1 and 2 only."""
+    from reports.documents import date_line
+
+    assert date_line("Di Linh", date(2026, 1, 5)) == "Di Linh, ngày 05 tháng 01 năm 2026"
+    assert date_line("Di Linh", date(2026, 2, 28)) == "Di Linh, ngày 28 tháng 02 năm 2026"
+    assert date_line("Di Linh", date(2026, 3, 9)) == "Di Linh, ngày 09 tháng 3 năm 2026"
+    assert date_line("Di Linh", date(2026, 12, 31)) == "Di Linh, ngày 31 tháng 12 năm 2026"
+
+
+def _header(document: ReportDocument) -> tuple[list[str], list[str]]:
+    docx = Document(document.docx.open("rb"))
+    left, right = docx.tables[0].rows[0].cells
+    return [p.text for p in left.paragraphs], [p.text for p in right.paragraphs]
+
+
+def test_a_commune_report_names_its_province_above_it(world: Any, cadre_a: Any, tree: Any) -> None:
+    document = _generate(cadre_a, tree.commune_a1, kind="year", year=2026, number="3")
+    left, right = _header(document)
+    assert left == ["TỈNH LÂM ĐỒNG", "XÃ DI LINH", "_______", "Số: 3/BC-XDL"]
+    assert right[-1] == "Di Linh, ngày 01 tháng 7 năm 2026"
+
+
+def test_an_organisation_report_is_dated_at_its_territory(
+    world: Any, supervisor: Any, tree: Any
+) -> None:
+    """The Ban Dân vận of the province: its own abbreviation; the place is the province's."""
+    document = _generate(supervisor, tree.board_a, kind="year", year=2026, number="7")
+    left, right = _header(document)
+    assert left == [
+        "TỈNH LÂM ĐỒNG",
+        "BAN DÂN VẬN TỈNH ỦY LÂM ĐỒNG",
+        "_______",
+        "Số: 7/BC-BDV",
+    ]
+    assert right[-1] == "Lâm Đồng, ngày 01 tháng 7 năm 2026"
