@@ -223,3 +223,17 @@ def test_an_organisation_report_is_dated_at_its_territory(
         "Số: 7/BC-BDV",
     ]
     assert right[-1] == "Lâm Đồng, ngày 01 tháng 7 năm 2026"
+
+
+def test_document_detail_and_download_query_counts(
+    world: Any, supervisor: Any, tree: Any, api_as: Any, count_queries: Any
+) -> None:
+    """Auth, scope paths, the document with its unit and requester: three queries each."""
+    document = _generate(supervisor, tree.province_a, kind="year", year=2026)
+    client = api_as(supervisor)
+    client.get(f"{DOCUMENTS}{document.pk}/")
+    for url in (f"{DOCUMENTS}{document.pk}/", f"{DOCUMENTS}{document.pk}/download/?file=xlsx"):
+        with count_queries() as queries:
+            response = client.get(url)
+            assert response.status_code == 200
+        assert len(queries) == 3, queries

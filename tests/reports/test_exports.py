@@ -292,3 +292,41 @@ def test_list_export_query_count_is_flat(
     for index in range(20):
         make_petition(supervisor, tree.commune_a2, date(2026, 2, 1 + index))
     assert run() == before
+
+
+@pytest.mark.parametrize(
+    "path", ["petitions.xlsx", "tasks.csv", "tasks.xlsx", "petitions.csv?unit=0&"]
+)
+def test_every_export_query_count_is_flat(
+    path: str,
+    world: Any,
+    task_world: Any,
+    supervisor: Any,
+    tree: Any,
+    api_as: Any,
+    count_queries: Any,
+) -> None:
+    """Each format and subject, by unit and as the user's list: more rows, same queries."""
+    from datetime import date
+
+    from tests.reports.conftest import make_petition
+    from tests.tasks.factories import make_task
+
+    client = api_as(supervisor)
+    separator = "&" if "?" in path else "?"
+    url = f"/api/v1/reports/exports/{path}{separator}year=2026&{AS_OF}".replace(
+        "unit=0", f"unit={tree.province_a.pk}"
+    )
+
+    def run() -> int:
+        with count_queries() as queries:
+            response = client.get(url)
+            assert response.status_code == 200, response
+            _body(response)
+        return len(queries)
+
+    before = run()
+    for index in range(12):
+        make_petition(supervisor, tree.commune_a2, date(2026, 3, 1 + index))
+        make_task(issuing_unit=tree.province_a, lead_unit=tree.commune_a1, due_on=date(2026, 8, 1))
+    assert run() == before
