@@ -24,6 +24,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from danvan.org.models import Unit, UnitKind, UnitLevel
+from reports.exports import FORMULA_STARTS
 from reports.figures import (
     PetitionReport,
     most_overdue_petitions,
@@ -405,6 +406,9 @@ def build_xlsx(content: ReportContent) -> bytes:
             cell.font = Font(bold=True)
         for row in table.rows:
             sheet.append(row)
+            for cell in sheet[sheet.max_row]:
+                if isinstance(cell.value, str) and cell.value.startswith(FORMULA_STARTS):
+                    cell.data_type = "s"  # a citizen's "=…" stays text, never a formula
         sheet.column_dimensions["A"].width = 40
     buffer = BytesIO()
     workbook.save(buffer)

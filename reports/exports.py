@@ -264,8 +264,21 @@ class _Echo:
         return value
 
 
+# A cell starting with one of these is a formula to Excel and LibreOffice: text a citizen
+# typed ("=HYPERLINK(…)") must never run on a supervisor's computer (CSV/formula injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _is_formula_like(value: Any) -> bool:
+    return isinstance(value, str) and value.startswith(FORMULA_STARTS)
+
+
 def _csv_value(value: Any) -> Any:
-    return value.strftime("%d/%m/%Y") if isinstance(value, date) else value
+    if isinstance(value, date):
+        return value.strftime("%d/%m/%Y")
+    if _is_formula_like(value):
+        return "'" + value  # the usual escape: shown as text, the quote hidden by Excel
+    return value
 
 
 def csv_stream(
@@ -294,6 +307,10 @@ def xlsx_file(header: list[str], rows: Iterable[list[Any]], *, title: str) -> tu
             if isinstance(value, date):
                 cell = WriteOnlyCell(sheet, value=value)
                 cell.number_format = "DD/MM/YYYY"
+                cells.append(cell)
+            elif _is_formula_like(value):
+                cell = WriteOnlyCell(sheet, value=value)
+                cell.data_type = "s"  # openpyxl would store "=…" as a formula; keep it text
                 cells.append(cell)
             else:
                 cells.append(value)

@@ -237,3 +237,20 @@ def test_document_detail_and_download_query_counts(
             response = client.get(url)
             assert response.status_code == 200
         assert len(queries) == 3, queries
+
+
+def test_a_formula_typed_by_a_citizen_stays_text_in_the_report_workbook(
+    world: Any, supervisor: Any, tree: Any
+) -> None:
+    from petitions.models import Petition
+    from tests.reports.conftest import make_petition
+
+    trap = '=HYPERLINK("http://lua-dao.example/x","Bấm vào đây")'
+    late = make_petition(supervisor, tree.commune_a1, date(2026, 3, 3), summary=trap)
+    Petition.objects.filter(pk=late.pk).update(status="accepted", due_date=date(2026, 4, 1))
+    document = _generate(supervisor, tree.province_a, kind="year", year=2026)
+    workbook = load_workbook(io.BytesIO(document.xlsx.open("rb").read()))
+    overdue = workbook.worksheets[-1]
+    cells = [c for row in overdue.iter_rows() for c in row if c.value == trap]
+    assert cells, "the overdue petition is listed"
+    assert all(c.data_type == "s" for c in cells)

@@ -330,3 +330,29 @@ def test_every_export_query_count_is_flat(
         make_petition(supervisor, tree.commune_a2, date(2026, 3, 1 + index))
         make_task(issuing_unit=tree.province_a, lead_unit=tree.commune_a1, due_on=date(2026, 8, 1))
     assert run() == before
+
+
+def test_text_that_looks_like_a_formula_stays_text(
+    world: Any, supervisor: Any, tree: Any, api_as: Any
+) -> None:
+    """A summary typed as "=HYPERLINK(…)" must not become a live formula in Excel."""
+    import csv
+    from datetime import date
+
+    from tests.reports.conftest import make_petition
+
+    trap = '=HYPERLINK("http://lua-dao.example/x","Bấm vào đây")'
+    petition = make_petition(supervisor, tree.commune_a1, date(2026, 6, 2), summary=trap)
+    client = api_as(supervisor)
+    query = f"all_dates=1&search={petition.code}"
+
+    response = client.get(f"/api/v1/reports/exports/petitions.xlsx?{query}")
+    sheet = load_workbook(io.BytesIO(_body(response))).worksheets[0]
+    cell = next(row[5] for row in sheet.iter_rows(min_row=2) if row[0].value == petition.code)
+    assert cell.data_type == "s"
+    assert cell.value == trap
+
+    response = client.get(f"/api/v1/reports/exports/petitions.csv?{query}")
+    rows = list(csv.reader(io.StringIO(_body(response).decode("utf-8-sig"))))
+    summary = next(row[5] for row in rows if row[0] == petition.code)
+    assert summary == "'" + trap
