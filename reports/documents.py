@@ -28,6 +28,7 @@ from reports.exports import FORMULA_STARTS
 from reports.figures import (
     PetitionReport,
     most_overdue_petitions,
+    most_overdue_tasks,
     petition_report,
     task_report,
 )
@@ -55,6 +56,7 @@ class ReportContent:
     petitions: PetitionReport
     tasks: dict[str, Any]
     overdue: list[dict[str, Any]]
+    overdue_tasks: list[dict[str, Any]]
 
     def tables(self) -> list[Table]:
         return figure_tables(self)
@@ -68,11 +70,20 @@ def collect(user: Any, *, unit: Unit, period: Period, today: date) -> ReportCont
         petitions=petition_report(user, unit=unit, period=period, today=today),
         tasks=task_report(user, unit=unit, period=period, today=today),
         overdue=most_overdue_petitions(user, unit=unit, today=today, limit=20),
+        overdue_tasks=most_overdue_tasks(user, unit=unit, today=today, limit=20),
     )
 
 
 def _rate(value: float | None) -> str:
     return "—" if value is None else f"{value:.1f}%".replace(".", ",")
+
+
+def _days(value: float | None) -> str:
+    return "—" if value is None else f"{value:.1f}".replace(".", ",")
+
+
+def _dmy(iso: str | None) -> str:
+    return date.fromisoformat(iso).strftime("%d/%m/%Y") if iso else ""
 
 
 def _petition_row(label: str, row: dict[str, Any]) -> list[Any]:
@@ -84,6 +95,7 @@ def _petition_row(label: str, row: dict[str, Any]) -> list[Any]:
         row["resolved_on_time"],
         row["overdue"],
         _rate(row["on_time_rate"]),
+        _days(row["avg_days_to_resolve"]),
     ]
 
 
@@ -96,6 +108,7 @@ def figure_tables(content: ReportContent) -> list[Table]:
         pgettext("report column", "On time"),
         pgettext("report column", "Overdue"),
         pgettext("report column", "On-time rate"),
+        pgettext("report column", "Average days to resolve"),
     ]
     report = content.petitions
     totals = report.totals
@@ -165,10 +178,26 @@ def figure_tables(content: ReportContent) -> list[Table]:
                     o["kind_label"],
                     o["summary"],
                     o["handling_unit"]["name"],
-                    date.fromisoformat(o["due_date"]).strftime("%d/%m/%Y") if o["due_date"] else "",
+                    _dmy(o["due_date"]),
                     o["days_overdue"],
                 ]
                 for o in content.overdue
+            ],
+        )
+    )
+    tables.append(
+        Table(
+            _("Most overdue tasks"),
+            [_("Title"), _("Lead unit"), _("Due on"), _("Progress (%)"), _("Days overdue")],
+            [
+                [
+                    t["title"],
+                    t["lead_unit"]["name"],
+                    _dmy(t["due_on"]),
+                    t["progress_percent"],
+                    t["days_overdue"],
+                ]
+                for t in content.overdue_tasks
             ],
         )
     )
@@ -344,10 +373,32 @@ def build_docx(
             "rate": _rate(totals["on_time_rate"]),
         },
     ).paragraph_format.first_line_indent = Cm(1)
+    if totals["avg_days_to_resolve"] is not None:
+        _paragraph(
+            document,
+            _("On average a petition was resolved in %(days)s days.")
+            % {"days": _days(totals["avg_days_to_resolve"])},
+        ).paragraph_format.first_line_indent = Cm(1)
+    task_totals = content.tasks["totals"]
     tables = content.tables()
     for index, table in enumerate(tables):
         if index == 4:
             _paragraph(document, "II. " + _("Implementing tasks"), bold=True)
+            _paragraph(
+                document,
+                _(
+                    "%(assigned)d tasks were due in the period: %(on_time)d done on time, "
+                    "%(late)d done late, %(overdue)d overdue and not done. On-time rate: "
+                    "%(rate)s."
+                )
+                % {
+                    "assigned": task_totals["assigned"],
+                    "on_time": task_totals["done_on_time"],
+                    "late": task_totals["done_late"],
+                    "overdue": task_totals["overdue"],
+                    "rate": _rate(task_totals["on_time_rate"]),
+                },
+            ).paragraph_format.first_line_indent = Cm(1)
         if index == 5:
             _paragraph(document, "III. " + _("Overdue cases needing attention"), bold=True)
         _paragraph(document, table.title, size=13, bold=True, italic=True)

@@ -76,7 +76,7 @@ def test_six_month_report_follows_decree_30(world: Any, supervisor: Any, tree: A
 def test_annual_xlsx_has_the_same_tables(world: Any, supervisor: Any, tree: Any) -> None:
     document = _generate(supervisor, tree.commune_a1, kind="year", year=2026)
     workbook = load_workbook(io.BytesIO(document.xlsx.open("rb").read()))
-    assert len(workbook.sheetnames) == 6
+    assert len(workbook.sheetnames) == 7
     sheet = workbook.worksheets[0]
     rows = list(sheet.values)
     assert rows[-1][:2] == ("Tổng cộng", 4)
@@ -250,7 +250,26 @@ def test_a_formula_typed_by_a_citizen_stays_text_in_the_report_workbook(
     Petition.objects.filter(pk=late.pk).update(status="accepted", due_date=date(2026, 4, 1))
     document = _generate(supervisor, tree.province_a, kind="year", year=2026)
     workbook = load_workbook(io.BytesIO(document.xlsx.open("rb").read()))
-    overdue = workbook.worksheets[-1]
+    overdue = workbook["Các vụ việc quá hạn lâu nhất"]
     cells = [c for row in overdue.iter_rows() for c in row if c.value == trap]
     assert cells, "the overdue petition is listed"
     assert all(c.data_type == "s" for c in cells)
+
+
+def test_the_document_carries_every_figure_of_the_statistics(
+    world: Any, task_world: Any, supervisor: Any, tree: Any
+) -> None:
+    """Average days to resolve, the task figures and the most overdue tasks are in it too."""
+    document = _generate(supervisor, tree.province_a, kind="year", year=2026)
+    docx = Document(document.docx.open("rb"))
+    text = _all_text(docx)
+    assert "Thời gian giải quyết bình quân một đơn là 27,5 ngày." in text
+    assert "Trong kỳ có 6 nhiệm vụ đến hạn: 1 hoàn thành đúng hạn, 1 hoàn thành trễ hạn" in text
+    assert "Tỷ lệ đúng hạn: 33,3%" in text
+    kind_table = next(t for t in docx.tables if t.rows[0].cells[1].text == "Tiếp nhận")
+    assert kind_table.rows[0].cells[7].text == "Số ngày giải quyết bình quân"
+    assert kind_table.rows[-1].cells[7].text == "27,5"
+    overdue_tasks = next(t for t in docx.tables if t.rows[0].cells[0].text == "Tên nhiệm vụ")
+    assert "Xây dựng mô hình Dân vận khéo" in [row.cells[0].text for row in overdue_tasks.rows]
+    workbook = load_workbook(io.BytesIO(document.xlsx.open("rb").read()))
+    assert workbook.sheetnames[-1] == "Nhiệm vụ quá hạn lâu nhất"
