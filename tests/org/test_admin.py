@@ -189,7 +189,7 @@ def test_cadre_cannot_list_users(client, tree, cadre_a):
 
 
 def test_supervisor_cannot_open_a_user_outside_the_province(client, tree, supervisor):
-    outsider = UserFactory(
+    outsider: Any = UserFactory(
         username="cadre_lai_chau", memberships=[(tree.commune_b1, Role.COMMUNE_CADRE)]
     )
     client.force_login(supervisor)
@@ -278,7 +278,7 @@ def _fail_to_sign_in(api: Any, username: str) -> None:
 def test_login_records_are_scoped_like_the_users(
     client, api, tree, province_admin, administrator, cadre_a
 ):
-    outsider = UserFactory(
+    outsider: Any = UserFactory(
         username="canbo_laichau", memberships=[(tree.commune_b1, Role.COMMUNE_CADRE)]
     )
     for username in (cadre_a.username, outsider.username, "khong_ai_ca"):
