@@ -273,3 +273,25 @@ def test_the_document_carries_every_figure_of_the_statistics(
     assert "Xây dựng mô hình Dân vận khéo" in [row.cells[0].text for row in overdue_tasks.rows]
     workbook = load_workbook(io.BytesIO(document.xlsx.open("rb").read()))
     assert workbook.sheetnames[-1] == "Nhiệm vụ quá hạn lâu nhất"
+
+
+def test_a_requester_who_left_the_unit_gets_a_failed_report_with_a_reason(
+    world: Any, cadre_a: Any, supervisor: Any, tree: Any
+) -> None:
+    """Between the request and the job the cadre left the commune: a reason, not a traceback."""
+    from django.test import Client
+
+    from danvan.org.models import Membership
+
+    document = report_document_request(actor=cadre_a, unit=tree.commune_a1, kind="year", year=2026)
+    Membership.objects.filter(user=cadre_a).delete()
+    report_document_generate(document_id=document.pk)  # what the worker runs; no exception
+    document.refresh_from_db()
+    assert document.status == DocumentStatus.FAILED
+    assert document.error == (
+        "Người yêu cầu báo cáo này không còn quản lý đơn vị này; hãy yêu cầu lại."
+    )
+    browser = Client()
+    browser.force_login(supervisor)
+    page = browser.get(f"/reports/?unit={tree.commune_a1.pk}").content.decode()
+    assert "không còn quản lý đơn vị này" in page
