@@ -320,3 +320,25 @@ def test_only_a_central_administrator_edits_the_schedules(
     html = page(client, change)
     assert "Xem periodic task" not in html
     assert 'name="_save"' in html
+
+
+def test_login_records_and_schedules_read_in_vietnamese(client, tree, administrator, api, cadre_a):
+    """django-axes and django-celery-beat ship no Vietnamese: our vendor catalogue adds it."""
+    _fail_to_sign_in(api, cadre_a.username)
+    client.force_login(administrator)
+    index = page(client, "/admin/")
+    for label in ("Tác vụ định kỳ", "Các lần đăng nhập sai", "Nhật ký đăng nhập", "Lịch cron"):
+        assert label in index, label
+    for english in ("Periodic tasks", "Access attempts", "Crontabs", "Intervals"):
+        assert english not in index, english
+    attempts = page(client, "/admin/axes/accessattempt/")
+    assert "Địa chỉ IP" in attempts
+    assert "Số lần đăng nhập sai" in attempts
+    assert "IP Address" not in attempts
+    from django_celery_beat.models import IntervalSchedule, PeriodicTask
+
+    every = IntervalSchedule.objects.create(every=1, period=IntervalSchedule.HOURS)
+    task = PeriodicTask.objects.create(name="sweep", task="x.sweep", interval=every)
+    form = page(client, f"/admin/django_celery_beat/periodictask/{task.pk}/change/")
+    assert "Lịch theo chu kỳ" in form
+    assert "Interval Schedule" not in form
