@@ -135,7 +135,20 @@ def test_export_query_count_is_flat(
     for index in range(20):
         make_petition(supervisor, tree.commune_a2, date(2026, 2, 1 + index))
     second = run()
-    assert len(second) == before, (first, second)
+    assert len(second) == before, _query_difference(first, second)
+
+
+def _query_difference(first: Any, second: Any) -> str:
+    """The statements one run made and the other did not (values masked), for a short message."""
+    import re
+
+    def shapes(run: Any) -> list[str]:
+        return [re.sub(r"'[^']*'|\b\d+\b", "?", q["sql"]) for q in run.captured_queries]
+
+    one, two = shapes(first), shapes(second)
+    only_first = [q for q in one if q not in two or one.count(q) > two.count(q)]
+    only_second = [q for q in two if q not in one or two.count(q) > one.count(q)]
+    return f"only in the first run: {only_first}\nonly in the second run: {only_second}"
 
 
 # --- Any filtered list exports as it is ------------------------------------------------------
