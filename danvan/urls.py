@@ -20,5 +20,7 @@ urlpatterns = [
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
+handler400 = "danvan.core.views.bad_request"
+handler403 = "danvan.core.views.permission_denied"
 handler404 = "danvan.core.views.not_found"
 handler500 = "danvan.core.views.server_error"

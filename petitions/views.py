@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from typing import Any, cast
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -54,8 +55,19 @@ def petition_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "petitions/list.html",
-        {"rows": rows, "states": DeadlineState.choices, "state": state, "q": term},
+        {
+            "rows": rows,
+            "states": DeadlineState.choices,
+            "state": state,
+            "q": term,
+            "export_query": export_query(deadline_state=state, q=term),
+        },
     )
+
+
+def export_query(**filters: str) -> str:
+    """The export of the list as filtered (every date, no unit: exactly what the list holds)."""
+    return urlencode({"all_dates": 1, **{k: v for k, v in filters.items() if v}})
 
 
 @login_required

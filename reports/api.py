@@ -264,14 +264,41 @@ class OverdueView(APIView):
 
 # --- Exports ----------------------------------------------------------------------------------
 EXPORT_PARAMS = [
-    *PERIOD_PARAMS,
+    OpenApiParameter(
+        "unit",
+        int,
+        description="Unit id: its subtree, as its statistics count. Without it: exactly what "
+        "the user's petition or task list shows.",
+    ),
+    *PERIOD_PARAMS[1:],
     OpenApiParameter("all_dates", bool, description="1: every date (ignore the period parameters)"),
-    OpenApiParameter("kind", str, description="petitions: kind"),
-    OpenApiParameter("status", str, description="petition status, or derived task status"),
-    OpenApiParameter("channel", str),
-    OpenApiParameter("field", int),
-    OpenApiParameter("deadline_state", str),
-    OpenApiParameter("q", str, description="petitions: diacritics-insensitive search"),
+    OpenApiParameter(
+        "status",
+        str,
+        many=True,
+        description="petition status, or derived task status (repeat for several)",
+    ),
+    OpenApiParameter("channel", str, description="petitions"),
+    OpenApiParameter("deadline_state", str, description="petitions"),
+    OpenApiParameter("q", str, description="diacritics-insensitive search, as in the web lists"),
+    # The other filters of the API lists, /api/v1/petitions/ and /api/v1/tasks/:
+    OpenApiParameter("search", str, description="as in the API lists"),
+    OpenApiParameter("kind", str, description="petitions"),
+    OpenApiParameter("field", int, description="petitions: a field and the fields below it"),
+    OpenApiParameter("received_from", OpenApiTypes.DATE, description="petitions"),
+    OpenApiParameter("received_to", OpenApiTypes.DATE, description="petitions"),
+    OpenApiParameter("assignee", int, description="petitions"),
+    OpenApiParameter("reception_session", int, description="petitions"),
+    OpenApiParameter("priority", str, description="tasks"),
+    OpenApiParameter("source", str, description="tasks"),
+    OpenApiParameter("parent", int, description="tasks"),
+    OpenApiParameter("top_level", bool, description="tasks"),
+    OpenApiParameter("meeting", int, description="tasks"),
+    OpenApiParameter("directive", int, description="tasks"),
+    OpenApiParameter("due_from", OpenApiTypes.DATE, description="tasks"),
+    OpenApiParameter("due_to", OpenApiTypes.DATE, description="tasks"),
+    OpenApiParameter("due_in", str, description="tasks: a period, as in the task list"),
+    OpenApiParameter("awaiting_approval", bool, description="tasks"),
 ]
 
 
@@ -299,23 +326,38 @@ class ExportView(APIView):
             if params.get("all_dates") in ("1", "true")
             else period_from_params(params, today=today)
         )
-        unit = selectors.report_unit(request.user, params)
+        # With `unit`: that unit's subtree, as its statistics count. Without: the user's list.
+        unit = selectors.report_unit(request.user, params) if params.get("unit") else None
         if subject == ExportSubject.PETITIONS:
             queryset = exports.petition_export_queryset(
-                request.user, unit=unit, period=period, params=params, today=today
+                request.user,
+                unit=unit,
+                period=period,
+                params=params,
+                today=today,
+                request=request,
             )
             header, rows = exports.petition_header(), exports.petition_rows(queryset, today=today)
         else:
             queryset = exports.task_export_queryset(
-                request.user, unit=unit, period=period, params=params, today=today
+                request.user,
+                unit=unit,
+                period=period,
+                params=params,
+                today=today,
+                request=request,
             )
             header, rows = exports.task_header(), exports.task_rows(queryset, today=today)
+        if unit is None:
+            unit = selectors.report_unit(request.user, {})  # the log files it under their unit
         record = services.export_record_create(
             actor=request.user,
             unit=unit,
             subject=subject,
             file_format=file_format,
-            filters={key: params.get(key) for key in params},
+            filters={
+                key: values[0] if len(values) == 1 else values for key, values in params.lists()
+            },
         )
         stem = f"{subject}-{unit.code}-{today:%Y%m%d}"
         if file_format == ExportFormat.CSV:
@@ -396,7 +438,7 @@ class ReportDocumentViewSet(
     """Six-month and annual reports: request one, watch its progress, download it."""
 
     serializer_class = ReportDocumentSerializer
-    ordering = "-created_at"
+    ordering = ("-created_at", "-id")
 
     def get_queryset(self) -> Any:
         return selectors.documents_visible_to(self.request.user)

@@ -23,10 +23,12 @@ from docx.shared import Cm, Pt
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from danvan.org.models import Unit
+from danvan.org.models import Unit, UnitKind, UnitLevel
+from reports.exports import FORMULA_STARTS
 from reports.figures import (
     PetitionReport,
     most_overdue_petitions,
+    most_overdue_tasks,
     petition_report,
     task_report,
 )
@@ -35,6 +37,7 @@ from reports.periods import Period
 NATIONAL_TITLE = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
 MOTTO = "Độc lập - Tự do - Hạnh phúc"
 FONT = "Times New Roman"
+CENTRAL_PLACE = "Hà Nội"  # where the central bodies sit
 PLACE_PREFIXES = ("Tỉnh ", "Thành phố ", "Xã ", "Phường ", "Đặc khu ", "Thôn ", "Bản ")
 
 
@@ -53,6 +56,7 @@ class ReportContent:
     petitions: PetitionReport
     tasks: dict[str, Any]
     overdue: list[dict[str, Any]]
+    overdue_tasks: list[dict[str, Any]]
 
     def tables(self) -> list[Table]:
         return figure_tables(self)
@@ -66,11 +70,20 @@ def collect(user: Any, *, unit: Unit, period: Period, today: date) -> ReportCont
         petitions=petition_report(user, unit=unit, period=period, today=today),
         tasks=task_report(user, unit=unit, period=period, today=today),
         overdue=most_overdue_petitions(user, unit=unit, today=today, limit=20),
+        overdue_tasks=most_overdue_tasks(user, unit=unit, today=today, limit=20),
     )
 
 
 def _rate(value: float | None) -> str:
     return "—" if value is None else f"{value:.1f}%".replace(".", ",")
+
+
+def _days(value: float | None) -> str:
+    return "—" if value is None else f"{value:.1f}".replace(".", ",")
+
+
+def _dmy(iso: str | None) -> str:
+    return date.fromisoformat(iso).strftime("%d/%m/%Y") if iso else ""
 
 
 def _petition_row(label: str, row: dict[str, Any]) -> list[Any]:
@@ -82,6 +95,7 @@ def _petition_row(label: str, row: dict[str, Any]) -> list[Any]:
         row["resolved_on_time"],
         row["overdue"],
         _rate(row["on_time_rate"]),
+        _days(row["avg_days_to_resolve"]),
     ]
 
 
@@ -94,6 +108,7 @@ def figure_tables(content: ReportContent) -> list[Table]:
         pgettext("report column", "On time"),
         pgettext("report column", "Overdue"),
         pgettext("report column", "On-time rate"),
+        pgettext("report column", "Average days to resolve"),
     ]
     report = content.petitions
     totals = report.totals
@@ -163,10 +178,26 @@ def figure_tables(content: ReportContent) -> list[Table]:
                     o["kind_label"],
                     o["summary"],
                     o["handling_unit"]["name"],
-                    date.fromisoformat(o["due_date"]).strftime("%d/%m/%Y") if o["due_date"] else "",
+                    _dmy(o["due_date"]),
                     o["days_overdue"],
                 ]
                 for o in content.overdue
+            ],
+        )
+    )
+    tables.append(
+        Table(
+            _("Most overdue tasks"),
+            [_("Title"), _("Lead unit"), _("Due on"), _("Progress (%)"), _("Days overdue")],
+            [
+                [
+                    t["title"],
+                    t["lead_unit"]["name"],
+                    _dmy(t["due_on"]),
+                    t["progress_percent"],
+                    t["days_overdue"],
+                ]
+                for t in content.overdue_tasks
             ],
         )
     )
@@ -203,20 +234,66 @@ def _paragraph(
     return paragraph
 
 
-def place_name(unit: Unit) -> str:
-    for prefix in PLACE_PREFIXES:
-        if unit.name.startswith(prefix):
-            return unit.name[len(prefix) :]
+def _territory(unit: Unit) -> Unit:
+    """The territorial unit an organisation sits beside (the unit itself otherwise)."""
+    if unit.level == UnitLevel.ORGANISATION and unit.parent is not None:
+        return unit.parent
+    return unit
+
+
+def formal_name(unit: Unit) -> str:
+    """The name as a heading prints it: provinces carry "Tỉnh"/"Thành phố" ("Tỉnh Lâm Đồng")."""
+    prefix = {str(UnitKind.PROVINCE): "Tỉnh ", str(UnitKind.CITY): "Thành phố "}.get(unit.kind)
+    if prefix and not unit.name.startswith(prefix):
+        return prefix + unit.name
     return unit.name
 
 
+def governing_name(unit: Unit) -> str:
+    """
+    The line above the issuing unit (tên cơ quan chủ quản): the territory an organisation
+    sits beside, or the territorial unit above; none for a province or the central unit.
+    """
+    below_another = (UnitLevel.ORGANISATION, UnitLevel.COMMUNE, UnitLevel.VILLAGE)
+    above = unit.parent if unit.level in below_another else None
+    if above is None or above.level == UnitLevel.CENTRAL:
+        return ""
+    return formal_name(above)
+
+
+def place_name(unit: Unit) -> str:
+    """The địa danh of the place and date line: the territory's name without its type."""
+    territory = _territory(unit)
+    if territory.level == UnitLevel.CENTRAL:
+        return CENTRAL_PLACE
+    for prefix in PLACE_PREFIXES:
+        if territory.name.startswith(prefix):
+            return territory.name[len(prefix) :]
+    return territory.name
+
+
+def abbreviation(unit: Unit) -> str:
+    """
+    The issuing unit's abbreviation in the number ("Số: 12/BC-BDV"), in capitals: an
+    organisation's own code ("68.BDV" → "BDV"), otherwise the initials of the formal name
+    ("Xã Di Linh" → "XDL", "Tỉnh Lâm Đồng" → "TLĐ").
+    """
+    if unit.level == UnitLevel.ORGANISATION and "." in unit.code:
+        return unit.code.rsplit(".", 1)[1].upper()
+    return "".join(word[0] for word in formal_name(unit).split() if word[0].isalpha()).upper()
+
+
 def number_line(unit: Unit, number: str) -> str:
-    suffix = unit.codename or unit.code
-    return f"Số: {number or '…'}/BC-{suffix}"
+    return f"Số: {number or '…'}/BC-{abbreviation(unit)}"
 
 
 def date_line(place: str, on: date) -> str:
-    return f"{place}, ngày {on.day:02d} tháng {on.month:02d} năm {on.year}"
+    """
+    "Lâm Đồng, ngày 05 tháng 3 năm 2026": Nghị định 30/2020 puts a 0 before a day under 10
+    and before months 1 and 2 only (so "tháng 1" cannot be turned into "tháng 11").
+    """
+    month = f"{on.month:02d}" if on.month <= 2 else str(on.month)
+    return f"{place}, ngày {on.day:02d} tháng {month} năm {on.year}"
 
 
 def build_docx(
@@ -239,12 +316,15 @@ def build_docx(
     header.alignment = WD_TABLE_ALIGNMENT.CENTER
     left, right = header.rows[0].cells
     left.width, right.width = Cm(6.5), Cm(10)
-    if unit.parent_id and unit.parent is not None:
-        _font(left.paragraphs[0].add_run(unit.parent.name.upper()), size=13)
+    governing = governing_name(unit)
+    if governing:
+        _font(left.paragraphs[0].add_run(governing.upper()), size=13)
         left.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
-        _paragraph(left, unit.name.upper(), size=13, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
+        _paragraph(
+            left, formal_name(unit).upper(), size=13, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER
+        )
     else:
-        _font(left.paragraphs[0].add_run(unit.name.upper()), size=13, bold=True)
+        _font(left.paragraphs[0].add_run(formal_name(unit).upper()), size=13, bold=True)
         left.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
     _paragraph(left, "_______", size=13, align=WD_ALIGN_PARAGRAPH.CENTER)
     _paragraph(left, number_line(unit, number), size=13, align=WD_ALIGN_PARAGRAPH.CENTER)
@@ -293,10 +373,32 @@ def build_docx(
             "rate": _rate(totals["on_time_rate"]),
         },
     ).paragraph_format.first_line_indent = Cm(1)
+    if totals["avg_days_to_resolve"] is not None:
+        _paragraph(
+            document,
+            _("On average a petition was resolved in %(days)s days.")
+            % {"days": _days(totals["avg_days_to_resolve"])},
+        ).paragraph_format.first_line_indent = Cm(1)
+    task_totals = content.tasks["totals"]
     tables = content.tables()
     for index, table in enumerate(tables):
         if index == 4:
             _paragraph(document, "II. " + _("Implementing tasks"), bold=True)
+            _paragraph(
+                document,
+                _(
+                    "%(assigned)d tasks were due in the period: %(on_time)d done on time, "
+                    "%(late)d done late, %(overdue)d overdue and not done. On-time rate: "
+                    "%(rate)s."
+                )
+                % {
+                    "assigned": task_totals["assigned"],
+                    "on_time": task_totals["done_on_time"],
+                    "late": task_totals["done_late"],
+                    "overdue": task_totals["overdue"],
+                    "rate": _rate(task_totals["on_time_rate"]),
+                },
+            ).paragraph_format.first_line_indent = Cm(1)
         if index == 5:
             _paragraph(document, "III. " + _("Overdue cases needing attention"), bold=True)
         _paragraph(document, table.title, size=13, bold=True, italic=True)
@@ -308,7 +410,7 @@ def build_docx(
     _font(recipients.paragraphs[0].add_run(_("Recipients:")), size=12, bold=True, italic=True)
     _paragraph(recipients, "- " + _("As above;"), size=11)
     _paragraph(recipients, "- " + _("Filed: office."), size=11)
-    _font(signature.paragraphs[0].add_run(unit.name.upper()), size=14, bold=True)
+    _font(signature.paragraphs[0].add_run(formal_name(unit).upper()), size=14, bold=True)
     signature.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
     _paragraph(
         signature,
@@ -355,6 +457,9 @@ def build_xlsx(content: ReportContent) -> bytes:
             cell.font = Font(bold=True)
         for row in table.rows:
             sheet.append(row)
+            for cell in sheet[sheet.max_row]:
+                if isinstance(cell.value, str) and cell.value.startswith(FORMULA_STARTS):
+                    cell.data_type = "s"  # a citizen's "=…" stays text, never a formula
         sheet.column_dimensions["A"].width = 40
     buffer = BytesIO()
     workbook.save(buffer)

@@ -22,12 +22,15 @@ from datetime import date
 from typing import IO, Any
 
 from django.db.models import Prefetch, Q
+from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from rest_framework.exceptions import ValidationError
 
 from danvan.core.errors import ServiceError
+from danvan.core.text import folded_words_q
 from danvan.org.models import Unit
 from petitions.models import (
     FINISHED_STATUSES,
@@ -42,11 +45,13 @@ from petitions.selectors import (
     filter_deadline_state,
     petitioner_names,
     petitions_search,
+    petitions_visible_to,
 )
 from reports.figures import petitions_in_scope, tasks_in_scope
 from reports.models import ExportRecord
 from reports.periods import Period
 from tasks.models import TaskStatus
+from tasks.selectors import tasks_visible_to
 
 CHUNK_SIZE = 2000  # rows per database round trip; the memory bound of an export
 
@@ -63,30 +68,56 @@ def _choice(params: Mapping[str, str], name: str, values: list[str]) -> str | No
 
 
 # --- Petitions --------------------------------------------------------------------------------
-def petition_export_queryset(
-    user: Any, *, unit: Unit, period: Period | None, params: Mapping[str, str], today: date
+def _list_filters(
+    filterset_class: Any, params: Mapping[str, str], queryset: Any, request: Any
 ) -> Any:
-    """The same scope as the statistics, plus the list filters a person picked."""
-    queryset = petitions_in_scope(user, unit)
+    """
+    The filters of the API list (`/api/v1/petitions/`, `/api/v1/tasks/`), so any list a
+    person filtered exports as it is; a bad value is a 400 naming the parameter.
+    `unit` and `deadline_state` are left to the export, which reads them itself.
+    """
+    data = QueryDict(mutable=True)
+    for key in params:
+        if key in filterset_class.base_filters and key not in ("unit", "deadline_state"):
+            data.setlist(key, _getlist(params, key))
+    filterset = filterset_class(data=data, queryset=queryset, request=request)
+    if not filterset.is_valid():
+        raise ValidationError(filterset.errors)
+    return filterset.qs
+
+
+def _getlist(params: Mapping[str, str], key: str) -> list[str]:
+    getlist = getattr(params, "getlist", None)
+    return list(getlist(key)) if getlist else [str(params[key])]
+
+
+def petition_export_queryset(
+    user: Any,
+    *,
+    unit: Unit | None,
+    period: Period | None,
+    params: Mapping[str, str],
+    today: date,
+    request: Any = None,
+) -> Any:
+    """
+    With a `unit`: the petitions its statistics count (handled in its subtree). Without one:
+    exactly what the user's petition list shows (received or handled in any of their units).
+    Then the period (received in it) and every filter of the API list, plus `channel`, `q`
+    (the web list's search) and `deadline_state` as of `today`.
+    """
+    from petitions.api import PetitionFilter
+
+    queryset = petitions_in_scope(user, unit) if unit is not None else petitions_visible_to(user)
     if period is not None:
         queryset = queryset.filter(received_on__range=(period.start, period.end))
-    kind = _choice(params, "kind", list(PetitionKind.values))
-    if kind:
-        queryset = queryset.filter(kind=kind)
-    status = _choice(params, "status", list(Status.values))
-    if status:
-        queryset = queryset.filter(status=status)
+    queryset = _list_filters(PetitionFilter, params, queryset, request)
     channel = _choice(params, "channel", list(Channel.values))
     if channel:
         queryset = queryset.filter(channel=channel)
     state = _choice(params, "deadline_state", list(DeadlineState.values))
     if state:
         queryset = filter_deadline_state(queryset, state, today=today)
-    if params.get("field"):
-        try:
-            queryset = queryset.filter(field_id=int(str(params["field"])))
-        except ValueError:
-            raise ServiceError(_("Enter a whole number."), field="field") from None
     if params.get("q"):
         queryset = petitions_search(queryset, str(params["q"]))
     return (
@@ -165,18 +196,33 @@ def petition_rows(queryset: Any, *, today: date) -> Iterator[list[Any]]:
 
 # --- Tasks ------------------------------------------------------------------------------------
 def task_export_queryset(
-    user: Any, *, unit: Unit, period: Period | None, params: Mapping[str, str], today: date
+    user: Any,
+    *,
+    unit: Unit | None,
+    period: Period | None,
+    params: Mapping[str, str],
+    today: date,
+    request: Any = None,
 ) -> Any:
-    queryset = tasks_in_scope(user, unit)
+    """
+    With a `unit`: the tasks its statistics count (led in its subtree, a cascaded parent
+    through its sub-tasks). Without one: what the user's task list shows. Then the period
+    (due in it), every filter of the API list, and `q` (the web list's search).
+    """
+    from tasks.api import TaskFilter
+
+    if unit is not None:
+        queryset = tasks_in_scope(user, unit).with_status(today=today)
+    else:
+        queryset = tasks_visible_to(user).with_status(today=today)
     if period is not None:
         queryset = queryset.filter(
             Q(due_on__range=(period.start, period.end))
             | Q(due_on__isnull=True, created_at__date__range=(period.start, period.end))
         )
-    queryset = queryset.with_status(today=today)
-    status = _choice(params, "status", list(TaskStatus.values))
-    if status:
-        queryset = queryset.filter(status=status)
+    queryset = _list_filters(TaskFilter, params, queryset, request)
+    if params.get("q"):
+        queryset = queryset.filter(folded_words_q("search_text", str(params["q"])))
     return queryset.select_related("issuing_unit", "lead_unit").order_by("due_on", "id")
 
 
@@ -218,8 +264,21 @@ class _Echo:
         return value
 
 
+# A cell starting with one of these is a formula to Excel and LibreOffice: text a citizen
+# typed ("=HYPERLINK(…)") must never run on a supervisor's computer (CSV/formula injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _is_formula_like(value: Any) -> bool:
+    return isinstance(value, str) and value.startswith(FORMULA_STARTS)
+
+
 def _csv_value(value: Any) -> Any:
-    return value.strftime("%d/%m/%Y") if isinstance(value, date) else value
+    if isinstance(value, date):
+        return value.strftime("%d/%m/%Y")
+    if _is_formula_like(value):
+        return "'" + value  # the usual escape: shown as text, the quote hidden by Excel
+    return value
 
 
 def csv_stream(
@@ -248,6 +307,10 @@ def xlsx_file(header: list[str], rows: Iterable[list[Any]], *, title: str) -> tu
             if isinstance(value, date):
                 cell = WriteOnlyCell(sheet, value=value)
                 cell.number_format = "DD/MM/YYYY"
+                cells.append(cell)
+            elif _is_formula_like(value):
+                cell = WriteOnlyCell(sheet, value=value)
+                cell.data_type = "s"  # openpyxl would store "=…" as a formula; keep it text
                 cells.append(cell)
             else:
                 cells.append(value)

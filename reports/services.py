@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import date
 from typing import Any
 
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.utils import timezone
+from django.http import Http404
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from danvan.core.errors import ServiceError
 from danvan.org.models import Unit
 from danvan.org.selectors import unit_get_for
 from reports.models import DocumentKind, DocumentStatus, ExportRecord, ReportDocument
 from reports.periods import Period, month_bounds
+
+logger = logging.getLogger(__name__)
 
 
 @transaction.atomic
@@ -98,15 +103,18 @@ def report_document_generate(*, document_id: int) -> ReportDocument | None:
     _progress(document, 5, status=DocumentStatus.RUNNING, started_at=timezone.now(), error="")
     try:
         period = document_period(document)
-        content = documents.collect(
-            document.requested_by, unit=document.unit, period=period, today=document.as_of
-        )
-        _progress(document, 50)
-        docx_bytes = documents.build_docx(
-            content, number=document.number, place=document.place, signed_on=document.as_of
-        )
-        _progress(document, 75)
-        xlsx_bytes = documents.build_xlsx(content)
+        # An administrative document is Vietnamese (Nghị định 30/2020), whatever language
+        # the request that queued it spoke (an eager worker runs inside that request).
+        with translation.override("vi"):
+            content = documents.collect(
+                document.requested_by, unit=document.unit, period=period, today=document.as_of
+            )
+            _progress(document, 50)
+            docx_bytes = documents.build_docx(
+                content, number=document.number, place=document.place, signed_on=document.as_of
+            )
+            _progress(document, 75)
+            xlsx_bytes = documents.build_xlsx(content)
         _progress(document, 90)
         stem = f"bao-cao-{document.kind}-{document.year}"
         if document.half:
@@ -119,13 +127,27 @@ def report_document_generate(*, document_id: int) -> ReportDocument | None:
             document.progress = 100
             document.finished_at = timezone.now()
             document.save(update_fields=["docx", "xlsx", "status", "progress", "finished_at"])
-    except Exception as exc:
-        _progress(
-            document,
-            0,
-            status=DocumentStatus.FAILED,
-            error=repr(exc)[:2000],
-            finished_at=timezone.now(),
-        )
+    except Http404:
+        # The requester left the unit (or was removed) between the request and the job.
+        _failed(document, OUT_OF_SCOPE)
+        return document
+    except Exception:
+        logger.exception("Report document %s failed", document.pk)
+        _failed(document, GENERATION_FAILED)
         raise
     return document
+
+
+OUT_OF_SCOPE = gettext_noop(
+    "The person who requested this report no longer sees this unit; request it again."
+)
+GENERATION_FAILED = gettext_noop(
+    "The report could not be generated; request it again or tell the administrator."
+)
+
+
+def _failed(document: ReportDocument, message: str) -> None:
+    """What the person reads on the page and in the API, in Vietnamese (the log keeps the rest)."""
+    with translation.override("vi"):
+        text = translation.gettext(message)
+    _progress(document, 0, status=DocumentStatus.FAILED, error=text, finished_at=timezone.now())

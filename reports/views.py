@@ -12,17 +12,37 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
+from django.utils.translation import gettext_lazy, pgettext
 from django.views.decorators.http import require_POST
 
 from danvan.core.errors import ServiceError
 from danvan.org.models import Unit
 from danvan.org.selectors import scope_paths
 from reports import charts, figures, selectors, services
+from reports.documents import place_name
 from reports.models import DocumentStatus
 from reports.periods import PeriodKind, period_from_params
 
 PERIOD_KEYS = ("period", "year", "month", "quarter", "half", "from", "to")
+# The form's labels, so a message names the field as the page does ("Năm", not "year").
+FIELD_LABELS = {
+    "period": gettext_lazy("Period"),
+    "year": gettext_lazy("Year"),
+    "half": gettext_lazy("Half (1–2)"),
+    "quarter": gettext_lazy("Quarter (1–4)"),
+    "month": gettext_lazy("Month (1–12)"),
+    "from": gettext_lazy("From"),
+    "to": gettext_lazy("To"),
+    "unit": gettext_lazy("Unit"),
+    "kind": gettext_lazy("Report"),
+    "number": gettext_lazy("Number"),
+    "place": gettext_lazy("Place"),
+}
+
+
+def _field_message(error: ServiceError) -> str:
+    label = FIELD_LABELS.get(error.field or "")
+    return f"{label}: {error.message}" if label else str(error.message)
 
 
 def _breadcrumb(user: Any, unit: Unit) -> list[Unit]:
@@ -50,7 +70,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         period = period_from_params(params, today=today)
         unit = selectors.report_unit(request.user, params)
     except ServiceError as error:
-        messages.error(request, f"{error.field}: {error.message}")
+        messages.error(request, _field_message(error))
         period = period_from_params({}, today=today)
         unit = selectors.report_unit(request.user, {})
     period_query = {k: params[k] for k in PERIOD_KEYS if params.get(k)}
@@ -99,6 +119,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "period_kinds": PeriodKind.ALL,
         "params": params,
         "years": list(range(today.year, today.year - 6, -1)),
+        "place": place_name(unit),
     }
     return render(request, "reports/dashboard.html", context)
 
@@ -120,9 +141,10 @@ def document_request(request: HttpRequest) -> HttpResponse:
             year=year,
             half=half,
             number=data.get("number", ""),
+            place=data.get("place", ""),
         )
     except ServiceError as error:
-        messages.error(request, error.message)
+        messages.error(request, _field_message(error))
         return redirect(f"/reports/?unit={data.get('unit', '')}")
     messages.success(request, _("The report is being generated; this page shows its progress."))
     return redirect(f"/reports/?unit={document.unit_id}")

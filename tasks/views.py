@@ -81,6 +81,9 @@ def task_list(request: HttpRequest) -> HttpResponse:
             "q": term,
             "more": more,
             "first_page": "?" + urlencode({"status": status, "q": term}) if before else "",
+            "export_query": urlencode(
+                {"all_dates": 1, **{k: v for k, v in {"status": status, "q": term}.items() if v}}
+            ),
         },
     )
 

@@ -1,5 +1,7 @@
 """Pagination for lists a phone scrolls: cursors, no COUNT(*) over big tables."""
 
+from typing import Any
+
 from rest_framework import pagination
 
 
@@ -7,5 +9,17 @@ class CursorPagination(pagination.CursorPagination):
     page_size = 25
     page_size_query_param = "page_size"
     max_page_size = 100
-    # Each view sets `ordering`; the last key must be unique so pages never skip or repeat.
+    # The default when a view declares no `ordering`; the last key must be unique so pages
+    # never skip or repeat.
     ordering = ("-id",)
+
+    def get_ordering(self, request: Any, queryset: Any, view: Any) -> tuple[str, ...]:
+        """
+        The view's own `ordering` (units by path, the push outbox oldest first…). DRF's
+        cursor pagination reads only its own attribute, so without this every list came back
+        newest id first whatever the view declared.
+        """
+        declared = getattr(view, "ordering", None)
+        if declared:
+            return (declared,) if isinstance(declared, str) else tuple(declared)
+        return tuple(super().get_ordering(request, queryset, view))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -22,6 +23,34 @@ def _wants_json(request: HttpRequest) -> bool:
     return request.path.startswith("/api/") or "application/json" in request.headers.get(
         "Accept", ""
     )
+
+
+def bad_request(request: HttpRequest, exception: Any = None) -> HttpResponse:
+    """
+    What Django itself refuses before any view runs: a body over the size limit, too many
+    fields, a Host header not in ALLOWED_HOSTS. Standalone page (no base template, which
+    would read the refused Host again).
+    """
+    if isinstance(exception, RequestDataTooBig | TooManyFieldsSent | TooManyFilesSent):
+        code, message = "request_too_large", _("The request is too large.")
+    else:
+        code, message = "bad_request", _("Bad request.")
+    if _wants_json(request):
+        return JsonResponse({"code": code, "message": message, "fields": {}}, status=400)
+    return render(request, "400.html", {"message": message}, status=400)
+
+
+def permission_denied(request: HttpRequest, exception: Any = None) -> HttpResponse:
+    if _wants_json(request):
+        return JsonResponse(
+            {
+                "code": "permission_denied",
+                "message": _("You do not have permission to do this."),
+                "fields": {},
+            },
+            status=403,
+        )
+    return render(request, "403.html", status=403)
 
 
 def not_found(request: HttpRequest, exception: Any = None) -> HttpResponse:

@@ -12,7 +12,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from danvan.org import selectors, services
-from danvan.org.models import Membership, Unit, User
+from danvan.org.models import PATH_SEPARATOR, Membership, Unit, User
 
 admin.site.site_header = _("danvan administration")
 admin.site.site_title = _("danvan")
@@ -140,3 +140,64 @@ class UserAdmin(DjangoUserAdmin):
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
         super().save_related(request, form, formsets, change)
         services.user_sync_groups(user=form.instance)
+
+
+# --- Third-party admins, scoped too --------------------------------------------------------------
+def _sees_everything(request: HttpRequest) -> bool:
+    """A superuser, or a member of a root of the tree (the central unit, path "/TW/")."""
+    paths = selectors.scope_paths(request.user)
+    return paths is None or any(path.count(PATH_SEPARATOR) == 2 for path in paths)
+
+
+class ScopedByUsernameMixin:
+    """
+    Login records (django-axes) carry a username, not a unit: an administrator of a province
+    sees those of the people of their province only. Usernames that match nobody (typos,
+    guessing) are left to the central administrators.
+    """
+
+    def get_queryset(self, request: HttpRequest) -> Any:
+        queryset = super().get_queryset(request)  # type: ignore[misc]
+        if _sees_everything(request):
+            return queryset
+        usernames = selectors.users_visible_to(request.user).values("username")
+        return queryset.filter(username__in=usernames)
+
+
+def _rescope_axes() -> None:
+    from axes import admin as axes_admin
+    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+
+    for model, base in (
+        (AccessAttempt, axes_admin.AccessAttemptAdmin),
+        (AccessLog, axes_admin.AccessLogAdmin),
+        (AccessFailureLog, axes_admin.AccessFailureLogAdmin),
+    ):
+        if admin.site.is_registered(model):
+            admin.site.unregister(model)
+        scoped = type(f"Scoped{base.__name__}", (ScopedByUsernameMixin, base), {})
+        admin.site.register(model, scoped)
+
+
+def _rescope_beat() -> None:
+    """The Celery beat schedules run for the whole country: only central administrators edit."""
+    from django_celery_beat import admin as beat_admin
+    from django_celery_beat.models import PeriodicTask
+
+    class CentralPeriodicTaskAdmin(beat_admin.PeriodicTaskAdmin):
+        def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+            return _sees_everything(request) and super().has_change_permission(request, obj)
+
+        def has_add_permission(self, request: HttpRequest) -> bool:
+            return _sees_everything(request) and super().has_add_permission(request)
+
+        def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+            return _sees_everything(request) and super().has_delete_permission(request, obj)
+
+    if admin.site.is_registered(PeriodicTask):
+        admin.site.unregister(PeriodicTask)
+    admin.site.register(PeriodicTask, CentralPeriodicTaskAdmin)
+
+
+_rescope_axes()
+_rescope_beat()

@@ -29,8 +29,8 @@ DEBUG = env.boolean("DEBUG", False)
 INSECURE_DEV_KEY = "embedded-mode-only-not-a-secret-danvan"
 SECRET_KEY = env.text("SECRET_KEY", INSECURE_DEV_KEY)
 ALLOWED_HOSTS = env.listing("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
-CSRF_TRUSTED_ORIGINS = env.listing("CSRF_TRUSTED_ORIGINS", [])
-SITE_URL = env.text("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+CSRF_TRUSTED_ORIGINS = env.origins("CSRF_TRUSTED_ORIGINS", [])
+SITE_URL = env.web_url("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -182,7 +182,7 @@ if env.is_set("EMAIL_URL"):
 else:
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     EMAIL_FILE_PATH = str(VAR_DIR / "mail")
-DEFAULT_FROM_EMAIL = env.text("DEFAULT_FROM_EMAIL", "danvan <no-reply@danvan.local>")
+DEFAULT_FROM_EMAIL = env.address("DEFAULT_FROM_EMAIL", "danvan <no-reply@danvan.local>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Where the push outbox POSTs messages for a mobile push gateway; unset keeps them queued.
 PUSH_WEBHOOK_URL = (
@@ -309,7 +309,7 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 
 # --- Logging -----------------------------------------------------------------------------------
-LOG_LEVEL = env.text("LOG_LEVEL", "INFO")
+LOG_LEVEL = env.choice("LOG_LEVEL", "INFO", ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"))
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -70,6 +70,46 @@ def listing(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in _env.ENVIRON[name].split(",") if item.strip()]
 
 
+def web_url(name: str, default: str) -> str:
+    """An http(s) address with a host (links in e-mails are built on it)."""
+    raw = (_env.ENVIRON.get(name) or default).strip()
+    parts = urlsplit(raw)
+    if parts.scheme not in {"http", "https"} or not parts.hostname:
+        raise _fail(name, f"expected an address like https://danvan.example.vn, got {_shown(raw)}.")
+    return raw
+
+
+def origins(name: str, default: list[str]) -> list[str]:
+    """Comma-separated origins, each with its scheme (Django refuses them otherwise)."""
+    values = listing(name, default)
+    for value in values:
+        parts = urlsplit(value)
+        if parts.scheme not in {"http", "https"} or not parts.netloc:
+            raise _fail(name, f"each origin needs its scheme, like https://host; got {value!r}.")
+    return values
+
+
+def choice(name: str, default: str, choices: tuple[str, ...]) -> str:
+    if not is_set(name):
+        return default
+    raw = _env.ENVIRON[name].strip().upper()
+    if raw not in choices:
+        raise _fail(name, f"expected one of {', '.join(choices)}, got {raw!r}.")
+    return raw
+
+
+def address(name: str, default: str) -> str:
+    """An e-mail address, optionally with a display name: "danvan <no-reply@example.vn>"."""
+    from email.utils import parseaddr
+
+    raw = text(name, default)
+    _display, mailbox = parseaddr(raw)
+    local, _at, domain = mailbox.partition("@")
+    if not local or not domain or " " in mailbox:
+        raise _fail(name, f"expected an e-mail address like no-reply@example.vn, got {raw!r}.")
+    return raw
+
+
 def database(name: str, default: str) -> dict[str, Any]:
     raw = _env.ENVIRON.get(name) or default
     if not raw.startswith(("sqlite:", "postgres:", "postgresql:", "pgsql:")):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -149,3 +150,53 @@ def test_lockout_message_is_translated(api, cadre_a, settings):
 
     assert en["message"].startswith("Too many failed login attempts")
     assert vi["message"] != en["message"]
+
+
+# --- 400 that Django refuses before any view -------------------------------------------------
+@pytest.mark.parametrize(
+    ("accept_language", "message"),
+    [(None, "Yêu cầu quá lớn."), ("en", "The request is too large.")],
+)
+def test_an_oversized_api_body_is_a_json_400(api, db, settings, accept_language, message):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    headers = {"HTTP_ACCEPT_LANGUAGE": accept_language} if accept_language else {}
+
+    response = api.post(
+        "/api/v1/auth/token/",
+        {"username": "a" * 5000, "password": "x"},
+        format="json",
+        **headers,
+    )
+
+    assert error(response, 400, "request_too_large")["message"] == message
+
+
+def test_a_host_not_allowed_gets_the_json_shape_on_the_api(client, db):
+    response = client.get("/api/v1/units/", HTTP_HOST="evil.example")
+
+    assert error(response, 400, "bad_request")["message"] == "Yêu cầu không hợp lệ."
+
+
+def test_a_host_not_allowed_gets_a_vietnamese_page_on_the_web(client, db):
+    response = client.get("/", HTTP_HOST="evil.example")
+
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("text/html")
+    page = response.content.decode()
+    assert "Yêu cầu không hợp lệ" in page
+    assert "Bad Request" not in page
+
+
+def test_permission_denied_outside_drf_asks_json_gets_json(client, tree, cadre_a):
+    """A web view refusing a person answers in the API's shape to a client asking for JSON."""
+    from django.core.exceptions import PermissionDenied
+
+    from danvan.core.views import permission_denied
+
+    request = client.get("/").wsgi_request
+    request.META["HTTP_ACCEPT"] = "application/json"
+    response = permission_denied(request, PermissionDenied())
+    assert response.status_code == 403
+    body = json.loads(response.content)
+    assert body["code"] == "permission_denied"
+    assert body["message"] == "Bạn không có quyền thực hiện thao tác này."

@@ -78,6 +78,11 @@ def test_embedded_mode_needs_no_environment():
         ("EMAIL_URL", "smtp+tls://u:p@:587"),
         ("JWT_ACCESS_MINUTES", "ten"),
         ("CONN_MAX_AGE", "-1"),
+        ("SITE_URL", "danvan.example.vn"),
+        ("SITE_URL", "ftp://danvan.example.vn"),
+        ("LOG_LEVEL", "LOUD"),
+        ("CSRF_TRUSTED_ORIGINS", "danvan.example.vn"),
+        ("DEFAULT_FROM_EMAIL", "no-reply"),
     ],
 )
 def test_malformed_value_stops_start_up_naming_the_variable(variable, value):
@@ -87,6 +92,28 @@ def test_malformed_value_stops_start_up_naming_the_variable(variable, value):
     message = last_line(result)
     assert "ImproperlyConfigured" in message, result.stderr[-2000:]
     assert f"Environment variable {variable}:" in message
+
+
+def test_good_values_of_the_checked_variables_are_accepted():
+    result = manage(
+        "shell",
+        "-v",
+        "0",
+        "-c",
+        "from django.conf import settings as s; "
+        "print(s.SITE_URL, s.LOG_LEVEL, s.CSRF_TRUSTED_ORIGINS, s.DEFAULT_FROM_EMAIL)",
+        SITE_URL="https://danvan.example.vn/",
+        LOG_LEVEL="warning",
+        CSRF_TRUSTED_ORIGINS="https://danvan.example.vn, https://*.danvan.example.vn",
+        DEFAULT_FROM_EMAIL="Dân vận <no-reply@danvan.example.vn>",
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == (
+        "https://danvan.example.vn WARNING "
+        "['https://danvan.example.vn', 'https://*.danvan.example.vn'] "
+        "Dân vận <no-reply@danvan.example.vn>"
+    )
 
 
 def test_a_password_in_a_bad_url_is_not_printed():
@@ -140,10 +167,26 @@ def test_production_refuses_embedded_choices(variable, value):
 
 def test_production_with_a_full_environment_passes_the_deploy_check():
     """No database or Redis needs to be reachable for the check itself."""
-    result = manage("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION)
+    result = manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        **PRODUCTION,
+        SITE_URL="https://danvan.example.vn",
+    )
 
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_deploy_check_warns_when_e_mail_links_would_point_at_localhost():
+    """Without SITE_URL every link in a reminder e-mail would open the reader's own computer."""
+    result = manage("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION)
+
+    assert result.returncode != 0
+    assert "danvan.W001" in result.stdout + result.stderr
+    assert "SITE_URL" in result.stdout + result.stderr
 
 
 def test_production_settings_are_hardened():

@@ -189,7 +189,7 @@ def test_cadre_cannot_list_users(client, tree, cadre_a):
 
 
 def test_supervisor_cannot_open_a_user_outside_the_province(client, tree, supervisor):
-    outsider = UserFactory(
+    outsider: Any = UserFactory(
         username="cadre_lai_chau", memberships=[(tree.commune_b1, Role.COMMUNE_CADRE)]
     )
     client.force_login(supervisor)
@@ -259,3 +259,86 @@ def test_unit_autocomplete_is_scoped_and_ignores_diacritics(client, tree, superv
     assert response.status_code == 200
     names = {row["text"] for row in response.json()["results"]}
     assert names == {"Xã Di Linh", "Xã Hàm Thuận Bắc"}  # not Xã Phong Thổ in Lai Châu
+
+
+# --- Third-party admins: login records and schedules ------------------------------------------
+@pytest.fixture
+def province_admin(tree: Any) -> Any:
+    """System administrator of province A only."""
+    return UserFactory(username="quantri_a", memberships=[(tree.province_a, Role.ADMINISTRATOR)])
+
+
+def _fail_to_sign_in(api: Any, username: str) -> None:
+    response = api.post(
+        "/api/v1/auth/token/", {"username": username, "password": "wrong"}, format="json"
+    )
+    assert response.status_code == 401
+
+
+def test_login_records_are_scoped_like_the_users(
+    client, api, tree, province_admin, administrator, cadre_a
+):
+    outsider: Any = UserFactory(
+        username="canbo_laichau", memberships=[(tree.commune_b1, Role.COMMUNE_CADRE)]
+    )
+    for username in (cadre_a.username, outsider.username, "khong_ai_ca"):
+        _fail_to_sign_in(api, username)
+
+    client.force_login(province_admin)
+    html = page(client, "/admin/axes/accessattempt/")
+    assert cadre_a.username in html
+    assert outsider.username not in html
+    assert "khong_ai_ca" not in html
+    from axes.models import AccessAttempt
+
+    hidden = AccessAttempt.objects.get(username=outsider.username)
+    assert client.get(f"/admin/axes/accessattempt/{hidden.pk}/change/").status_code == 302
+
+    client.force_login(administrator)  # central: every record
+    html = page(client, "/admin/axes/accessattempt/")
+    assert outsider.username in html
+    assert "khong_ai_ca" in html
+
+
+def test_only_a_central_administrator_edits_the_schedules(
+    client, tree, province_admin, administrator
+):
+    from django_celery_beat.models import IntervalSchedule, PeriodicTask
+
+    every = IntervalSchedule.objects.create(every=1, period=IntervalSchedule.HOURS)
+    task = PeriodicTask.objects.create(name="sweep", task="x.sweep", interval=every)
+    change = f"/admin/django_celery_beat/periodictask/{task.pk}/change/"
+
+    client.force_login(province_admin)
+    assert "sweep" in page(client, "/admin/django_celery_beat/periodictask/")
+    response = client.post(change, {"name": "changed", "task": "x.sweep", "enabled": "on"})
+    assert response.status_code == 403
+    task.refresh_from_db()
+    assert task.name == "sweep"
+
+    client.force_login(administrator)  # central: the change form, not the read-only view
+    html = page(client, change)
+    assert "Xem periodic task" not in html
+    assert 'name="_save"' in html
+
+
+def test_login_records_and_schedules_read_in_vietnamese(client, tree, administrator, api, cadre_a):
+    """django-axes and django-celery-beat ship no Vietnamese: our vendor catalogue adds it."""
+    _fail_to_sign_in(api, cadre_a.username)
+    client.force_login(administrator)
+    index = page(client, "/admin/")
+    for label in ("Tác vụ định kỳ", "Các lần đăng nhập sai", "Nhật ký đăng nhập", "Lịch cron"):
+        assert label in index, label
+    for english in ("Periodic tasks", "Access attempts", "Crontabs", "Intervals"):
+        assert english not in index, english
+    attempts = page(client, "/admin/axes/accessattempt/")
+    assert "Địa chỉ IP" in attempts
+    assert "Số lần đăng nhập sai" in attempts
+    assert "IP Address" not in attempts
+    from django_celery_beat.models import IntervalSchedule, PeriodicTask
+
+    every = IntervalSchedule.objects.create(every=1, period=IntervalSchedule.HOURS)
+    task = PeriodicTask.objects.create(name="sweep", task="x.sweep", interval=every)
+    form = page(client, f"/admin/django_celery_beat/periodictask/{task.pk}/change/")
+    assert "Lịch theo chu kỳ" in form
+    assert "Interval Schedule" not in form

@@ -66,6 +66,30 @@ def test_search_ignores_diacritics_and_case(api_as, tree, administrator, term):
     assert codes(response) == units(tree.province_a, tree.board_a)
 
 
+def test_units_come_in_tree_order_so_a_province_precedes_its_organisations(
+    api_as, tree, administrator
+):
+    """The view orders by path; the cursor paginator must not replace it with newest-id-first."""
+    client = api_as(administrator)
+
+    listed = [row["path"] for row in client.get(URL, {"page_size": 100}).json()["results"]]
+    assert listed == sorted(listed)
+    found = client.get(URL, {"search": "lam dong"}).json()["results"]
+    assert found[0]["code"] == tree.province_a.code
+
+
+def test_tree_order_holds_across_cursor_pages(api_as, tree, administrator):
+    client = api_as(administrator)
+    seen, url, params = [], URL, {"page_size": 2}
+    while url:
+        body = client.get(url, params).json()
+        seen += [row["path"] for row in body["results"]]
+        url, params = body["next"], None
+
+    assert seen == sorted(seen)
+    assert len(seen) == len(set(seen)) == 8
+
+
 def test_search_stays_inside_scope(api_as, tree, cadre_b):
     assert codes(api_as(cadre_b).get(URL, {"search": "di linh"})) == set()
 

@@ -99,3 +99,33 @@ def test_a_bad_request_from_the_page_creates_nothing(
     )
     assert response.status_code == 404
     assert ReportDocument.objects.count() == 0
+
+
+def test_a_bad_period_names_the_field_as_the_form_does(world: Any, supervisor: Any) -> None:
+    page = client_for(supervisor).get("/reports/?period=half&half=3").content.decode()
+    assert "Nửa năm (1–2): " in page
+    assert "half:" not in page
+
+
+def test_the_page_asks_for_the_place_of_the_report(world: Any, supervisor: Any, tree: Any) -> None:
+    from reports.models import ReportDocument
+
+    client = client_for(supervisor)
+    page = client.get(f"/reports/?unit={tree.province_a.pk}").content.decode()
+    assert 'name="place" placeholder="Lâm Đồng"' in page
+    client.post(
+        "/reports/documents/",
+        {"unit": tree.province_a.pk, "kind": "year", "year": 2026, "place": "Đà Lạt"},
+    )
+    assert ReportDocument.objects.get().place == "Đà Lạt"
+
+
+def test_a_bad_request_names_the_field_in_vietnamese(
+    world: Any, supervisor: Any, tree: Any
+) -> None:
+    response = client_for(supervisor).post(
+        "/reports/documents/",
+        {"unit": tree.province_a.pk, "kind": "year", "year": 1800},
+        follow=True,
+    )
+    assert "Năm: " in response.content.decode()
