@@ -167,7 +167,9 @@ class PetitionAdmin(admin.ModelAdmin):
         extra_context: dict[str, Any] | None = None,
     ) -> HttpResponse:
         extra_context = extra_context or {}
-        petition = selectors.petitions_visible_to(request.user).filter(pk=object_id).first()
+        petition = None
+        if object_id.isascii() and object_id.isdigit() and int(object_id) < 2**63:
+            petition = selectors.petitions_visible_to(request.user).filter(pk=object_id).first()
         if petition is not None and request.method == "GET":
             extra_context["identity_rows"] = self._identity_rows(request, petition)
         return super().change_view(request, object_id, form_url, extra_context)

@@ -65,6 +65,8 @@ MIDDLEWARE = [
     # Keeps the request at hand for the audit log (address, browser) of deep events.
     "danvan.audit.services.RequestContextMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # NUL characters and overflowing admin dates: a 400 naming the parameter, not a 500.
+    "danvan.core.middleware.HostileInputMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
