@@ -94,7 +94,7 @@ class AttachmentInline(admin.TabularInline):
     model = Attachment
     extra = 0
     can_delete = False
-    fields = ("original_name", "content_type", "size", "uploaded_at")
+    fields = ("file_name", "content_type", "size", "uploaded_at")
     readonly_fields = fields
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
@@ -102,6 +102,15 @@ class AttachmentInline(admin.TabularInline):
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Attachment]:
+        return super().get_queryset(request).select_related("petition")
+
+    @admin.display(description=_("file name"))
+    def file_name(self, attachment: Attachment) -> str:
+        return selectors.attachment_name(
+            attachment, hidden=selectors.identity_hidden(attachment.petition)
+        )
 
 
 @admin.register(Petition)

@@ -175,12 +175,18 @@ class RespondentSerializer(serializers.Serializer):
 
 
 class AttachmentSerializer(serializers.ModelSerializer):
+    original_name = serializers.SerializerMethodField()
     url = serializers.SerializerMethodField()
 
     class Meta:
         model = Attachment
         fields = ["id", "original_name", "content_type", "size", "uploaded_at", "url"]
         read_only_fields = fields
+
+    @extend_schema_field(serializers.CharField())
+    def get_original_name(self, attachment: Attachment) -> str:
+        hidden = bool(self.context.get("identity_hidden"))
+        return selectors.attachment_name(attachment, hidden=hidden)
 
     @extend_schema_field(serializers.CharField(allow_null=True))
     def get_url(self, attachment: Attachment) -> str | None:
