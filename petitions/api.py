@@ -454,7 +454,12 @@ class PetitionCreateSerializer(serializers.Serializer):
     )
     is_anonymous = serializers.BooleanField(default=False, label=_("anonymous"))
     is_collective = serializers.BooleanField(default=False, label=_("collective petition"))
-    head_count = serializers.IntegerField(min_value=1, default=1, label=_("number of petitioners"))
+    head_count = serializers.IntegerField(
+        min_value=1,
+        max_value=services.MAX_HEAD_COUNT,
+        default=1,
+        label=_("number of petitioners"),
+    )
     is_remote_area = serializers.BooleanField(default=False, label=_("remote area"))
     several_places = serializers.BooleanField(default=False, label=_("several places to check"))
     complexity = serializers.ChoiceField(
@@ -487,7 +492,9 @@ class PetitionUpdateSerializer(serializers.Serializer):
     is_eligible = serializers.BooleanField(required=False)
     ineligibility_reason = serializers.CharField(max_length=255, required=False, allow_blank=True)
     is_collective = serializers.BooleanField(required=False)
-    head_count = serializers.IntegerField(min_value=1, required=False)
+    head_count = serializers.IntegerField(
+        min_value=1, max_value=services.MAX_HEAD_COUNT, required=False
+    )
     is_remote_area = serializers.BooleanField(required=False)
     several_places = serializers.BooleanField(required=False)
     complexity = serializers.ChoiceField(choices=Complexity.choices, required=False)

@@ -14,8 +14,17 @@ import pytest
 from django.test import Client
 
 from tests.api.world import World
+from tests.petitions.factories import PetitionFactory
 
 pytestmark = pytest.mark.django_db
+
+HUGE = "9" * 30
+
+
+def _exc(response: Any) -> str:
+    """The exception behind a 5xx (the test client keeps it), for the failure message."""
+    exc_info = getattr(response, "exc_info", None)
+    return repr(exc_info[1])[:300] if exc_info else ""
 
 
 ACTION_BODY = (
@@ -165,7 +174,7 @@ def test_no_hostile_request_gets_a_server_error(world: World, api_as: Any) -> No
                         "GET",
                         url,
                         r.status_code,
-                        repr(getattr(r, "exc_info", None) and r.exc_info[1])[:200],
+                        _exc(r),
                     )
                 )
     for url, body in posts:
@@ -176,7 +185,7 @@ def test_no_hostile_request_gets_a_server_error(world: World, api_as: Any) -> No
                     "POST",
                     url,
                     r.status_code,
-                    repr(getattr(r, "exc_info", None) and r.exc_info[1])[:200],
+                    _exc(r),
                 )
             )
         r = api.generic("PATCH", f"/api/v1/petitions/{pid}/", body, content_type="application/json")
@@ -186,9 +195,151 @@ def test_no_hostile_request_gets_a_server_error(world: World, api_as: Any) -> No
                     "PATCH",
                     url,
                     r.status_code,
-                    repr(getattr(r, "exc_info", None) and r.exc_info[1])[:200],
+                    _exc(r),
                 )
             )
+    assert not out
+
+
+def test_no_hostile_form_or_action_gets_a_server_error(world: World, tree: Any) -> None:
+    """The cadres' intake form, every workflow action and the preferences, by hand."""
+    out = []
+    c = Client(raise_request_exception=False)
+    c.force_login(world.users["supervisor"])
+    p = PetitionFactory(actor=world.users["handler_a"], unit=tree.commune_a1)
+    base = {
+        "client_id": "6f1c1d5e-1d2b-4c5e-9a57-1d7a6b6f0e11",
+        "receiving_unit": tree.commune_a1.pk,
+        "location_unit": tree.commune_a1.pk,
+        "received_on": "02/03/2026",
+        "channel": "post",
+        "kind": "complaint",
+        "summary": "Khiếu nại",
+        "full_name": "Nguyễn Văn A",
+        "head_count": "1",
+    }
+    variants = [
+        {"head_count": HUGE, "is_collective": "on"},
+        {"head_count": "2147483648", "is_collective": "on"},
+        {"head_count": "-5"},
+        {"received_on": "31/02/2026"},
+        {"received_on": "01/01/99999"},
+        {"receiving_unit": HUGE},
+        {"location_unit": "-1"},
+        {"field": HUGE},
+        {"client_id": "\x00"},
+        {"summary": "a\x00b"},
+        {"citizen_id": "０１２３４５６７８９０１"},
+        {"phone": "+84" + "9" * 100},
+        {"latitude": "1e400", "longitude": "nan"},
+        {"latitude": "91", "longitude": "200"},
+    ]
+    for v in variants:
+        r = c.post("/petitions/new/", {**base, **v})
+        if r.status_code >= 500:
+            out.append(
+                (
+                    "intake",
+                    v,
+                    r.status_code,
+                    _exc(r),
+                )
+            )
+    for action in [
+        "accept",
+        "extend",
+        "suspend",
+        "resume",
+        "transfer",
+        "assign",
+        "resolve",
+        "file",
+        "guide",
+        "close",
+        "reopen",
+        "start-resolution",
+        "report-transfer",
+        "return-papers",
+        "nonexistent",
+    ]:
+        for data in [
+            {"reason": "x", "version": HUGE, "days": HUGE, "accepted_on": "31/02/2026"},
+            {"reason": "x", "version": "-1", "days": "100000", "to_unit": HUGE, "assignee": HUGE},
+            {"reason": "x", "days": "3000000", "decision_number": "1"},
+            {"reason": "x", "duplicate_of": "\x00"},
+            {"reason": "x", "suspended_on": "01/01/0001", "resumed_on": "31/12/9999"},
+            {
+                "reason": "x",
+                "received_on": "31/12/9999",
+                "answer_issued_on": "01/01/0001",
+                "result": "right",
+                "answer_number": "1",
+                "answer_signer": "A",
+            },
+        ]:
+            r = c.post(f"/petitions/{p.pk}/actions/{action}/", data)
+            if r.status_code >= 500:
+                out.append(
+                    (
+                        action,
+                        data,
+                        r.status_code,
+                        _exc(r),
+                    )
+                )
+    api = Client(raise_request_exception=False)
+    api.force_login(world.users["supervisor"])
+    for body in [
+        '{"days": 3000000, "reason": "x", "decision_number": "1"}',
+        '{"days": 2147483648, "reason": "x", "decision_number": "1"}',
+    ]:
+        r = api.post(f"/api/v1/petitions/{p.pk}/extend/", body, content_type="application/json")
+        if r.status_code >= 500:
+            out.append(
+                (
+                    "api extend",
+                    body,
+                    r.status_code,
+                    _exc(r),
+                )
+            )
+    created = {
+        "receiving_unit": tree.commune_a1.pk,
+        "location_unit": tree.commune_a1.pk,
+        "received_on": "2026-03-02",
+        "channel": "post",
+        "kind": "complaint",
+        "summary": "x",
+        "is_collective": True,
+        "head_count": 99999999999,
+        "petitioners": [{"full_name": "A"}, {"full_name": "B"}],
+    }
+    for extra in ({}, {"head_count": 2}, {"latitude": 91, "longitude": 1}):
+        r = api.post("/api/v1/petitions/", {**created, **extra}, content_type="application/json")
+        if r.status_code >= 500:
+            out.append(("api create", extra, r.status_code, _exc(r)))
+    prefs = {"quiet_start": "25:99", "quiet_end": "\x00", "digest": "maybe"}
+    r = c.post("/notifications/preferences/", prefs)
+    if r.status_code >= 500:
+        out.append(("preferences page", r.status_code, _exc(r)))
+    for body in [
+        '{"quiet_hours_start": "25:99", "channels": {"a": {"b": 1}}}',
+        '{"quiet_hours_start": 1e400}',
+        "[[[[[]]]]]",
+    ]:
+        for m in ("put", "patch"):
+            r = getattr(api, m)(
+                "/api/v1/notifications/preferences/", body, content_type="application/json"
+            )
+            if r.status_code >= 500:
+                out.append(
+                    (
+                        "prefs",
+                        body,
+                        r.status_code,
+                        _exc(r),
+                    )
+                )
     assert not out
 
 
