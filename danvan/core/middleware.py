@@ -1,8 +1,9 @@
 """
 Input no view should have to guard against, refused before any view runs with a 400 that
 names the parameter: NUL characters in the path or the query string (PostgreSQL cannot
-store or compare them, so a search or an export would otherwise fail with a 500), and the
-admin's date drill-down (`…__year=99999999999`), whose overflow Django does not catch.
+store or compare them, so a search or an export would otherwise fail with a 500), and in the
+admin: the date drill-down (`…__year=99999999999`), whose overflow Django does not catch,
+NUL characters in posted values and selected rows that are not row ids.
 """
 
 from __future__ import annotations
@@ -34,7 +35,20 @@ def _bad_parameter(request: HttpRequest) -> tuple[str, str] | None:
                         "low": low,
                         "high": high,
                     }
+    if request.method == "POST" and request.path.startswith("/admin/"):
+        # The admin reads some POST values itself (action forms, selected rows): a NUL or a
+        # row id that is not a number would reach the database there. Every model in the
+        # admin has an integer primary key.
+        for name, values in request.POST.lists():
+            if "\x00" in name or any("\x00" in value for value in values):
+                return name.replace("\x00", ""), _("This value contains a NUL character.")
+            if name == "_selected_action" and not all(_is_row_id(v) for v in values):
+                return name, _("Select rows from the list.")
     return None
+
+
+def _is_row_id(value: str) -> bool:
+    return value.isascii() and value.isdigit() and 0 < int(value) < 2**63
 
 
 class HostileInputMiddleware:

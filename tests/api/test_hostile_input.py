@@ -412,3 +412,37 @@ def test_admin_change_page_of_a_garbled_id_is_not_a_500(world: World, object_id:
     response = client.get(f"/admin/petitions/petition/{object_id}/change/")
 
     assert response.status_code in {302, 400, 404}
+
+
+@pytest.mark.parametrize(
+    ("extra", "name"),
+    [
+        ({"action": "transfer", "to_unit": "25\x00000", "reason": "Chuyển"}, "to_unit"),
+        ({"action": "assign", "assignee": "handler_a\x00"}, "assignee"),
+        (
+            {"action": "extend", "days": "10", "reason": "x", "_selected_action": "\x00"},
+            "_selected_action",
+        ),
+        ({"action": "extend", "days": "10", "_selected_action": "9" * 30}, "_selected_action"),
+    ],
+)
+def test_admin_actions_refuse_nul_and_garbled_rows_with_a_400(
+    world: World, extra: dict[str, str], name: str
+) -> None:
+    from petitions.models import Petition
+
+    client = Client(raise_request_exception=False)
+    client.force_login(world.users["administrator"])
+    petition = Petition.objects.get(pk=world.inside["petitions"])
+    data = {"_selected_action": str(petition.pk), **extra}
+
+    response = client.post("/admin/petitions/petition/", data)
+
+    assert response.status_code == 400
+    assert name in response.content.decode()
+    after = Petition.objects.get(pk=petition.pk)
+    assert (after.version, after.handling_unit_id, after.assignee_id) == (
+        petition.version,
+        petition.handling_unit_id,
+        petition.assignee_id,
+    )
