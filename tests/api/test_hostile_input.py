@@ -446,3 +446,38 @@ def test_admin_actions_refuse_nul_and_garbled_rows_with_a_400(
         petition.handling_unit_id,
         petition.assignee_id,
     )
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/v1/petitions/",
+        "/api/v1/petitions/duplicate-candidates/",
+        "/api/v1/reception-sessions/",
+        "/api/v1/tasks/",
+        "/api/v1/auth/token/",
+    ],
+)
+@pytest.mark.parametrize(
+    "body",
+    [b"[" * 100_000 + b"]" * 100_000, b'{"a":' * 50_000 + b"1" + b"}" * 50_000],
+    ids=["arrays", "objects"],
+)
+def test_json_nested_too_deeply_is_a_400_not_a_500(
+    world: World, api_as: Any, url: str, body: bytes
+) -> None:
+    from petitions.models import Petition
+
+    before = Petition.objects.count()
+    client = api_as(world.users["supervisor"])
+    client.raise_request_exception = False
+
+    response = client.generic("POST", url, body, content_type="application/json")
+
+    assert response.status_code == 400, _exc(response)
+    assert response.json() == {
+        "code": "parse_error",
+        "message": "Nội dung JSON lồng nhau quá sâu.",
+        "fields": {},
+    }
+    assert Petition.objects.count() == before
