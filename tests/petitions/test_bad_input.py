@@ -209,3 +209,46 @@ def test_intake_form_with_a_huge_head_count_shows_the_field_error(client, tree, 
     assert response.status_code in (200, 400)
     assert "1000000" in response.content.decode()
     assert not Petition.objects.exists()
+
+
+# --- Each refusal names the field in Vietnamese, whichever serializer refused --------------
+@pytest.mark.parametrize(
+    ("suffix", "payload", "method", "expected"),
+    [
+        ("transfer/", {}, "post", "Lý do: Trường này là bắt buộc."),
+        ("resolve/", {"reason": "x"}, "post", "Kết quả: Trường này là bắt buộc."),
+        ("link/", {}, "post", "Đơn liên quan: Trường này là bắt buộc."),
+        ("dismiss-duplicate/", {}, "post", "Đơn được gợi ý: Trường này là bắt buộc."),
+        ("report-transfer/", {}, "post", "Kết quả được báo cáo: Trường này là bắt buộc."),
+        ("extend/", {"reason": "x", "decision_number": "1", "days": "x"}, "post", "Số ngày: "),
+        ("attachments/", {}, "multipart", "Tệp: "),
+        ("", {"head_count": "x"}, "patch", "Số người đứng đơn: "),
+        ("", {"latitude": "x"}, "patch", "Vĩ độ: "),
+        ("", {"complexity": "x"}, "patch", "Mức độ phức tạp: "),
+    ],
+)
+def test_action_and_update_errors_name_the_field_in_vietnamese(
+    api_as, handler_a, tree, suffix, payload, method, expected
+):
+    petition = PetitionFactory(actor=handler_a, unit=tree.commune_a1)
+    client = api_as(handler_a)
+    url = f"{URL}{petition.pk}/{suffix}"
+
+    if method == "patch":
+        response = client.patch(url, payload, format="json")
+    else:
+        response = client.post(
+            url, payload, format="multipart" if method == "multipart" else "json"
+        )
+
+    assert response.status_code == 400, response.content
+    assert response.json()["message"].startswith(expected), response.json()["message"]
+
+
+def test_duplicate_query_errors_name_the_field_in_vietnamese(api_as, cadre_a):
+    response = api_as(cadre_a).post(
+        f"{URL}duplicate-candidates/", {"citizen_ids": "x"}, format="json"
+    )
+
+    assert response.status_code == 400
+    assert response.json()["message"].startswith("Các số CCCD: ")
