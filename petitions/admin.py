@@ -94,7 +94,7 @@ class AttachmentInline(admin.TabularInline):
     model = Attachment
     extra = 0
     can_delete = False
-    fields = ("original_name", "content_type", "size", "uploaded_at")
+    fields = ("file_name", "content_type", "size", "uploaded_at")
     readonly_fields = fields
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
@@ -102,6 +102,15 @@ class AttachmentInline(admin.TabularInline):
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Attachment]:
+        return super().get_queryset(request).select_related("petition")
+
+    @admin.display(description=_("file name"))
+    def file_name(self, attachment: Attachment) -> str:
+        return selectors.attachment_name(
+            attachment, hidden=selectors.identity_hidden(attachment.petition)
+        )
 
 
 @admin.register(Petition)
@@ -167,7 +176,9 @@ class PetitionAdmin(admin.ModelAdmin):
         extra_context: dict[str, Any] | None = None,
     ) -> HttpResponse:
         extra_context = extra_context or {}
-        petition = selectors.petitions_visible_to(request.user).filter(pk=object_id).first()
+        petition = None
+        if object_id.isascii() and object_id.isdigit() and int(object_id) < 2**63:
+            petition = selectors.petitions_visible_to(request.user).filter(pk=object_id).first()
         if petition is not None and request.method == "GET":
             extra_context["identity_rows"] = self._identity_rows(request, petition)
         return super().change_view(request, object_id, form_url, extra_context)

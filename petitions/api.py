@@ -175,12 +175,18 @@ class RespondentSerializer(serializers.Serializer):
 
 
 class AttachmentSerializer(serializers.ModelSerializer):
+    original_name = serializers.SerializerMethodField()
     url = serializers.SerializerMethodField()
 
     class Meta:
         model = Attachment
         fields = ["id", "original_name", "content_type", "size", "uploaded_at", "url"]
         read_only_fields = fields
+
+    @extend_schema_field(serializers.CharField())
+    def get_original_name(self, attachment: Attachment) -> str:
+        hidden = bool(self.context.get("identity_hidden"))
+        return selectors.attachment_name(attachment, hidden=hidden)
 
     @extend_schema_field(serializers.CharField(allow_null=True))
     def get_url(self, attachment: Attachment) -> str | None:
@@ -448,7 +454,12 @@ class PetitionCreateSerializer(serializers.Serializer):
     )
     is_anonymous = serializers.BooleanField(default=False, label=_("anonymous"))
     is_collective = serializers.BooleanField(default=False, label=_("collective petition"))
-    head_count = serializers.IntegerField(min_value=1, default=1, label=_("number of petitioners"))
+    head_count = serializers.IntegerField(
+        min_value=1,
+        max_value=services.MAX_HEAD_COUNT,
+        default=1,
+        label=_("number of petitioners"),
+    )
     is_remote_area = serializers.BooleanField(default=False, label=_("remote area"))
     several_places = serializers.BooleanField(default=False, label=_("several places to check"))
     complexity = serializers.ChoiceField(
@@ -471,20 +482,31 @@ class PetitionUpdateSerializer(serializers.Serializer):
     content = serializers.CharField(required=False, allow_blank=True, label=_("content"))
     field = serializers.IntegerField(required=False, allow_null=True, label=_("field"))
     channel = serializers.ChoiceField(choices=Channel.choices, required=False, label=_("channel"))
-    address = serializers.CharField(max_length=255, required=False, allow_blank=True)
+    address = serializers.CharField(
+        max_length=255, required=False, allow_blank=True, label=_("address")
+    )
     latitude = serializers.DecimalField(
-        max_digits=9, decimal_places=6, required=False, allow_null=True
+        max_digits=9, decimal_places=6, required=False, allow_null=True, label=_("latitude")
     )
     longitude = serializers.DecimalField(
-        max_digits=9, decimal_places=6, required=False, allow_null=True
+        max_digits=9, decimal_places=6, required=False, allow_null=True, label=_("longitude")
     )
-    is_eligible = serializers.BooleanField(required=False)
-    ineligibility_reason = serializers.CharField(max_length=255, required=False, allow_blank=True)
-    is_collective = serializers.BooleanField(required=False)
-    head_count = serializers.IntegerField(min_value=1, required=False)
-    is_remote_area = serializers.BooleanField(required=False)
-    several_places = serializers.BooleanField(required=False)
-    complexity = serializers.ChoiceField(choices=Complexity.choices, required=False)
+    is_eligible = serializers.BooleanField(required=False, label=_("eligible for processing"))
+    ineligibility_reason = serializers.CharField(
+        max_length=255, required=False, allow_blank=True, label=_("why not eligible")
+    )
+    is_collective = serializers.BooleanField(required=False, label=_("collective petition"))
+    head_count = serializers.IntegerField(
+        min_value=1,
+        max_value=services.MAX_HEAD_COUNT,
+        required=False,
+        label=_("number of petitioners"),
+    )
+    is_remote_area = serializers.BooleanField(required=False, label=_("remote area"))
+    several_places = serializers.BooleanField(required=False, label=_("several places to check"))
+    complexity = serializers.ChoiceField(
+        choices=Complexity.choices, required=False, label=_("complexity")
+    )
 
 
 class ReasonSerializer(serializers.Serializer):
@@ -551,13 +573,15 @@ class AssignSerializer(serializers.Serializer):
 
 class LinkSerializer(serializers.Serializer):
     target = serializers.IntegerField(label=_("linked petition"))
-    kind = serializers.ChoiceField(choices=LinkKind.choices, default=LinkKind.LINKED)
-    reason = serializers.CharField(required=False, allow_blank=True, default="")
+    kind = serializers.ChoiceField(
+        choices=LinkKind.choices, default=LinkKind.LINKED, label=_("kind")
+    )
+    reason = serializers.CharField(required=False, allow_blank=True, default="", label=_("reason"))
 
 
 class DismissDuplicateSerializer(serializers.Serializer):
     candidate = serializers.IntegerField(label=_("suggested petition"))
-    reason = serializers.CharField(required=False, allow_blank=True, default="")
+    reason = serializers.CharField(required=False, allow_blank=True, default="", label=_("reason"))
 
 
 class AttachmentUploadSerializer(serializers.Serializer):
@@ -566,11 +590,18 @@ class AttachmentUploadSerializer(serializers.Serializer):
 
 class DuplicateQuerySerializer(serializers.Serializer):
     citizen_ids = serializers.ListField(
-        child=serializers.CharField(max_length=12), required=False, default=list
+        child=serializers.CharField(max_length=12),
+        required=False,
+        default=list,
+        label=_("citizen ID numbers"),
     )
-    petitioners = PetitionerInSerializer(many=True, required=False, default=list)
-    location_unit = serializers.IntegerField(required=False, allow_null=True)
-    text = serializers.CharField(required=False, allow_blank=True, default="")
+    petitioners = PetitionerInSerializer(
+        many=True, required=False, default=list, label=_("petitioners")
+    )
+    location_unit = serializers.IntegerField(required=False, allow_null=True, label=_("location"))
+    text = serializers.CharField(
+        required=False, allow_blank=True, default="", label=_("summary and content")
+    )
 
 
 class DuplicateSerializer(serializers.Serializer):

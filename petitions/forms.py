@@ -63,7 +63,12 @@ class IntakeForm(forms.Form):
         max_length=255, required=False, label=_("petitioner's address")
     )
     is_collective = forms.BooleanField(required=False, label=_("collective petition"))
-    head_count = forms.IntegerField(min_value=1, initial=1, label=_("number of petitioners"))
+    head_count = forms.IntegerField(
+        min_value=1,
+        max_value=services.MAX_HEAD_COUNT,
+        initial=1,
+        label=_("number of petitioners"),
+    )
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

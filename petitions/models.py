@@ -13,6 +13,7 @@ from typing import Any
 from django.conf import settings
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from danvan.calendar.models import DayUnit
@@ -510,7 +511,9 @@ class Attachment(models.Model):
         ordering = ["id"]
 
     def __str__(self) -> str:
-        return self.original_name
+        # Not the original name: a denunciation's file may be named after its writer, and
+        # this string shows up in places (the admin's inline rows, logs) that do not redact.
+        return gettext("attachment %(number)s") % {"number": self.pk}
 
 
 class LinkKind(models.TextChoices):

@@ -7,12 +7,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from pathlib import PurePosixPath
 from typing import Any
 
 from django.conf import settings
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from danvan.core.text import fold
 from danvan.org.models import Membership
@@ -264,6 +266,19 @@ def petitioner_rows(petition: Petition) -> list[dict[str, str | None]]:
             for _party in petition.parties.all()
         ]
     return [identity_row(party.petitioner) for party in petition.parties.all()]
+
+
+def attachment_name(attachment: Attachment, *, hidden: bool) -> str:
+    """
+    The file name to show: a denunciation's files keep theirs out of every output, since a
+    scanned letter is often named after its writer ("don to cao - Nguyen Van A.pdf").
+    """
+    if not hidden:
+        return attachment.original_name
+    suffix = PurePosixPath(attachment.original_name).suffix.lower()
+    if not (suffix[1:].isascii() and suffix[1:].isalnum() and len(suffix) <= 6):
+        suffix = ""
+    return gettext("attachment-%(number)s%(suffix)s") % {"number": attachment.pk, "suffix": suffix}
 
 
 def identity_row(person: Petitioner) -> dict[str, str | None]:

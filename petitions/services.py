@@ -574,6 +574,18 @@ def _refresh_search_text(petition: Petition) -> None:
     petition.search_text = build_search_text(petition, names, respondents)
 
 
+# A collective petition of a whole district is still far below this; the column holds 2**31-1.
+MAX_HEAD_COUNT = 1_000_000
+
+
+def _check_head_count(head_count: int) -> None:
+    if head_count > MAX_HEAD_COUNT:
+        raise ServiceError(
+            _("The number of petitioners is at most %(max)d.") % {"max": MAX_HEAD_COUNT},
+            field="head_count",
+        )
+
+
 def _check_coordinates(latitude: Decimal | None, longitude: Decimal | None) -> None:
     if (latitude is None) != (longitude is None):
         raise ServiceError(_("Give both latitude and longitude, or neither."), field="latitude")
@@ -672,6 +684,7 @@ def _petition_create(
         raise ServiceError(_("Say why the petition is not eligible."), field="ineligibility_reason")
     if data.head_count < 1:
         raise ServiceError(_("The number of petitioners is at least 1."), field="head_count")
+    _check_head_count(data.head_count)
     if data.is_collective and data.head_count < 2:
         raise ServiceError(
             _("A collective petition has at least 2 petitioners."), field="head_count"
@@ -796,6 +809,9 @@ def petition_update(
     _check_coordinates(petition.latitude, petition.longitude)
     if not petition.is_eligible and not petition.ineligibility_reason.strip():
         raise ServiceError(_("Say why the petition is not eligible."), field="ineligibility_reason")
+    if petition.head_count < 1:
+        raise ServiceError(_("The number of petitioners is at least 1."), field="head_count")
+    _check_head_count(petition.head_count)
     if petition.is_collective and petition.head_count < 2:
         raise ServiceError(
             _("A collective petition has at least 2 petitioners."), field="head_count"

@@ -72,7 +72,38 @@ def _first_message(fields: dict[str, Any], labels: dict[str, str]) -> str:
     return _("Invalid input.")
 
 
-def _field_labels(context: dict[str, Any]) -> dict[str, str]:
+def _raising_serializer(exc: BaseException) -> Any:
+    """The serializer whose `is_valid(raise_exception=True)` raised `exc`, if it did."""
+    from rest_framework.serializers import BaseSerializer
+
+    found = None
+    tb = exc.__traceback__
+    while tb is not None:
+        frame = tb.tb_frame
+        if frame.f_code.co_name == "is_valid":
+            candidate = frame.f_locals.get("self")
+            if isinstance(candidate, BaseSerializer):
+                found = candidate
+        tb = tb.tb_next
+    child = getattr(found, "child", None)  # a many=True serializer: its rows' fields
+    return child if child is not None else found
+
+
+def _labels_of(serializer: Any) -> dict[str, str]:
+    try:
+        return {name: str(field.label or name) for name, field in serializer.fields.items()}
+    except Exception:  # a serializer without usable fields still gets an error body
+        return {}
+
+
+def _field_labels(context: dict[str, Any], exc: BaseException | None = None) -> dict[str, str]:
+    """
+    Labels of the fields of the serializer that refused the input: the one that raised
+    (a workflow action's own serializer, say), else the view's.
+    """
+    raised = _raising_serializer(exc) if exc is not None else None
+    if raised is not None:
+        return _labels_of(raised)
     view = context.get("view")
     get_serializer = getattr(view, "get_serializer", None)
     if get_serializer is None:
@@ -84,7 +115,22 @@ def _field_labels(context: dict[str, Any]) -> dict[str, str]:
         return {}
 
 
+def _raised_by_a_parser(exc: BaseException) -> bool:
+    """Whether the exception came out of DRF's parsing of the request body."""
+    tb = exc.__traceback__
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename.replace("\\", "/").endswith("rest_framework/parsers.py"):
+            return True
+        tb = tb.tb_next
+    return False
+
+
 def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    original = exc
+    if isinstance(exc, RecursionError) and _raised_by_a_parser(exc):
+        # JSON nested thousands deep: Python's decoder gives up with a RecursionError, which
+        # DRF's parsers do not turn into a ParseError (every JSON endpoint answered 500).
+        exc = exceptions.ParseError(_("The JSON body is nested too deeply."))
     if isinstance(exc, ServiceError):
         fields = {exc.field: [exc.message]} if exc.field else {}
         return Response(
@@ -109,7 +155,7 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
         fields = _flatten(detail)
         response.data = {
             "code": "invalid",
-            "message": _first_message(fields, _field_labels(context)),
+            "message": _first_message(fields, _field_labels(context, original)),
             "fields": fields,
         }
     elif isinstance(exc, exceptions.Throttled):

@@ -1,5 +1,5 @@
 """
-A per-user limit on writes through the API (scope "create").
+A per-user limit on writes through the API (scope "create"), and on the pages' writes.
 
 Every POST of the API — creating petitions, reception sessions, directives, meetings, tasks,
 progress reports, attachments, and the other actions — counts against one allowance per user,
@@ -9,9 +9,13 @@ their own scope ("login") and django-axes locks repeated failed logins.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import ngettext
 from rest_framework.request import Request
 from rest_framework.throttling import UserRateThrottle
 
@@ -27,3 +31,35 @@ class CreateRateThrottle(UserRateThrottle):
         if request.method != "POST":
             return True
         return super().allow_request(request, view)
+
+
+class WebWriteThrottleMiddleware:
+    """
+    The same per-user allowance for the pages' writes (the intake form, workflow steps,
+    reports, the admin): a signed-in person's POST outside the API counts against the "create"
+    scope like an API POST, and past it gets a 429 page in their language with Retry-After.
+    The API is left to DRF's CreateRateThrottle, sign-in to django-axes.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if (
+            request.method == "POST"
+            and not request.path.startswith("/api/")
+            and getattr(request, "user", None) is not None
+            and request.user.is_authenticated
+        ):
+            throttle = CreateRateThrottle()
+            if not throttle.allow_request(request, None):  # type: ignore[arg-type]
+                wait = max(int(throttle.wait() or 1), 1)
+                message = ngettext(
+                    "Too many requests. Try again in %(seconds)d second.",
+                    "Too many requests. Try again in %(seconds)d seconds.",
+                    wait,
+                ) % {"seconds": wait}
+                response = render(request, "429.html", {"message": message}, status=429)
+                response["Retry-After"] = str(wait)
+                return response
+        return self.get_response(request)

@@ -65,9 +65,13 @@ MIDDLEWARE = [
     # Keeps the request at hand for the audit log (address, browser) of deep events.
     "danvan.audit.services.RequestContextMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # NUL characters and overflowing admin dates: a 400 naming the parameter, not a 500.
+    "danvan.core.middleware.HostileInputMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # The API's per-user write allowance ("create") for the pages' POSTs too.
+    "danvan.core.throttling.WebWriteThrottleMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: turns a locked-out login into its lockout response.

@@ -127,3 +127,36 @@ def test_racing_workflow_steps_keep_one_consistent_timeline(
         assert frm == to, chain
     assert chain[-1][1] == petition.status != Status.RECEIVED
     assert petition.version == 2, petition.version  # one write after intake, none lost or doubled
+
+
+def test_parallel_intake_numbers_every_petition_without_gaps_or_duplicates(
+    policies: Any, tree: Any, handler_a: Any, supervisor: Any
+) -> None:
+    """
+    Twenty intakes at once in a unit with no counter for the year yet (so the counter row
+    itself is raced into existence), a few of them invalid: the valid ones get exactly
+    DT-2026-000001..N, each once, and a refused intake leaves no hole in the sequence.
+    """
+    body = _create_body(tree)
+    bad = {**body, "received_on": "2999-01-01"}  # in the future: refused, numbers nothing
+
+    def create(user: Any, payload: dict[str, Any]) -> Any:
+        return lambda: client_for(user).post(
+            "/api/v1/petitions/", payload, format="json", HTTP_IDEMPOTENCY_KEY=str(uuid.uuid4())
+        )
+
+    calls = [create(handler_a if i % 2 else supervisor, body) for i in range(16)]
+    calls += [create(handler_a, bad) for _ in range(4)]
+    responses = at_once(calls)
+
+    codes = sorted(r.status_code for r in responses)
+    assert codes == [201] * 16 + [400] * 4, [r.content[:300] for r in responses]
+    codes_made = sorted(
+        Petition.objects.filter(receiving_unit=tree.commune_a1).values_list("code", flat=True)
+    )
+    assert codes_made == [f"DT-2026-{n:06d}" for n in range(1, 17)]
+    assert sorted(r.json()["code"] for r in responses if r.status_code == 201) == codes_made
+    # The next intake continues the sequence.
+    after = client_for(handler_a).post("/api/v1/petitions/", body, format="json")
+    assert after.status_code == 201, after.content
+    assert after.json()["code"] == "DT-2026-000017"

@@ -82,3 +82,43 @@ def test_good_answer_document_is_stored_under_a_random_name(resolving, handler_a
 
     stored = str(Answer.objects.get().file.name)
     assert stored.startswith("answers/") and stored.endswith(".pdf") and "quyet" not in stored
+
+
+def test_a_denunciations_file_names_stay_out_of_the_api_and_the_admin(
+    api_as, client, administrator, tree, handler_a
+):
+    """A scanned letter is often named after its writer: only a neutral name is shown."""
+    from petitions.models import PetitionKind
+
+    denunciation = PetitionFactory(
+        actor=handler_a, unit=tree.commune_a1, kind=PetitionKind.DENUNCIATION
+    )
+    complaint = PetitionFactory(actor=handler_a, unit=tree.commune_a1)
+    api = api_as(handler_a)
+    for petition in (denunciation, complaint):
+        upload = SimpleUploadedFile("Don to cao - Tran Van Kin.PDF", PDF_BYTES)
+        created = api.post(
+            f"/api/v1/petitions/{petition.pk}/attachments/", {"file": upload}, format="multipart"
+        )
+        assert created.status_code == 201, created.content
+    hidden = denunciation.attachments.get()
+
+    posted_back = api.get(f"/api/v1/petitions/{denunciation.pk}/attachments/").json()
+    detail = api.get(f"/api/v1/petitions/{denunciation.pk}/").json()
+    shown = api.get(f"/api/v1/petitions/{complaint.pk}/attachments/").json()
+    from django.contrib.auth.models import Permission
+
+    administrator.user_permissions.add(  # so the admin shows the attachments inline
+        Permission.objects.get(content_type__app_label="petitions", codename="view_attachment")
+    )
+    client.force_login(administrator)
+    admin_page = client.get(f"/admin/petitions/petition/{denunciation.pk}/change/")
+
+    assert hidden.original_name == "Don to cao - Tran Van Kin.PDF"  # kept, only not shown
+    assert posted_back[0]["original_name"] == f"tệp-đính-kèm-{hidden.pk}.pdf"
+    assert detail["attachments"][0]["original_name"] == f"tệp-đính-kèm-{hidden.pk}.pdf"
+    assert "Tran Van Kin" not in str(detail) and "Tran Van Kin" not in str(posted_back)
+    assert admin_page.status_code == 200
+    assert "Tran Van Kin" not in admin_page.content.decode()
+    assert f"tệp-đính-kèm-{hidden.pk}.pdf" in admin_page.content.decode()
+    assert shown[0]["original_name"] == "Don to cao - Tran Van Kin.PDF"
