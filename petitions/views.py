@@ -207,6 +207,11 @@ def _render_detail(
         "forms": forms,
         "bound": bound,
         "events": events,
+        # A denunciation's file names often name its writer: shown only beside a logged reveal.
+        "attachments": [
+            (a, selectors.attachment_name(a, hidden=hidden and identity is None))
+            for a in petition.attachments.all()
+        ],
         "links": petition.links.all(),
         "linked_from": selectors.links_to(user, petition),
         "transfers": petition.transfers.all(),

@@ -560,14 +560,21 @@ def test_attachment_download_is_scoped(client, tree, complaint, cadre_a, cadre_b
 
 
 def test_a_denunciations_files_are_not_downloaded(client, denunciation, identity_officer):
-    attachment = AttachmentFactory(petition=denunciation, original_name="thu-to-cao.pdf")
+    attachment = AttachmentFactory(
+        petition=denunciation, original_name="don to cao - Tran Van Kin.pdf"
+    )
     client.force_login(identity_officer)
 
     page = page_of(client.get(url(denunciation)))
 
-    assert "thu-to-cao.pdf" in page
+    # A scanned letter is often named after its writer: the page names it by number only.
+    assert "Tran Van Kin" not in page
+    assert f"tệp-đính-kèm-{attachment.pk}.pdf" in page
     assert f"attachments/{attachment.pk}/" not in page
     assert client.get(url(denunciation, f"attachments/{attachment.pk}/")).status_code == 403
+    # Beside a logged reveal, the real name is shown with the identity.
+    revealed = client.post(url(denunciation, "identity/"), {"reason": "Xác minh nội dung tố cáo"})
+    assert "don to cao - Tran Van Kin.pdf" in page_of(revealed)
 
 
 def test_transfer_offers_nearby_units_not_villages_or_other_provinces(tree, complaint, handler_a):
