@@ -55,6 +55,11 @@ class PetitionKind(models.TextChoices):
     MIXED = "mixed", _("Several contents")
 
 
+# Kinds whose petitioners' identity is a secret (Luật Tố cáo 2018 art. 9, 47-56): a denunciation,
+# and a petition of several contents, which may hold one until it is separated.
+IDENTITY_PROTECTED_KINDS = (PetitionKind.DENUNCIATION, PetitionKind.MIXED)
+
+
 class Channel(models.TextChoices):
     RECEPTION = "reception", _("Citizen-reception session")
     POST = "post", _("Post")

@@ -19,7 +19,7 @@ from danvan.notify.providers import (
     supervisors_above,
 )
 from danvan.org.models import Role
-from petitions.models import RUNNING_STATUSES, Petition, PetitionKind
+from petitions.models import IDENTITY_PROTECTED_KINDS, RUNNING_STATUSES, Petition, PetitionKind
 
 URL_NAMES = ("petitions:detail", "petitions:petition-detail", "petition-detail")
 
@@ -88,8 +88,8 @@ class PetitionDeadlines:
                         roles.get(Role.PETITION_HANDLER) or roles.get(Role.COMMUNE_CADRE) or []
                     )
                 # A denunciation's summary may identify the denouncer: only its code travels.
-                if kind == PetitionKind.DENUNCIATION:
-                    title = f"{code} ({PetitionKind.DENUNCIATION.label})"
+                if kind in IDENTITY_PROTECTED_KINDS:
+                    title = f"{code} ({PetitionKind(kind).label})"
                 else:
                     title = f"{code}: {summary}"[:300]
                 batch.append(

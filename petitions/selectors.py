@@ -22,6 +22,7 @@ from danvan.org.selectors import scope_ids_q, scope_q
 from petitions import clock
 from petitions.models import (
     FINISHED_STATUSES,
+    IDENTITY_PROTECTED_KINDS,
     REDACTED,
     RUNNING_STATUSES,
     Attachment,
@@ -29,7 +30,6 @@ from petitions.models import (
     Petition,
     Petitioner,
     PetitionEvent,
-    PetitionKind,
     PetitionPetitioner,
     ReceptionSession,
     Status,
@@ -247,7 +247,7 @@ def user_may_see_denouncer(user: Any, petition: Petition) -> bool:
 
 def identity_hidden(petition: Petition) -> bool:
     """Lists, searches, timelines and exports never show a denouncer's identity."""
-    return petition.kind == PetitionKind.DENUNCIATION
+    return petition.kind in IDENTITY_PROTECTED_KINDS
 
 
 def petitioner_names(petition: Petition) -> list[str]:
@@ -330,7 +330,7 @@ def duplicate_candidates(
     if identity:
         for petition in (
             visible.filter(identity)
-            .exclude(kind=PetitionKind.DENUNCIATION)
+            .exclude(kind__in=IDENTITY_PROTECTED_KINDS)
             .distinct()
             .order_by("-received_on", "-id")[:limit]
         ):

@@ -42,12 +42,13 @@ def petition(tree, handler_a):
     )
 
 
-@pytest.fixture
-def denunciation(tree, handler_a):
+# A petition of several contents may hold a denunciation: it is protected the same way.
+@pytest.fixture(params=[PetitionKind.DENUNCIATION, PetitionKind.MIXED])
+def denunciation(request, tree, handler_a):
     return PetitionFactory(
         actor=handler_a,
         unit=tree.commune_a1,
-        kind=PetitionKind.DENUNCIATION,
+        kind=request.param,
         received_on=date(2026, 3, 2),
         summary="Tố cáo cán bộ thu tiền sai quy định",
         petitioners=[
