@@ -15,6 +15,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from danvan.core.admin import ReadOnlyAdmin
 from danvan.core.errors import ServiceError
 from danvan.org.models import Unit, User
 from danvan.org.selectors import units_visible_to
@@ -301,7 +302,7 @@ class ReceptionSessionAdmin(admin.ModelAdmin):
 
 
 @admin.register(IdentityAccessLog)
-class IdentityAccessLogAdmin(admin.ModelAdmin):
+class IdentityAccessLogAdmin(ReadOnlyAdmin):
     """Who saw which denouncer's identity, when and why; for administrators, read-only."""
 
     list_display = ["at", "user", "petition", "channel", "reason"]
@@ -314,12 +315,3 @@ class IdentityAccessLogAdmin(admin.ModelAdmin):
         return IdentityAccessLog.objects.filter(petition__in=visible).select_related(
             "user", "petition"
         )
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False

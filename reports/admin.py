@@ -7,19 +7,9 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
+from danvan.core.admin import ReadOnlyAdmin
 from reports import selectors
 from reports.models import ExportRecord, ReportDocument
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(ExportRecord)

@@ -974,47 +974,6 @@ class MeetingSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class MeetingCreateSerializer(serializers.Serializer):
-    kind = serializers.ChoiceField(label=_("kind"), choices=MeetingKind.choices)
-    title = serializers.CharField(label=_("title"), max_length=500)
-    organising_unit = ScopedUnitField(label=_("organising unit"))
-    starts_on = serializers.DateField(label=_("starts on"), required=False, allow_null=True)
-    ends_on = serializers.DateField(label=_("ends on"), required=False, allow_null=True)
-    place = serializers.CharField(
-        label=_("place"), required=False, allow_blank=True, max_length=255
-    )
-    chair_name = serializers.CharField(
-        label=_("chair"), required=False, allow_blank=True, max_length=255
-    )
-    participating_units = serializers.PrimaryKeyRelatedField(
-        label=_("participating units"),
-        many=True,
-        required=False,
-        queryset=Unit.objects.filter(is_active=True),
-    )
-    bridge_points = serializers.PrimaryKeyRelatedField(
-        label=_("online bridge points"),
-        many=True,
-        required=False,
-        queryset=Unit.objects.filter(is_active=True),
-    )
-    bridge_point_count = serializers.IntegerField(
-        label=_("number of bridge points"), required=False, min_value=0, max_value=100000
-    )
-    agenda = serializers.CharField(label=_("agenda"), required=False, allow_blank=True)
-    minutes = serializers.CharField(label=_("minutes"), required=False, allow_blank=True)
-    directives_cited = DirectiveField(label=_("documents cited"), many=True, required=False)
-    conclusions = serializers.ListField(
-        label=_("conclusions"),
-        child=serializers.CharField(max_length=5000),
-        required=False,
-        max_length=200,
-    )
-    client_id = serializers.CharField(
-        label=_("client id"), required=False, allow_blank=True, max_length=64
-    )
-
-
 class MeetingUpdateSerializer(serializers.Serializer):
     """What PATCH may change on a meeting; every field optional, conclusions excluded."""
 
@@ -1046,6 +1005,23 @@ class MeetingUpdateSerializer(serializers.Serializer):
     agenda = serializers.CharField(label=_("agenda"), required=False, allow_blank=True)
     minutes = serializers.CharField(label=_("minutes"), required=False, allow_blank=True)
     directives_cited = DirectiveField(label=_("documents cited"), many=True, required=False)
+
+
+class MeetingCreateSerializer(MeetingUpdateSerializer):
+    """A new meeting: the fields of an edit, with its kind, title and organiser required."""
+
+    kind = serializers.ChoiceField(label=_("kind"), choices=MeetingKind.choices)
+    title = serializers.CharField(label=_("title"), max_length=500)
+    organising_unit = ScopedUnitField(label=_("organising unit"))
+    conclusions = serializers.ListField(
+        label=_("conclusions"),
+        child=serializers.CharField(max_length=5000),
+        required=False,
+        max_length=200,
+    )
+    client_id = serializers.CharField(
+        label=_("client id"), required=False, allow_blank=True, max_length=64
+    )
 
 
 class ConclusionTextSerializer(serializers.Serializer):

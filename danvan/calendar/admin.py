@@ -14,6 +14,7 @@ from django.utils.translation import ngettext
 
 from danvan.calendar import services
 from danvan.calendar.models import CalendarEvent, CalendarException
+from danvan.core.admin import ReadOnlyAdmin
 from danvan.core.errors import ServiceError
 
 
@@ -113,7 +114,7 @@ WEEKDAYS = [
 
 
 @admin.register(CalendarEvent)
-class CalendarEventAdmin(admin.ModelAdmin):
+class CalendarEventAdmin(ReadOnlyAdmin):
     list_display = ["at", "action", "day_display", "kind", "name", "actor", "deadlines_changed"]
     list_filter = ["action", "kind"]
     list_select_related = ["actor"]
@@ -122,12 +123,3 @@ class CalendarEventAdmin(admin.ModelAdmin):
     @admin.display(description=_("day"), ordering="day")
     def day_display(self, event: CalendarEvent) -> str:
         return f"{event.day:%d/%m/%Y}"
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False

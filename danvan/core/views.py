@@ -35,40 +35,27 @@ def bad_request(request: HttpRequest, exception: Any = None) -> HttpResponse:
         code, message = "request_too_large", _("The request is too large.")
     else:
         code, message = "bad_request", _("Bad request.")
+    return _error(request, 400, code, message, template="400.html")
+
+
+def _error(
+    request: HttpRequest, status: int, code: str, message: Any, *, template: str
+) -> HttpResponse:
+    """The API's one error shape for a client that asks for JSON; a page for a browser."""
     if _wants_json(request):
-        return JsonResponse({"code": code, "message": message, "fields": {}}, status=400)
-    return render(request, "400.html", {"message": message}, status=400)
+        return JsonResponse({"code": code, "message": message, "fields": {}}, status=status)
+    return render(request, template, {"message": message}, status=status)
 
 
 def permission_denied(request: HttpRequest, exception: Any = None) -> HttpResponse:
-    if _wants_json(request):
-        return JsonResponse(
-            {
-                "code": "permission_denied",
-                "message": _("You do not have permission to do this."),
-                "fields": {},
-            },
-            status=403,
-        )
-    return render(request, "403.html", status=403)
+    message = _("You do not have permission to do this.")
+    return _error(request, 403, "permission_denied", message, template="403.html")
 
 
 def not_found(request: HttpRequest, exception: Any = None) -> HttpResponse:
-    if _wants_json(request):
-        return JsonResponse(
-            {"code": "not_found", "message": _("Not found."), "fields": {}}, status=404
-        )
-    return render(request, "404.html", status=404)
+    return _error(request, 404, "not_found", _("Not found."), template="404.html")
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    if _wants_json(request):
-        return JsonResponse(
-            {
-                "code": "server_error",
-                "message": _("Server error. The team has been notified."),
-                "fields": {},
-            },
-            status=500,
-        )
-    return render(request, "500.html", status=500)
+    message = _("Server error. The team has been notified.")
+    return _error(request, 500, "server_error", message, template="500.html")
