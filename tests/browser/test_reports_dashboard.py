@@ -56,3 +56,41 @@ def test_cadre_cannot_open_the_province_dashboard(open_page: Any, cadre_a: Any, 
     response = page.goto(page.url)
     assert response.status == 404
     assert "Lâm Đồng" not in page.content()
+
+
+@pytest.mark.usefixtures("world")
+def test_report_progress_shows_without_losing_what_the_user_types(
+    open_page: Any, supervisor: Any, tree: Any
+) -> None:
+    from datetime import date
+
+    from reports.models import ReportDocument
+
+    document = ReportDocument.objects.create(
+        unit=tree.province_a,
+        kind="half",
+        year=2026,
+        half=1,
+        as_of=date(2026, 7, 1),
+        requested_by=supervisor,
+    )
+    page = open_page(supervisor, f"/reports/?unit={tree.province_a.pk}", phone=True)
+    row = page.locator(f"tr[data-document='{document.pk}']")
+    assert "Đang chờ" in row.inner_text()
+    page.fill("input[name=number]", "15")  # the next request, being typed meanwhile
+
+    ReportDocument.objects.filter(pk=document.pk).update(status="running", progress=40)
+    page.wait_for_function(
+        "(pk) => document.querySelector(`tr[data-document='${pk}'] .progress-value`)"
+        ".textContent === '40%'",
+        arg=document.pk,
+        timeout=15000,
+    )
+    ReportDocument.objects.filter(pk=document.pk).update(status="done", progress=100)
+    row.locator("td.actions a", has_text="Word").wait_for(timeout=15000)
+
+    assert "Đã xong" in row.inner_text()
+    assert row.locator("td.actions a", has_text="Excel").get_attribute("href") == (
+        f"/reports/documents/{document.pk}/xlsx/"
+    )
+    assert page.input_value("input[name=number]") == "15"  # nothing was reloaded

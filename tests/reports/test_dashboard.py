@@ -80,7 +80,8 @@ def test_requesting_a_report_from_the_page_shows_its_progress(
     page = response.content.decode()
     assert f'data-document="{document.pk}"' in page
     assert "Đang chờ" in page
-    assert 'http-equiv="refresh"' in page  # the page refreshes until the report is ready
+    # The row asks for its progress until the report is ready (no reload of the whole page).
+    assert "data-pending" in page and "report-progress.js" in page
 
 
 def test_a_bad_request_from_the_page_creates_nothing(
