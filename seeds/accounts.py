@@ -22,14 +22,14 @@ DEMO_PEOPLE = [
 ]
 
 
-def _password_file() -> Path:
+def password_file() -> Path:
     return Path(settings.VAR_DIR) / "demo-password.txt"
 
 
 @transaction.atomic
 def ensure_demo_accounts() -> tuple[str, bool]:
     """Returns (password, created). The password is generated once and kept in var/."""
-    path = _password_file()
+    path = password_file()
     created = False
     if path.exists() and User.objects.filter(username="admin").exists():
         password = path.read_text().strip()

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
-from seeds.accounts import DEMO_PEOPLE, ensure_demo_accounts
+from seeds.accounts import DEMO_PEOPLE, ensure_demo_accounts, password_file
 
 
 class Command(BaseCommand):
@@ -12,8 +12,8 @@ class Command(BaseCommand):
         lines = [
             "",
             "=" * 64,
-            _("Demo accounts (password generated %(state)s, kept in var/demo-password.txt):")
-            % {"state": _("now") if created else _("at first run")},
+            _("Demo accounts (password generated %(state)s, kept in %(file)s):")
+            % {"state": _("now") if created else _("at first run"), "file": password_file()},
             f"  admin  ({_('system administrator')})",
             *(f"  {username}  ({role.label}, {code})" for username, _n, code, role in DEMO_PEOPLE),
             _("Password: %(password)s") % {"password": password},
