@@ -157,3 +157,39 @@ def test_a_wrong_key_stops_migrate_and_check_naming_the_variable(tree, handler_a
         settings.FIELD_ENCRYPTION_KEYS = [Fernet.generate_key().decode()]
         with pytest.raises(SystemCheckError, match="FIELD_ENCRYPTION_KEYS"):
             call_command("check", databases=["default"])
+
+
+def test_after_a_key_rotation_every_row_is_rewritten_with_the_new_keys(tree, handler_a, settings):
+    import io
+
+    from cryptography.fernet import Fernet
+    from django.core.management import call_command
+
+    old_key = settings.FIELD_ENCRYPTION_KEYS[0]
+    people = []
+    for index in range(5):
+        petition = PetitionFactory(
+            actor=handler_a,
+            unit=tree.commune_a1,
+            petitioners=[_person(f"Người {index}", citizen_id=f"06819000432{index}", phone=PHONE)],
+        )
+        people.append(petition.parties.get().petitioner)
+    new_key = Fernet.generate_key().decode()
+    settings.FIELD_ENCRYPTION_KEYS = [new_key, old_key]  # the rotation: new first, old kept
+    settings.FIELD_HASH_KEY = "a-new-hash-key-for-the-rotation-test-0123456789"
+    out = io.StringIO()
+
+    call_command("reencrypt_identities", batch=2, stdout=out)
+
+    assert "5/5" in out.getvalue()  # the progress bar
+    assert out.getvalue().splitlines()[-1] == "Đã mã hóa lại 5 người đứng đơn."
+    settings.FIELD_ENCRYPTION_KEYS = [new_key]  # the old key can go now
+    for index, person in enumerate(people):
+        stored = _raw_row(person.pk)
+        assert Fernet(new_key.encode()).decrypt(stored[0][len("enc1:") :].encode()) == (
+            f"06819000432{index}".encode()
+        )
+        assert stored[2] == citizen_id_hash(f"06819000432{index}")  # with the new hash key
+        assert stored[3] == phone_hash(PHONE)
+        assert Petitioner.objects.get(pk=person.pk).phone == PHONE
+    assert Petitioner.objects.filter(citizen_id_hash=citizen_id_hash("068190004323")).count() == 1
