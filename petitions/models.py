@@ -396,8 +396,9 @@ class Petition(models.Model):
         return self.code
 
     @property
-    def is_denunciation(self) -> bool:
-        return self.kind == PetitionKind.DENUNCIATION
+    def identity_protected(self) -> bool:
+        """The petitioners' identity is a secret (IDENTITY_PROTECTED_KINDS)."""
+        return self.kind in IDENTITY_PROTECTED_KINDS
 
     @property
     def etag(self) -> str:

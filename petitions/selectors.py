@@ -247,7 +247,7 @@ def user_may_see_denouncer(user: Any, petition: Petition) -> bool:
 
 def identity_hidden(petition: Petition) -> bool:
     """Lists, searches, timelines and exports never show a denouncer's identity."""
-    return petition.kind in IDENTITY_PROTECTED_KINDS
+    return petition.identity_protected
 
 
 def petitioner_names(petition: Petition) -> list[str]:

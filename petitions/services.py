@@ -31,7 +31,6 @@ from danvan.org.models import Unit, User
 from danvan.org.selectors import scope_paths
 from petitions import clock
 from petitions.models import (
-    IDENTITY_PROTECTED_KINDS,
     OPEN_STATUSES,
     Answer,
     Attachment,
@@ -560,7 +559,7 @@ def petitioner_recognise(data: PetitionerInput) -> Petitioner:
 def build_search_text(petition: Petition, names: Sequence[str], respondents: Sequence[str]) -> str:
     """Folded text searched by selectors.petitions_search; no denouncer's name ever goes in."""
     parts = [petition.code, petition.summary, petition.content, petition.address, *respondents]
-    if petition.kind not in IDENTITY_PROTECTED_KINDS and not petition.is_anonymous:
+    if not petition.identity_protected and not petition.is_anonymous:
         parts.extend(names)
     return fold(" ".join(p for p in parts if p))
 
@@ -1589,7 +1588,7 @@ def identity_reveal(
     """A denouncer's identity, for a permitted user of the handling unit; the view is logged."""
     from petitions.selectors import user_may_see_denouncer
 
-    if petition.kind in IDENTITY_PROTECTED_KINDS:
+    if petition.identity_protected:
         if not user_may_see_denouncer(actor, petition):
             raise Forbidden(
                 _("Only permitted people of the handling unit may see a denouncer's identity.")
