@@ -1,5 +1,6 @@
 """Test settings: the embedded defaults, made fast and isolated; services follow the environment."""
 
+import hashlib
 import os
 import tempfile
 from pathlib import Path
@@ -16,9 +17,11 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # The cache stays what the environment says (a file cache under DANVAN_VAR_DIR, or Redis),
 # so a Celery worker process started by a test shares it.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # A file, not :memory:, so a real Celery worker process can open the same test database.
+    # A file, not :memory:, so a real Celery worker process can open the same test database;
+    # one per checkout, so two clones on one machine never share it.
+    _checkout = hashlib.sha256(str(Path(__file__).resolve()).encode()).hexdigest()[:8]
     DATABASES["default"]["TEST"] = {
-        "NAME": str(Path(tempfile.gettempdir()) / "danvan-test.sqlite3")
+        "NAME": str(Path(tempfile.gettempdir()) / f"danvan-test-{_checkout}.sqlite3")
     }
 # Tests make many writes as one user within a minute; the throttle tests set a small rate.
 if "CREATE_THROTTLE_RATE" not in os.environ:
