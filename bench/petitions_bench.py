@@ -40,6 +40,8 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
+import agreement
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "danvan.settings.base")
@@ -305,7 +307,8 @@ def bench_reads(runs: int) -> dict[str, Any]:
         api_ids, selector_ids = api(), selector()
         floor_ids = [row[0] for row in floor()]
         ids_ids = [row[0] for row in by_ids()]
-        same = api_ids == selector_ids == floor_ids == ids_ids == selector_fixed()
+        agree = api_ids == selector_ids == floor_ids == ids_ids == selector_fixed()
+        same = agreement.record(f"{title} as {username}", agree)
         print(f"  rows: {len(floor_ids)}; api == selectors == both SQL floors: {same}")
         with CaptureQueriesContext(connection) as capture:
             selector()
@@ -604,6 +607,7 @@ def main() -> None:
     print(f"load average before {results['load_before']}, after {results['load_after']}")
     Path(args.json).write_text(json.dumps(results, indent=1, default=str))
     print(f"\nresults (with full plans) in {args.json}")
+    agreement.exit_if_any()
 
 
 if __name__ == "__main__":

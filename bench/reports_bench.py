@@ -31,6 +31,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import agreement
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "danvan.settings.base")
@@ -138,6 +140,7 @@ def bench_statistics(runs: int, year: int, today: date) -> list[dict[str, Any]]:
             t["resolved_on_time"],
             t["overdue"],
         ) and sum(c for _p, c in by_child) == sum(r["received"] for r in report.by_unit)
+        agreement.record(f"statistics of {unit.name} as {username}", same)
         print(
             f"{unit.name} ({username}), year {year}: {t['received']:,} petitions received, "
             f"{len(queries)} queries, on-time rate {t['on_time_rate']}%, floor agrees: {same}"
@@ -264,6 +267,7 @@ def main() -> None:
     target = Path("/tmp/danvan_reports_bench.json")  # noqa: S108
     target.write_text(json.dumps(out, indent=2, default=str))
     print("written to /tmp/danvan_reports_bench.json")
+    agreement.exit_if_any()
 
 
 if __name__ == "__main__":

@@ -23,6 +23,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+import agreement
 from petitions_bench import bootstrap, explain, line, replay, timed
 
 ADMIN = "bench_admin"
@@ -108,7 +109,7 @@ def bench_list(runs: int) -> list[dict[str, Any]]:
                 return cursor.fetchall()
 
         ids_api, ids_selector, ids_floor = api(), selector(), [r[0] for r in floor()]
-        same = ids_api == ids_selector == ids_floor
+        same = agreement.record(f"task list as {username}", ids_api == ids_selector == ids_floor)
         print(f"  rows: {len(ids_floor)}; api == selector == floor: {same}")
         with CaptureQueriesContext(connection) as capture:
             selector()
@@ -204,6 +205,7 @@ def main() -> None:
     print(f"load average before {results['load_before']}, after {results['load_after']}")
     Path(args.json).write_text(json.dumps(results, indent=1, default=str))
     print(f"\nresults (with full plans) in {args.json}")
+    agreement.exit_if_any()
 
 
 if __name__ == "__main__":
