@@ -30,7 +30,12 @@ def _policy(page: Any, path: str) -> str:
 
 
 def test_the_main_pages_work_under_the_policy(
-    open_page: Any, handler_a: Any, cadre_a: Any, supervisor: Any, tree: Any
+    open_page: Any,
+    handler_a: Any,
+    cadre_a: Any,
+    supervisor: Any,
+    administrator: Any,
+    tree: Any,
 ) -> None:
     seed_petition_reference()
     petition = PetitionFactory(
@@ -84,6 +89,14 @@ def test_the_main_pages_work_under_the_policy(
     before = page.evaluate(shifted)
     page.locator("#toggle-nav-sidebar").click()
     assert page.evaluate(shifted) is not before
+    assert csp_violations(page) == []
+    # A change form with an autocomplete (select2) and the admin's form scripts.
+    page = open_page(administrator, "/")
+    _policy(page, f"/admin/org/unit/{tree.commune_a1.pk}/change/")
+    page.locator(".select2-selection").first.click()
+    page.wait_for_selector(".select2-results__option")
+    assert page.locator(".select2-results__option").count() > 0
+    _policy(page, "/admin/petitions/petition/")
     assert csp_violations(page) == []
 
     # The API docs: Swagger UI starts from its ?script file and draws every operation.
