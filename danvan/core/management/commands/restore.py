@@ -77,7 +77,7 @@ def _scratch_settings(url: str) -> dict[str, Any]:
     try:
         parsed = env.database("--scratch-database", url)
     except ImproperlyConfigured as exc:
-        raise CommandError(str(exc)) from None
+        raise CommandError(str(exc).removeprefix("Environment variable ")) from None
     # Fill in the defaults Django's connection handler gives every configured database.
     configured = connections.configure_settings({DEFAULT_DB_ALIAS: copy.deepcopy(parsed)})
     return dict(configured[DEFAULT_DB_ALIAS])
