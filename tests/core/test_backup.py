@@ -228,7 +228,7 @@ def test_a_scratch_restore_refuses_the_live_database_and_media_root(tmp_path: Pa
     with pytest.raises(CommandError, match="names the live database"):
         call_command("restore", str(dump), scratch_database=live_url)
 
-    with pytest.raises(CommandError, match="^--scratch-database: expected sqlite"):
+    with pytest.raises(CommandError, match=r"^--scratch-database: expected sqlite"):
         call_command("restore", str(dump), scratch_database="mysql://x@db/danvan")
 
     scratch = f"sqlite:///{tmp_path / 'check.sqlite3'}"
