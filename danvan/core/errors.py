@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
@@ -170,6 +171,7 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
             % {"seconds": wait},
             "fields": {},
         }
+        response["Retry-After"] = str(wait)
     else:
         other_detail = getattr(exc, "detail", None)
         if isinstance(other_detail, dict):
@@ -190,5 +192,11 @@ def axes_lockout_response(request: HttpRequest, *args: Any, **kwargs: Any) -> Ht
         "try again later or ask an administrator."
     )
     if request.path.startswith("/api/"):
-        return JsonResponse({"code": "locked_out", "message": message, "fields": {}}, status=429)
-    return render(request, "lockout.html", {"message": message}, status=429)
+        response: HttpResponse = JsonResponse(
+            {"code": "locked_out", "message": message, "fields": {}}, status=429
+        )
+    else:
+        response = render(request, "lockout.html", {"message": message}, status=429)
+    # The lock lasts AXES_COOLOFF_TIME from the last failure: at most that long from now.
+    response["Retry-After"] = str(int(settings.AXES_COOLOFF_TIME.total_seconds()))
+    return response

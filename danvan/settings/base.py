@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
+from csp.constants import NONCE, NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 from danvan.settings import env
@@ -47,6 +48,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_celery_beat",
     "axes",
+    "csp",
     "danvan.core",
     "danvan.org",
     "danvan.audit",
@@ -60,6 +62,10 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy (django-csp) and Permissions-Policy, Cache-Control: no-store for
+    # personal data, Retry-After on a 429 (danvan.core.headers), on every response.
+    "csp.middleware.CSPMiddleware",
+    "danvan.core.headers.ResponseHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # Keeps the request at hand for the audit log (address, browser) of deep events.
@@ -222,6 +228,50 @@ AXES_IPWARE_PROXY_COUNT = env.integer("AXES_PROXY_COUNT", 0, minimum=0)
 # django-ipware is not installed: our function reads X-Forwarded-For with that proxy count.
 AXES_CLIENT_IP_CALLABLE = "danvan.org.authentication.client_ip_address"
 AXES_VERBOSE = False
+
+# --- Response headers (docs/operations.md, "Response headers") ---------------------------
+# Scripts and styles only from our own static files (or an element carrying the request's
+# nonce: the API docs' Swagger UI); no inline event handlers or style attributes, no plugins,
+# no framing, forms post only to us. Swagger UI draws its icons from data: URIs.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+# The application uses none of these browser features (uploads are chosen with a file
+# input, which no policy governs): every one is denied to every origin.
+PERMISSIONS_POLICY: dict[str, list[str]] = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "camera",
+        "display-capture",
+        "encrypted-media",
+        "fullscreen",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "picture-in-picture",
+        "publickey-credentials-get",
+        "screen-wake-lock",
+        "serial",
+        "usb",
+        "xr-spatial-tracking",
+    )
+}
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 8 * 3600  # one working day

@@ -55,6 +55,9 @@ if not env.is_set("EMAIL_URL"):
 # HTTPS everywhere; the proxy in front (nginx, a load balancer) sets X-Forwarded-Proto.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.boolean("SECURE_SSL_REDIRECT", True)
+# The health probes (/healthz, /healthz/live, /healthz/ready) answer over plain HTTP too: a load
+# balancer probing gunicorn directly must get the probe's answer, not a 301 (operations.md).
+SECURE_REDIRECT_EXEMPT = [r"^healthz"]
 SECURE_HSTS_SECONDS = env.integer("SECURE_HSTS_SECONDS", 31536000, minimum=0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True

@@ -7,6 +7,7 @@ and sets DANVAN_REQUIRE_SERVICES=1, which turns a missing browser into a failure
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 from collections.abc import Callable, Iterator
@@ -59,11 +60,34 @@ def browser() -> Iterator[Any]:
         browser.close()
 
 
+# Every page records the Content-Security-Policy violations the browser reports, through the
+# DOM event (blocked inline scripts, styles, event handlers, eval, connections) and the console.
+CSP_LISTENER = """
+window.__cspViolations = [];
+document.addEventListener("securitypolicyviolation", function (e) {
+  window.__cspViolations.push(e.violatedDirective + " " + (e.blockedURI || "inline"));
+});
+"""
+
+
+def csp_violations(page: Any) -> list[str]:
+    """What the page's browser refused under the Content-Security-Policy so far."""
+    reported = list(page.context.csp_console)
+    with contextlib.suppress(Exception):  # a page closing: the console list still holds
+        reported += page.evaluate("window.__cspViolations || []")
+    return reported
+
+
 @pytest.fixture
 def open_page(
     browser: Any, live_server: Any, transactional_db: Any
 ) -> Iterator[Callable[..., Any]]:
-    """`open_page(user, "/path", phone=True)`: a Playwright page signed in as `user`."""
+    """
+    `open_page(user, "/path", phone=True)`: a Playwright page signed in as `user`.
+
+    The pages run under the application's Content-Security-Policy: a test whose pages made
+    the browser report a violation fails at the end (tests/browser/test_csp.py looks closer).
+    """
     from django.test import Client
 
     contexts = []
@@ -77,6 +101,16 @@ def open_page(
             extra_http_headers={"Accept-Language": language},
         )
         contexts.append(context)
+        context.csp_console = []
+        context.add_init_script(CSP_LISTENER)
+        context.on(
+            "console",
+            lambda message: (
+                context.csp_console.append(message.text)
+                if "Content Security Policy" in message.text
+                else None
+            ),
+        )
         if user is not None:
             client = Client()
             client.force_login(user)
@@ -95,8 +129,15 @@ def open_page(
         return page
 
     yield make
+    violations = []
     for context in contexts:
+        violations += list(context.csp_console)
+        for page in context.pages:
+            with contextlib.suppress(Exception):  # a closed page: its console was kept
+                violations += page.evaluate("window.__cspViolations || []")
         context.close()
+    if violations:
+        pytest.fail(f"Content-Security-Policy violations: {violations}")
 
 
 @pytest.fixture
