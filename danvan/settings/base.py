@@ -14,7 +14,7 @@ from pathlib import Path
 
 from django.utils.translation import gettext_lazy as _
 
-from danvan.settings import env
+from danvan.settings import env, local_secrets
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 env.read_env_file(BASE_DIR / ".env")
@@ -25,9 +25,13 @@ VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 # --- Core -------------------------------------------------------------------------------
 DEBUG = env.boolean("DEBUG", False)
-# The embedded default key is for a laptop demo only; production.py refuses it.
-INSECURE_DEV_KEY = "embedded-mode-only-not-a-secret-danvan"
-SECRET_KEY = env.text("SECRET_KEY", INSECURE_DEV_KEY)
+# Secrets come from the environment. Embedded mode generates the missing ones once per
+# installation into var/secrets.env (mode 0600) and reuses them; production.py requires them
+# all from the environment and never reads that file (danvan/settings/local_secrets.py).
+_generated: dict[str, str] = {}
+if local_secrets.enabled() and not all(env.is_set(name) for name in local_secrets.NAMES):
+    _generated = local_secrets.load_or_create(VAR_DIR)
+SECRET_KEY = env.text("SECRET_KEY", _generated.get("SECRET_KEY", ""))
 ALLOWED_HOSTS = env.listing("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.origins("CSRF_TRUSTED_ORIGINS", [])
 SITE_URL = env.web_url("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
@@ -101,14 +105,11 @@ TEMPLATES = [
 
 # --- Personal data at rest ---------------------------------------------------------------
 # Fernet keys for encrypted fields (citizen ID, phone), newest first; a keyed-hash key for
-# finding equal values. Embedded mode derives both from SECRET_KEY; production requires them.
-FIELD_ENCRYPTION_KEYS = env.fernet_keys("FIELD_ENCRYPTION_KEYS")
-FIELD_HASH_KEY = env.text("FIELD_HASH_KEY", "")
-if not FIELD_ENCRYPTION_KEYS or not FIELD_HASH_KEY:
-    from danvan.core.crypto import derive_key
-
-    FIELD_ENCRYPTION_KEYS = FIELD_ENCRYPTION_KEYS or [derive_key(SECRET_KEY, "fields")]
-    FIELD_HASH_KEY = FIELD_HASH_KEY or derive_key(SECRET_KEY, "hash")
+# finding equal values. Embedded mode generates both (above); production requires them.
+FIELD_ENCRYPTION_KEYS = env.fernet_keys("FIELD_ENCRYPTION_KEYS") or (
+    [_generated["FIELD_ENCRYPTION_KEYS"]] if _generated else []
+)
+FIELD_HASH_KEY = env.text("FIELD_HASH_KEY", _generated.get("FIELD_HASH_KEY", ""))
 
 # --- Database ------------------------------------------------------------------------------
 DATABASES = {"default": env.database("DATABASE_URL", f"sqlite:///{VAR_DIR / 'danvan.sqlite3'}")}
