@@ -37,7 +37,8 @@ CSRF_TRUSTED_ORIGINS = env.origins("CSRF_TRUSTED_ORIGINS", [])
 SITE_URL = env.web_url("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin with a site that asks administrators for a second factor.
+    "danvan.twofactor.admin_apps.DanvanAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -51,6 +52,9 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_celery_beat",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "danvan.core",
     "danvan.org",
     "danvan.audit",
@@ -60,6 +64,7 @@ INSTALLED_APPS = [
     "danvan.notify",
     "reports",
     "seeds",
+    "danvan.twofactor",
 ]
 
 MIDDLEWARE = [
@@ -74,6 +79,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): signed in with a second factor (danvan.twofactor).
+    "django_otp.middleware.OTPMiddleware",
     # The API's per-user write allowance ("create") for the pages' POSTs too.
     "danvan.core.throttling.WebWriteThrottleMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -223,6 +230,12 @@ AXES_IPWARE_PROXY_COUNT = env.integer("AXES_PROXY_COUNT", 0, minimum=0)
 # django-ipware is not installed: our function reads X-Forwarded-For with that proxy count.
 AXES_CLIENT_IP_CALLABLE = "danvan.org.authentication.client_ip_address"
 AXES_VERBOSE = False
+
+# A second factor (authenticator app, TOTP) for administrators and superusers in the admin;
+# production.py turns it on. Off here so the printed demo accounts simply sign in.
+ADMIN_REQUIRE_OTP = env.boolean("ADMIN_REQUIRE_OTP", False)
+OTP_TOTP_ISSUER = "danvan"
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # the admin never shows a device's secret
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 8 * 3600  # one working day

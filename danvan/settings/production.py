@@ -51,6 +51,9 @@ CACHES = {
 CELERY_BROKER_URL = env.url("CELERY_BROKER_URL", REDIS_URL, schemes=("redis", "rediss", "amqp"))
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 
+# Administrators and superusers sign in to the admin with an authenticator app's code.
+ADMIN_REQUIRE_OTP = env.boolean("ADMIN_REQUIRE_OTP", True)
+
 if not env.is_set("EMAIL_URL"):
     raise env._fail(
         "EMAIL_URL", "is required in production (e.g. smtp+tls://user:password@host:587)."
