@@ -16,6 +16,7 @@ from django.core.management import call_command
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from danvan.audit.models import AuditEvent, AuditKind
 from tests.core.test_settings_env import PRODUCTION, manage
 from tests.factories import UserFactory
 
@@ -140,6 +141,8 @@ def test_the_sign_in_asks_the_enrolled_for_their_code(client, administrator, otp
         "otp_invalid"
     ]
     assert not admits(client)
+    failed = AuditEvent.objects.get(kind=AuditKind.LOGIN_FAILED)
+    assert (failed.username, failed.detail) == (administrator.username, {"reason": "second factor"})
 
     assert sign_in(client, administrator, totp(secret)).status_code == 302
     assert admits(client)
