@@ -187,3 +187,32 @@ def test_processes_started_by_the_tests_share_the_test_runs_keys() -> None:
     assert child["SECRET_KEY"] == settings.SECRET_KEY
     assert child["FIELD_ENCRYPTION_KEYS"] == ",".join(settings.FIELD_ENCRYPTION_KEYS)
     assert child["FIELD_HASH_KEY"] == settings.FIELD_HASH_KEY
+
+
+def test_make_run_says_where_the_keys_are_kept(tmp_path: Path) -> None:
+    env = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "HOME": os.environ.get("HOME", "/tmp"),
+        "DANVAN_VAR_DIR": str(tmp_path),
+        "STATIC_ROOT": str(tmp_path / "static"),
+        "DJANGO_SETTINGS_MODULE": "danvan.settings.base",
+    }
+
+    def run() -> str:
+        result = subprocess.run(
+            [sys.executable, "manage.py", "embedded_secrets"],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert result.returncode == 0, result.stderr[-2000:]
+        return result.stdout
+
+    first, second = run(), run()
+
+    assert f"Đã tạo các khoá bí mật riêng của bản cài đặt này trong {tmp_path}/secrets.env" in first
+    assert "(đã tạo từ trước)" in second
+    kept = local_secrets._parse((tmp_path / "secrets.env").read_text())
+    assert not any(value in first + second for value in kept.values())  # where, never what
