@@ -113,9 +113,9 @@ TEMPLATES = [
 # --- Personal data at rest ---------------------------------------------------------------
 # Fernet keys for encrypted fields (citizen ID, phone), newest first; a keyed-hash key for
 # finding equal values. Embedded mode generates both (above); production requires them.
-FIELD_ENCRYPTION_KEYS = env.fernet_keys("FIELD_ENCRYPTION_KEYS") or (
-    [_generated["FIELD_ENCRYPTION_KEYS"]] if _generated else []
-)
+FIELD_ENCRYPTION_KEYS = env.fernet_keys("FIELD_ENCRYPTION_KEYS") or [
+    key.strip() for key in _generated.get("FIELD_ENCRYPTION_KEYS", "").split(",") if key.strip()
+]  # the file may list old keys after the new one too, as the variable does
 FIELD_HASH_KEY = env.text("FIELD_HASH_KEY", _generated.get("FIELD_HASH_KEY", ""))
 
 # --- Database ------------------------------------------------------------------------------

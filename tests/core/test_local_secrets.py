@@ -216,3 +216,13 @@ def test_make_run_says_where_the_keys_are_kept(tmp_path: Path) -> None:
     assert "(đã tạo từ trước)" in second
     kept = local_secrets._parse((tmp_path / "secrets.env").read_text())
     assert not any(value in first + second for value in kept.values())  # where, never what
+
+
+def test_the_file_can_list_an_old_encryption_key_after_the_new_one(tmp_path: Path) -> None:
+    """Rotating in embedded mode: FIELD_ENCRYPTION_KEYS=new,old in the file, as in a variable."""
+    new, old = Fernet.generate_key().decode(), Fernet.generate_key().decode()
+    (tmp_path / "secrets.env").write_text(
+        f"SECRET_KEY={'s' * 60}\nFIELD_ENCRYPTION_KEYS={new},{old}\nFIELD_HASH_KEY={'h' * 40}\n"
+    )
+
+    assert shown(start(tmp_path))["FIELD_ENCRYPTION_KEYS"] == f"{new},{old}"
