@@ -26,7 +26,13 @@ class TooSoon(Exception):
 def is_powerful(user: Any) -> bool:
     if not getattr(user, "is_authenticated", False):
         return False
-    return bool(user.is_superuser or user.memberships.filter(role=Role.ADMINISTRATOR).exists())
+    if user.is_superuser:
+        return True
+    cached = getattr(user, "_danvan_administrator", None)  # asked several times per page
+    if cached is None:
+        cached = user.memberships.filter(role=Role.ADMINISTRATOR).exists()
+        user._danvan_administrator = cached
+    return bool(cached)
 
 
 def second_factor_required(user: Any) -> bool:
