@@ -28,6 +28,7 @@ $(VENV)/.installed-dev: requirements-dev.lock | $(BIN)/python
 	@touch $@ $(VENV)/.installed
 
 run: $(VENV)/.installed
+	$(BIN)/python manage.py embedded_secrets
 	$(BIN)/python manage.py migrate --noinput -v 0
 	$(BIN)/python manage.py seed
 	$(BIN)/python manage.py demo_accounts

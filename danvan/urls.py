@@ -10,6 +10,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/second-factor/", include("danvan.twofactor.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(("danvan.api", "api"), namespace="api")),
     path("reports/", include("reports.urls")),

@@ -9,7 +9,6 @@ rotated), and beside them an HMAC-SHA256 of the normalised value (`FIELD_HASH_KE
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import hmac
 from functools import lru_cache
@@ -21,12 +20,6 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import models
 
 PREFIX = "enc1:"
-
-
-def derive_key(secret: str, purpose: str) -> str:
-    """A Fernet key derived from a secret (embedded mode only; production sets real keys)."""
-    digest = hashlib.sha256(f"danvan:{purpose}:{secret}".encode()).digest()
-    return base64.urlsafe_b64encode(digest).decode()
 
 
 @lru_cache(maxsize=4)

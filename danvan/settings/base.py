@@ -15,7 +15,7 @@ from pathlib import Path
 from csp.constants import NONCE, NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
-from danvan.settings import env
+from danvan.settings import env, local_secrets
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 env.read_env_file(BASE_DIR / ".env")
@@ -26,15 +26,20 @@ VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 # --- Core -------------------------------------------------------------------------------
 DEBUG = env.boolean("DEBUG", False)
-# The embedded default key is for a laptop demo only; production.py refuses it.
-INSECURE_DEV_KEY = "embedded-mode-only-not-a-secret-danvan"
-SECRET_KEY = env.text("SECRET_KEY", INSECURE_DEV_KEY)
+# Secrets come from the environment. Embedded mode generates the missing ones once per
+# installation into var/secrets.env (mode 0600) and reuses them; production.py requires them
+# all from the environment and never reads that file (danvan/settings/local_secrets.py).
+_generated: dict[str, str] = {}
+if local_secrets.enabled() and not all(env.is_set(name) for name in local_secrets.NAMES):
+    _generated = local_secrets.load_or_create(VAR_DIR)
+SECRET_KEY = env.text("SECRET_KEY", _generated.get("SECRET_KEY", ""))
 ALLOWED_HOSTS = env.listing("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.origins("CSRF_TRUSTED_ORIGINS", [])
 SITE_URL = env.web_url("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin with a site that asks administrators for a second factor.
+    "danvan.twofactor.admin_apps.DanvanAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -49,6 +54,9 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "axes",
     "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "danvan.core",
     "danvan.org",
     "danvan.audit",
@@ -58,6 +66,7 @@ INSTALLED_APPS = [
     "danvan.notify",
     "reports",
     "seeds",
+    "danvan.twofactor",
 ]
 
 MIDDLEWARE = [
@@ -76,6 +85,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): signed in with a second factor (danvan.twofactor).
+    "django_otp.middleware.OTPMiddleware",
     # The API's per-user write allowance ("create") for the pages' POSTs too.
     "danvan.core.throttling.WebWriteThrottleMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -107,14 +118,11 @@ TEMPLATES = [
 
 # --- Personal data at rest ---------------------------------------------------------------
 # Fernet keys for encrypted fields (citizen ID, phone), newest first; a keyed-hash key for
-# finding equal values. Embedded mode derives both from SECRET_KEY; production requires them.
-FIELD_ENCRYPTION_KEYS = env.fernet_keys("FIELD_ENCRYPTION_KEYS")
-FIELD_HASH_KEY = env.text("FIELD_HASH_KEY", "")
-if not FIELD_ENCRYPTION_KEYS or not FIELD_HASH_KEY:
-    from danvan.core.crypto import derive_key
-
-    FIELD_ENCRYPTION_KEYS = FIELD_ENCRYPTION_KEYS or [derive_key(SECRET_KEY, "fields")]
-    FIELD_HASH_KEY = FIELD_HASH_KEY or derive_key(SECRET_KEY, "hash")
+# finding equal values. Embedded mode generates both (above); production requires them.
+FIELD_ENCRYPTION_KEYS = env.fernet_keys("FIELD_ENCRYPTION_KEYS") or [
+    key.strip() for key in _generated.get("FIELD_ENCRYPTION_KEYS", "").split(",") if key.strip()
+]  # the file may list old keys after the new one too, as the variable does
+FIELD_HASH_KEY = env.text("FIELD_HASH_KEY", _generated.get("FIELD_HASH_KEY", ""))
 
 # --- Database ------------------------------------------------------------------------------
 DATABASES = {"default": env.database("DATABASE_URL", f"sqlite:///{VAR_DIR / 'danvan.sqlite3'}")}
@@ -272,6 +280,11 @@ PERMISSIONS_POLICY: dict[str, list[str]] = {
         "xr-spatial-tracking",
     )
 }
+# A second factor (authenticator app, TOTP) for administrators and superusers in the admin;
+# production.py turns it on. Off here so the printed demo accounts simply sign in.
+ADMIN_REQUIRE_OTP = env.boolean("ADMIN_REQUIRE_OTP", False)
+OTP_TOTP_ISSUER = "danvan"
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # the admin never shows a device's secret
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 8 * 3600  # one working day

@@ -6,14 +6,18 @@ from the environment; what production cannot do without is required here, and st
 stops with a message naming the missing or malformed variable.
 """
 
-from danvan.settings import env
-from danvan.settings.base import *  # noqa: F403
-from danvan.settings.base import INSECURE_DEV_KEY, STORAGES
+from danvan.settings import env, local_secrets
+
+# Every key comes from the environment: never the generated ones of embedded mode in var/.
+local_secrets.disable()
+
+from danvan.settings.base import *  # noqa: E402, F403
+from danvan.settings.base import STORAGES  # noqa: E402
 
 DEBUG = False
 
 SECRET_KEY = env.text("SECRET_KEY")
-if SECRET_KEY == INSECURE_DEV_KEY or len(SECRET_KEY) < 50:
+if len(SECRET_KEY) < 50:
     raise env._fail("SECRET_KEY", "must be a random string of at least 50 characters.")
 SIMPLE_JWT["SIGNING_KEY"] = SECRET_KEY  # noqa: F405
 
@@ -46,6 +50,9 @@ CACHES = {
 }
 CELERY_BROKER_URL = env.url("CELERY_BROKER_URL", REDIS_URL, schemes=("redis", "rediss", "amqp"))
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+
+# Administrators and superusers sign in to the admin with an authenticator app's code.
+ADMIN_REQUIRE_OTP = env.boolean("ADMIN_REQUIRE_OTP", True)
 
 if not env.is_set("EMAIL_URL"):
     raise env._fail(
