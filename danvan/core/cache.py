@@ -54,6 +54,9 @@ class Breaker:
         self._open_until = 0.0
         self._last_warning = 0.0
         self._down_since: float | None = None
+        # Called once the service answers again after a failure (e.g. to drop a cached copy
+        # that may have missed writes made while it was away).
+        self.on_recovery: list[Callable[[], None]] = []
 
     @property
     def is_open(self) -> bool:
@@ -93,6 +96,11 @@ class Breaker:
             self._last_warning = 0.0
         if down_since is not None:
             log.warning("%s available again after %.0f s", self.what, time.monotonic() - down_since)
+            for callback in self.on_recovery:
+                try:
+                    callback()
+                except Exception:
+                    log.exception("%s: a recovery step failed", self.what)
 
 
 cache_breaker = Breaker("Redis cache")

@@ -16,7 +16,7 @@ from rest_framework_simplejwt.authentication import JWTAuthentication
 from rest_framework_simplejwt.exceptions import InvalidToken
 from rest_framework_simplejwt.tokens import AccessToken
 
-from danvan.core.cache import cache_degraded, warn_degraded
+from danvan.core.cache import cache_breaker, cache_degraded, warn_degraded
 from danvan.core.models import RevokedToken
 
 log = logging.getLogger(__name__)
@@ -53,6 +53,14 @@ def revoked_key(jti: str) -> str:
 # always has it).
 COMPLETE_KEY = "jwt:revoked:complete"
 COMPLETE_SECONDS = 300
+
+
+def _forget_complete_copy() -> None:
+    """After an outage seen by this process: a logout may have missed the cache; reload."""
+    cache.delete(COMPLETE_KEY)
+
+
+cache_breaker.on_recovery.append(_forget_complete_copy)
 
 
 def revoke_access_token(token: AccessToken) -> None:
