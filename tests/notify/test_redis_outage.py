@@ -131,8 +131,10 @@ def test_redis_killed_and_restarted_under_traffic_degrades_and_loses_nothing(
     seed_petition_reference()
     for n in range(8):
         UserFactory(username=f"more{n}", memberships=[(tree.commune_a1, Role.PETITION_HANDLER)])
-    for _ in range(20):
-        make_petition(tree.commune_a1, THU)  # 20 items x 10 handlers = 200 reminders due
+    for n in range(20):  # 20 items x 10 handlers = 200 reminders due
+        due = make_petition(tree.commune_a1, THU)
+        # Codes of their own, clear of the ones intake numbers for the petitions created below.
+        Petition.objects.filter(pk=due.pk).update(code=f"OUTAGE-{n:03d}")
     before = Petition.objects.count()
     for user in (cadre_a, people["handler"]):
         user.set_password(PASSWORD)
