@@ -11,10 +11,11 @@ Afterwards it counts, and exits 1 if any fails:
   delivery sent in one attempt, and as many e-mails written as e-mail deliveries sent;
 - every acknowledged create (201) present, once.
 
-Deadlines to remind about come from a feeder: each minute it records petitions whose
-deadline falls in a reminder window today, and beat's sweep (every 60 s here instead of
-15 min, the only shortened interval; reminders left pending 3 min are re-enqueued, for the
-jobs lost with Redis) finds them.
+Deadlines to remind about come from a feeder: every 30 s it records ten petitions whose
+deadline falls in a reminder window today, and beat's sweep finds them. Beat's sweep runs
+every 60 s here instead of every 15 minutes and reminders left pending 3 minutes (instead of
+10) are re-enqueued — the jobs lost with Redis come back within the run; everything else is
+the production configuration (visibility timeout 240 s unless --visibility-timeout).
 
     .venv/bin/python bench/soak.py                  # 15 minutes
     .venv/bin/python bench/soak.py --minutes 1      # CI size
@@ -212,6 +213,11 @@ class Soak:
             interval=every_minute, crontab=None
         )
         assert swept == 1, "the seeded sweep schedule is missing"
+        from danvan.org.models import User
+
+        # Reminders go by e-mail too, so the e-mails written can be counted.
+        for user in User.objects.filter(email=""):
+            User.objects.filter(pk=user.pk).update(email=f"{user.username}@soak.invalid")
 
     def django(self) -> None:
         os.environ.update({k: v for k, v in self.env.items() if k != "PYTHONPATH"})
@@ -221,7 +227,7 @@ class Soak:
         django.setup()
 
     def feed(self) -> None:
-        """Each minute, petitions whose deadline is due for a reminder today."""
+        """Every 30 s, ten petitions whose deadline is due for a reminder today."""
         from django.db import close_old_connections
         from django.utils import timezone
 
@@ -235,25 +241,26 @@ class Soak:
         while not self.stop_feeding.is_set():
             today = timezone.localdate()
             stages = list(ReminderStage.objects.filter(subject="petition", is_active=True))
-            found = windows(stages, today)
-            for window in found[:2]:
-                self.fed += 1
-                Petition.objects.create(
-                    code=f"SOAK-{self.fed:06d}",
-                    received_on=today.replace(day=1),
-                    channel="post",
-                    kind=PetitionKind.COMPLAINT,
-                    summary=f"Đơn thử nghiệm {self.fed}",
-                    location_unit=unit,
-                    receiving_unit=unit,
-                    handling_unit=unit,
-                    assignee=handler,
-                    status=Status.ACCEPTED,
-                    clock_stage="resolve",
-                    due_date=window.first,
-                )
+            found = windows(stages, today)[:2]
+            for _ in range(5):
+                for window in found:
+                    self.fed += 1
+                    Petition.objects.create(
+                        code=f"SOAK-{self.fed:06d}",
+                        received_on=today.replace(day=1),
+                        channel="post",
+                        kind=PetitionKind.COMPLAINT,
+                        summary=f"Đơn thử nghiệm {self.fed}",
+                        location_unit=unit,
+                        receiving_unit=unit,
+                        handling_unit=unit,
+                        assignee=handler,
+                        status=Status.ACCEPTED,
+                        clock_stage="resolve",
+                        due_date=window.first,
+                    )
             close_old_connections()
-            self.stop_feeding.wait(60)
+            self.stop_feeding.wait(30)
 
     def fault(self, name: str, action: Any, recovered: Any) -> None:
         started = time.time()
@@ -457,16 +464,17 @@ class Soak:
             failures.append(f"{emails_written} e-mails written for {email_sent} sent deliveries")
         # 3. Acknowledged creates.
         created = [r for r in records if r["kind"] == "created"]
-        ids = [r["id"] for r in created]
-        present = Petition.objects.filter(pk__in=ids).count()
-        codes = Petition.objects.filter(code__in=[r["code"] for r in created]).count()
+        acknowledged = {(r["id"], r["code"]) for r in created}
+        stored = set(
+            Petition.objects.filter(pk__in=[r["id"] for r in created]).values_list("pk", "code")
+        )
         print("\n== acknowledged creates (201)")
         print(
-            f"  {len(ids)} acknowledged, {len(set(ids))} distinct ids, {present} present, "
-            f"{codes} rows with their codes"
+            f"  {len(created)} acknowledged, {len(acknowledged)} distinct, "
+            f"{len(stored & acknowledged)} present with the id and code they were answered with"
         )
-        if not (len(ids) == len(set(ids)) == present == codes):
-            failures.append("an acknowledged create is missing or present twice")
+        if not (len(created) == len(acknowledged) == len(stored & acknowledged)):
+            failures.append("an acknowledged create is missing or was answered twice")
         unsent_jobs = QueuedJob.objects.filter(sent_at__isnull=True).count()
         print(f"\n== job outbox: {QueuedJob.objects.count()} jobs, {unsent_jobs} unsent at the end")
         self.summary()

@@ -29,7 +29,7 @@ class QueuedJob(models.Model):
     published to the broker after commit, or later by the drain when the broker was away.
     """
 
-    task = models.CharField(_("task"), max_length=200)
+    task = models.CharField(_("job name"), max_length=200)
     args = models.JSONField(_("arguments"), default=list)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)

@@ -26,7 +26,7 @@ class Migration(migrations.Migration):
             name='QueuedJob',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('task', models.CharField(max_length=200, verbose_name='task')),
+                ('task', models.CharField(max_length=200, verbose_name='job name')),
                 ('args', models.JSONField(default=list, verbose_name='arguments')),
                 ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
                 ('sent_at', models.DateTimeField(blank=True, null=True, verbose_name='sent at')),
