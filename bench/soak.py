@@ -237,7 +237,9 @@ class Soak:
         from petitions.models import Petition, PetitionKind, Status
 
         handler = User.objects.get(username="xuly.dilinh")
-        unit = Membership.objects.filter(user=handler).select_related("unit").first().unit
+        membership = Membership.objects.filter(user=handler).select_related("unit").first()
+        assert membership is not None, "the demo handler has no unit"
+        unit = membership.unit
         while not self.stop_feeding.is_set():
             today = timezone.localdate()
             stages = list(ReminderStage.objects.filter(subject="petition", is_active=True))

@@ -189,7 +189,13 @@ class ResilientRedisCache(RedisCache):
         self._guard(None, lambda: super(ResilientRedisCache, self).delete_many(keys, version))
 
     def clear(self) -> Any:
-        return self._guard(False, lambda: super(ResilientRedisCache, self).clear())
+        result: Any = False
+
+        def clear() -> Any:
+            return super(ResilientRedisCache, self).clear()
+
+        result = self._guard(result, clear)
+        return result
 
 
 _warned: dict[str, float] = {}

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime
-from typing import Any
+from datetime import UTC, datetime, timedelta
+from typing import Any, cast
 
 from django.conf import settings
 from django.core.cache import cache
@@ -83,10 +83,13 @@ def is_revoked(jti: str) -> bool:
     complete the cache answers alone; when it is missing (Redis restarted, evicted, cleared)
     or Redis is away, one query over the few unexpired rows answers, and reloads the copy.
     """
+    # A copy read just as Redis came back may lack a logout made while it was away (the
+    # recovery drops the mark, but this answer was already read): not trusted.
+    after_outage = cache_degraded()
     values = cache.get_many([revoked_key(jti), COMPLETE_KEY])
     if values.get(revoked_key(jti)):
         return True
-    if values.get(COMPLETE_KEY):
+    if values.get(COMPLETE_KEY) and not after_outage:
         return False
     revoked = set(
         RevokedToken.objects.filter(expires_at__gt=timezone.now()).values_list("jti", flat=True)
@@ -98,7 +101,8 @@ def is_revoked(jti: str) -> bool:
             "Redis is unavailable: access-token revocation is checked in the database",
         )
     else:
-        lifetime = int(settings.SIMPLE_JWT["ACCESS_TOKEN_LIFETIME"].total_seconds())
+        access_lifetime = cast(timedelta, settings.SIMPLE_JWT["ACCESS_TOKEN_LIFETIME"])
+        lifetime = int(access_lifetime.total_seconds())
         cache.set_many({revoked_key(key): True for key in revoked}, timeout=lifetime)
         cache.set(COMPLETE_KEY, True, timeout=COMPLETE_SECONDS)
     return jti in revoked

@@ -24,6 +24,7 @@ from danvan.core.models import QueuedJob, RevokedToken
 from danvan.org.authentication import COMPLETE_KEY
 from petitions.models import Petition
 from seeds.petitions import seed_petition_reference
+from tests.conftest import wait_for
 from tests.factories import UserFactory
 
 NOWHERE = "redis://127.0.0.1:1/0"
@@ -173,7 +174,7 @@ def test_a_revocation_survives_the_loss_of_the_cache(api: APIClient, cadre_a: An
 
 @pytest.mark.django_db
 def test_a_job_asked_for_while_the_broker_is_away_waits_and_is_published_once(
-    redis_away: None, django_capture_on_commit_callbacks: Any, caplog: Any
+    redis_away: None, django_capture_on_commit_callbacks: Any, caplog: Any, monkeypatch: Any
 ) -> None:
     caplog.set_level(logging.WARNING)
     with django_capture_on_commit_callbacks(execute=True):
@@ -189,14 +190,67 @@ def test_a_job_asked_for_while_the_broker_is_away_waits_and_is_published_once(
     assert jobs.drain() == 0  # still away
 
     sent: list[tuple[str, list[Any]]] = []
+    original = jobs._send
+
+    def send_and_count(task: str, args: list[Any]) -> None:
+        original(task, args)
+        sent.append((task, args))
+
+    monkeypatch.setattr(jobs, "_send", send_and_count)
     with override_settings(CELERY_BROKER_URL="memory://", CELERY_BROKER_TRANSPORT_OPTIONS={}):
-        original = jobs._send
-        jobs._send = lambda task, args: (original(task, args), sent.append((task, args)))  # type: ignore[assignment]
-        try:
-            assert jobs.drain() == 2
-            assert jobs.drain() == 0
-        finally:
-            jobs._send = original  # type: ignore[assignment]
+        assert jobs.drain() == 2
+        assert jobs.drain() == 0
 
     assert sent == [("danvan.core.heartbeat", []), ("danvan.core.heartbeat", [])]
     assert not QueuedJob.objects.filter(sent_at__isnull=True).exists()
+
+
+@pytest.mark.services
+def test_a_logout_missed_by_a_paused_redis_is_not_forgotten_when_it_answers_again(
+    api: APIClient, cadre_a: Any
+) -> None:
+    """
+    Redis keeps its data but stops answering for a moment (CLIENT PAUSE: a stall, a failover):
+    the logout's cache write times out while the cache's copy of the revocations stays marked
+    complete. When Redis answers again the copy is dropped and reloaded from the database.
+    """
+    import redis as redis_lib
+
+    from tests.notify.conftest import PrivateRedis
+
+    server = PrivateRedis()
+    server.start()
+    try:
+        caches = {
+            "default": {
+                "BACKEND": "danvan.core.cache.ResilientRedisCache",
+                "LOCATION": server.url,
+                "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+            }
+        }
+        with override_settings(CACHES=caches, CACHE_RETRY_SECONDS=0):
+            _reset_breakers()
+            cadre_a.set_password(PASSWORD)
+            cadre_a.save()
+            pair = api.post(
+                "/api/v1/auth/token/", {"username": "cadre_a", "password": PASSWORD}, format="json"
+            ).json()
+            client = APIClient()
+            client.credentials(HTTP_AUTHORIZATION=f"Bearer {pair['access']}")
+            assert client.get("/api/v1/me/").status_code == 200  # loads the copy, marks it
+            assert cache.get(COMPLETE_KEY) is True
+            admin = redis_lib.Redis.from_url(server.url)
+
+            admin.execute_command("CLIENT", "PAUSE", 3000, "ALL")
+            logout = client.post("/api/v1/auth/logout/", {"refresh": pair["refresh"]})
+
+            assert logout.status_code == 204
+            assert cache_breaker.degraded
+            wait_for(lambda: admin.ping(), timeout=10)  # the pause is over, data intact
+            assert admin.exists(":1:" + COMPLETE_KEY)
+            assert client.get("/api/v1/me/").status_code == 401
+            assert client.get("/api/v1/me/").status_code == 401  # from the reloaded copy
+            assert not cache_breaker.degraded
+    finally:
+        _reset_breakers()
+        server.stop()
