@@ -13,6 +13,7 @@ it: exactly once per row.
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 from typing import Any
 
 from celery import shared_task
@@ -31,6 +32,7 @@ log = logging.getLogger(__name__)
 HEARTBEAT_KEY = "celery:heartbeat"
 DRAIN_TASK = "danvan.core.drain_queued_jobs"
 DRAIN_BATCH = 1000
+KEEP_SENT = timedelta(days=7)
 
 broker_breaker = Breaker("Celery broker")
 
@@ -124,6 +126,8 @@ def drain(*, limit: int = DRAIN_BATCH) -> int:
             break
     if sent:
         log.info("Published %d queued job(s) that had waited for the broker", sent)
+    # Sent rows are kept a week for whoever investigates a late job, then removed.
+    QueuedJob.objects.filter(sent_at__lt=timezone.now() - KEEP_SENT).delete()
     return sent
 
 

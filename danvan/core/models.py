@@ -39,13 +39,8 @@ class QueuedJob(models.Model):
     class Meta:
         verbose_name = _("queued job")
         verbose_name_plural = _("queued jobs")
-        indexes = [
-            models.Index(
-                fields=["created_at"],
-                condition=models.Q(sent_at__isnull=True),
-                name="core_queuedjob_unsent",
-            )
-        ]
+        # The drain's "unsent, oldest first" (sent_at IS NULL) and the clean-up of old rows.
+        indexes = [models.Index(fields=["sent_at", "created_at"], name="core_queuedjob_sent")]
 
     def __str__(self) -> str:
         return f"{self.task}{tuple(self.args)}"

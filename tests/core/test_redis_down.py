@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Iterator
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -254,3 +255,15 @@ def test_a_logout_missed_by_a_paused_redis_is_not_forgotten_when_it_answers_agai
     finally:
         _reset_breakers()
         server.stop()
+
+
+@pytest.mark.django_db
+def test_the_drain_removes_rows_sent_more_than_a_week_ago() -> None:
+    now = timezone.now()
+    old = QueuedJob.objects.create(task="x", sent_at=now - timedelta(days=8))
+    recent = QueuedJob.objects.create(task="x", sent_at=now - timedelta(days=6))
+
+    jobs.drain()
+
+    assert set(QueuedJob.objects.values_list("pk", flat=True)) == {recent.pk}
+    assert not QueuedJob.objects.filter(pk=old.pk).exists()
