@@ -39,9 +39,14 @@ broker_breaker = Breaker("Celery broker")
 
 @shared_task(name="danvan.core.heartbeat", ignore_result=True)
 def heartbeat() -> str:
-    """Beat schedules this every minute; /healthz shows when a worker last ran it."""
+    """
+    Beat schedules this every minute; /healthz shows when a worker last ran it. It also
+    publishes jobs left waiting for the broker, so an installation whose schedules predate
+    "Publish queued jobs" drains its outbox too.
+    """
     stamp = timezone.now().isoformat()
     cache.set(HEARTBEAT_KEY, stamp, timeout=24 * 3600)
+    drain()
     return stamp
 
 
