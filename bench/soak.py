@@ -88,7 +88,7 @@ class Soak:
             "SECRET_KEY": secrets.token_urlsafe(64),
             "FIELD_HASH_KEY": secrets.token_urlsafe(48),
             "ALLOWED_HOSTS": "127.0.0.1",
-            "EMAIL_URL": f"filemail://{self.mail}",
+            "EMAIL_URL": f"filemail:///{self.mail}",  # four slashes: an absolute path
             "SECURE_SSL_REDIRECT": "false",
             # 20 simulated people share one address; in an office they would be 20.
             "LOGIN_THROTTLE_RATE": "1000/min",
