@@ -4,11 +4,13 @@ from django.contrib import admin
 from django.urls import include, path
 
 from danvan.core import views
-from danvan.core.health import healthz
+from danvan.core.health import healthz, live
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", healthz, name="healthz"),
+    path("healthz/ready", healthz, name="healthz-ready"),
+    path("healthz/live", live, name="healthz-live"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/second-factor/", include("danvan.twofactor.urls")),
     path("admin/", admin.site.urls),

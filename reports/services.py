@@ -56,7 +56,7 @@ def report_document_request(
     today: date | None = None,
 ) -> ReportDocument:
     """Queue a six-month or annual report of a unit the actor sees; a worker generates it."""
-    from reports.jobs import generate_report_document
+    from danvan.core.jobs import enqueue
 
     unit = unit_get_for(actor, unit.pk if isinstance(unit, Unit) else unit)
     today = today or timezone.localdate()
@@ -81,7 +81,7 @@ def report_document_request(
         as_of=today,
         requested_by=actor,
     )
-    transaction.on_commit(lambda: generate_report_document.delay(document.pk))
+    enqueue("reports.generate_report_document", document.pk)
     return document
 
 

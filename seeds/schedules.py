@@ -7,6 +7,8 @@ from django_celery_beat.models import IntervalSchedule, PeriodicTask
 # (name shown in the admin, task name, every N seconds)
 INTERVAL_JOBS = [
     ("Worker heartbeat", "danvan.core.heartbeat", 60),
+    # Jobs kept in PostgreSQL while the broker was away (danvan.core.jobs.enqueue).
+    ("Publish queued jobs", "danvan.core.drain_queued_jobs", 60),
 ]
 
 

@@ -1,4 +1,12 @@
-"""/healthz: is the database, the broker and the cache reachable from this process."""
+"""
+Health probes for a load balancer and for a person on call.
+
+/healthz/live   the process answers: 200 always (restart the process if this fails).
+/healthz        ready (also /healthz/ready): the database is required — 503 "unavailable"
+                without it; Redis as cache or broker is not — without it the answer is 200
+                "degraded" naming what failed, because the site keeps working (a load
+                balancer must not take every node out because Redis restarted).
+"""
 
 from __future__ import annotations
 
@@ -21,6 +29,10 @@ def _database() -> None:
 
 
 def _cache() -> None:
+    probe = getattr(cache, "probe", None)
+    if probe is not None:  # ResilientRedisCache answers misses when Redis is away: ask Redis
+        probe()
+        return
     cache.set("healthz", "ok", timeout=10)
     if cache.get("healthz") != "ok":
         raise RuntimeError("cache did not return what was written")
@@ -37,6 +49,13 @@ def _broker() -> None:
 
 
 CHECKS: dict[str, Callable[[], None]] = {"database": _database, "broker": _broker, "cache": _cache}
+# Without these nothing works: the probe answers 503. The others only degrade the service.
+REQUIRED = frozenset({"database"})
+
+
+def live(request: HttpRequest) -> JsonResponse:
+    """The process answers; it says nothing about the services behind it."""
+    return JsonResponse({"status": "alive"})
 
 
 def healthz(request: HttpRequest) -> JsonResponse:
@@ -49,6 +68,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
             results[name] = {"ok": False, "error": type(exc).__name__}
         else:
             results[name] = {"ok": True, "ms": round((time.perf_counter() - started) * 1000, 1)}
+    ready = all(r["ok"] for name, r in results.items() if name in REQUIRED)
     healthy = all(r["ok"] for r in results.values())
     # Informational: a stopped worker delays reminders but must not take the web site down.
     try:
@@ -56,7 +76,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
     except Exception:
         last_seen = None
     worker = {"last_heartbeat": last_seen}
+    state = "ok" if healthy else "degraded" if ready else "unavailable"
     return JsonResponse(
-        {"status": "ok" if healthy else "unavailable", "checks": results, "worker": worker},
-        status=200 if healthy else 503,
+        {"status": state, "checks": results, "worker": worker}, status=200 if ready else 503
     )

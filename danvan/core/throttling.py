@@ -9,6 +9,7 @@ their own scope ("login") and django-axes locks repeated failed logins.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from typing import Any
 
@@ -17,10 +18,36 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import ngettext
 from rest_framework.request import Request
-from rest_framework.throttling import UserRateThrottle
+from rest_framework.throttling import ScopedRateThrottle, UserRateThrottle
+
+from danvan.core.cache import cache_degraded, warn_degraded
+
+log = logging.getLogger(__name__)
 
 
-class CreateRateThrottle(UserRateThrottle):
+class FailOpenWhenCacheDown:
+    """
+    Throttle counters live in the cache. While Redis is away they read as empty, so the limit
+    lets requests through (fail open: a limit on volume, not a security boundary — sign-in is
+    still guarded by django-axes, whose lockouts are in the database); say so in the log.
+    """
+
+    def allow_request(self, request: Request, view: Any) -> bool:
+        allowed: bool = super().allow_request(request, view)  # type: ignore[misc]
+        if cache_degraded():
+            warn_degraded(
+                log,
+                "throttles",
+                "Redis is unavailable: rate limits are not enforced until it is back",
+            )
+        return allowed
+
+
+class LoginRateThrottle(FailOpenWhenCacheDown, ScopedRateThrottle):
+    """The token endpoints' allowance (scope "login")."""
+
+
+class CreateRateThrottle(FailOpenWhenCacheDown, UserRateThrottle):
     scope = "create"
 
     def get_rate(self) -> str | None:
@@ -30,7 +57,7 @@ class CreateRateThrottle(UserRateThrottle):
     def allow_request(self, request: Request, view: Any) -> bool:
         if request.method != "POST":
             return True
-        return super().allow_request(request, view)
+        return bool(super().allow_request(request, view))
 
 
 class WebWriteThrottleMiddleware:

@@ -13,10 +13,13 @@ Sweep      jobs.sweep_reminders (beat, every 15 minutes; `manage.py remind [--dr
            [--today=dd/mm/yyyy]` by hand): policy.windows() turns the stages into deadline
            ranges for today via the working-day calendar; services.sweep() records Reminder
            rows (unique per item, stage, occurrence, recipient, deadline; INSERT … ON CONFLICT
-           DO NOTHING) and, on commit, enqueues jobs.deliver_reminders with 500 ids each. It
-           also re-enqueues reminders left pending for 30 minutes (a killed worker, a lost
-           broker) and deliveries whose quiet hours are over.
-Delivery   jobs.deliver_reminders (late ack, retried with exponential backoff): drops
+           DO NOTHING) and enqueues jobs.deliver_reminders with 500 ids each through the job
+           outbox (danvan.core.jobs.enqueue: kept in PostgreSQL while the broker is away). It
+           also re-enqueues reminders left pending for REMINDER_STALE_MINUTES (10: a job lost
+           inside the broker) and deliveries whose quiet hours are over.
+Delivery   jobs.deliver_reminders (late ack, retried with exponential backoff capped below
+           the visibility timeout; a killed worker's job goes to the next worker within
+           BROKER_VISIBILITY_TIMEOUT, 240 s, plus a ~20 s restore scan): drops
            reminders whose item closed or whose deadline moved (OBSOLETE), creates one
            Delivery per channel the person wants (unique per reminder and channel), then sends
            each unsent one under a row lock (SKIP LOCKED on PostgreSQL) and sets sent_at in

@@ -9,6 +9,7 @@ from datetime import date
 from typing import Any
 
 from celery import shared_task
+from django.conf import settings
 
 from danvan.notify import services
 
@@ -17,7 +18,9 @@ RETRY = {
     "reject_on_worker_lost": True,
     "autoretry_for": (Exception,),
     "retry_backoff": 30,
-    "retry_backoff_max": 3600,
+    # A retry waits unacknowledged in the worker: below the visibility timeout, or Redis would
+    # hand the waiting copy to another worker as well.
+    "retry_backoff_max": max(settings.BROKER_VISIBILITY_TIMEOUT // 2, 1),
     "retry_jitter": True,
     "max_retries": 8,
     "ignore_result": True,

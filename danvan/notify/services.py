@@ -29,6 +29,7 @@ from django.db import transaction
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
+from danvan.core.jobs import enqueue
 from danvan.notify import messages
 from danvan.notify.models import (
     Audience,
@@ -52,7 +53,11 @@ log = logging.getLogger(__name__)
 
 ENQUEUE_BATCH = 500
 INSERT_BATCH = 1000
-STALE_AFTER = timedelta(minutes=30)
+DELIVER_TASK = "danvan.notify.jobs.deliver_reminders"
+# Reminders still pending this long are re-enqueued by the sweep: the backstop for a message
+# lost inside the broker (a Redis restart without persistence). A killed worker's job comes
+# back sooner, through the broker's visibility timeout (settings: BROKER_VISIBILITY_TIMEOUT).
+STALE_AFTER = timedelta(seconds=settings.REMINDER_STALE_SECONDS)
 DIGEST_HORIZON = 3  # working days counted as "due soon" in the digest
 MAX_ATTEMPTS = 10  # per delivery, over job retries and sweeps; then it stays FAILED
 
@@ -178,12 +183,13 @@ def _record(rows: list[tuple[DueItem, ReminderStage, int, int, bool]]) -> tuple[
 
 
 def enqueue_delivery(reminder_ids: Sequence[int]) -> None:
-    """Enqueue delivery jobs of up to ENQUEUE_BATCH ids each, once the transaction commits."""
-    from danvan.notify.jobs import deliver_reminders
-
-    for start in range(0, len(reminder_ids), ENQUEUE_BATCH):
-        batch = list(reminder_ids[start : start + ENQUEUE_BATCH])
-        transaction.on_commit(lambda batch=batch: deliver_reminders.delay(batch))  # type: ignore[misc]
+    """
+    Enqueue delivery jobs of up to ENQUEUE_BATCH ids each, once the transaction commits; kept
+    in the job outbox (danvan.core.jobs) if the broker is away.
+    """
+    with transaction.atomic():
+        for start in range(0, len(reminder_ids), ENQUEUE_BATCH):
+            enqueue(DELIVER_TASK, list(reminder_ids[start : start + ENQUEUE_BATCH]))
 
 
 def requeue_stale(*, older_than: timedelta = STALE_AFTER, now: datetime | None = None) -> int:
@@ -417,9 +423,7 @@ def _send_one(delivery: Delivery, *, now: datetime, connection: Any) -> bool:
 
 def _kick_push_webhook() -> None:
     if push_webhook_url():
-        from danvan.notify.jobs import push_outbox_flush
-
-        push_outbox_flush.delay()
+        enqueue("danvan.notify.jobs.push_outbox_flush")
 
 
 # --- Push outbox ---------------------------------------------------------------------------

@@ -6,7 +6,6 @@ from typing import Any
 
 import django_filters
 from django.contrib.auth.signals import user_logged_in
-from django.core.cache import cache
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.contrib.rest_framework_simplejwt import (
@@ -17,15 +16,15 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from rest_framework import permissions, serializers, status, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 from rest_framework_simplejwt import serializers as jwt_serializers
 from rest_framework_simplejwt import views as jwt_views
 from rest_framework_simplejwt.exceptions import TokenError
 from rest_framework_simplejwt.tokens import AccessToken, RefreshToken
 
+from danvan.core.throttling import LoginRateThrottle
 from danvan.org import selectors
-from danvan.org.authentication import revoked_key
+from danvan.org.authentication import revoke_access_token
 from danvan.org.models import Membership, Unit, UnitKind, UnitLevel, User
 
 
@@ -66,7 +65,7 @@ class TokenObtainView(jwt_views.TokenObtainPairView):
     """Sign in with username and password: a short-lived access token and a refresh token."""
 
     serializer_class = TokenObtainSerializer
-    throttle_classes = [ScopedRateThrottle]
+    throttle_classes = [LoginRateThrottle]
     throttle_scope = "login"
 
     def get_serializer_context(self) -> dict[str, Any]:
@@ -91,7 +90,7 @@ class TokenRefreshView(jwt_views.TokenRefreshView):
     """Trade a refresh token for a new pair; the old refresh token stops working."""
 
     serializer_class = TokenRefreshSerializer
-    throttle_classes = [ScopedRateThrottle]
+    throttle_classes = [LoginRateThrottle]
     throttle_scope = "login"
 
 
@@ -126,8 +125,7 @@ class LogoutView(APIView):
             AuditKind.LOGOUT, user=request.user, request=request, detail={"refresh_revoked": True}
         )
         if isinstance(request.auth, AccessToken):
-            remaining = int(request.auth["exp"]) - int(request.auth.current_time.timestamp())
-            cache.set(revoked_key(str(request.auth["jti"])), True, timeout=max(remaining, 1))
+            revoke_access_token(request.auth)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

@@ -142,11 +142,21 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Cache -----------------------------------------------------------------------------------
 # Redis in production (shared by every process); in embedded mode a file cache, so the web
 # server and the worker still agree on lockouts and rate limits.
+# Redis is a cache here, never the record: ResilientRedisCache answers a miss when Redis is
+# away (a WARNING once a minute), with short socket timeouts and a breaker that skips Redis
+# for CACHE_RETRY_SECONDS after a failure (danvan/core/cache.py).
 REDIS_URL = env.text("REDIS_URL", "")
+CACHE_RETRY_SECONDS = env.integer("CACHE_RETRY_SECONDS", 5, minimum=1)
+CACHE_WARNING_SECONDS = 60
+REDIS_CACHE_OPTIONS = {"socket_connect_timeout": 0.5, "socket_timeout": 1.0}
 if REDIS_URL:
     env.url("REDIS_URL", REDIS_URL, schemes=("redis", "rediss", "unix"))
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        "default": {
+            "BACKEND": "danvan.core.cache.ResilientRedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": REDIS_CACHE_OPTIONS,
+        }
     }
 else:
     CACHES = {
@@ -175,17 +185,38 @@ if CELERY_BROKER_URL.startswith("filesystem"):
     }
     for _folder in ("queue", "control", "processed"):
         (VAR_DIR / "celery" / _folder).mkdir(parents=True, exist_ok=True)
-else:
-    # A message not acknowledged within this time is redelivered (late acks below).
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# A job taken by a worker that dies (SIGKILL, out of memory, power) is not acknowledged (late
+# acks below); Redis gives it to another worker once BROKER_VISIBILITY_TIMEOUT has passed since
+# it was taken, noticed by a restore scan every ~20 s (10 s x 2). So it runs again within
+# 240 + 20 s = 4 min 20 s of being taken, as soon as a worker is up. Every job must therefore
+# end before the visibility timeout, or Redis would hand a still-running job to a second
+# worker: the hard time limit is below it (210 s; checked below) and the retry back-off of
+# the reminders' jobs is capped at half of it (a retry's countdown is held unacknowledged).
+BROKER_VISIBILITY_TIMEOUT = env.integer("BROKER_VISIBILITY_TIMEOUT", 240, minimum=10)
+CELERY_TASK_TIME_LIMIT = env.integer("CELERY_TASK_TIME_LIMIT", 210, minimum=5)
+if CELERY_TASK_TIME_LIMIT >= BROKER_VISIBILITY_TIMEOUT:
+    raise env._fail(
+        "CELERY_TASK_TIME_LIMIT",
+        f"must be below BROKER_VISIBILITY_TIMEOUT ({BROKER_VISIBILITY_TIMEOUT} s), or a job "
+        "still running would be handed to a second worker.",
+    )
+CELERY_TASK_SOFT_TIME_LIMIT = max(CELERY_TASK_TIME_LIMIT - 30, CELERY_TASK_TIME_LIMIT * 3 // 4)
+REDIS_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": BROKER_VISIBILITY_TIMEOUT,
+    "unacked_restore_interval": 10,
+    "unacked_restore_throttle": 2,
+}
+if not CELERY_BROKER_URL.startswith("filesystem"):
+    CELERY_BROKER_TRANSPORT_OPTIONS = dict(REDIS_BROKER_TRANSPORT_OPTIONS)
+# Reminders still pending after this long are re-enqueued by the sweep (every 15 minutes): the
+# backstop for a job lost inside the broker (Redis restarted without persistence).
+REMINDER_STALE_SECONDS = 60 * env.integer("REMINDER_STALE_MINUTES", 10, minimum=1)
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_TIMEZONE = "Asia/Ho_Chi_Minh"
-CELERY_TASK_TIME_LIMIT = 15 * 60
-CELERY_TASK_SOFT_TIME_LIMIT = 14 * 60
 # Jobs are idempotent, so a job cut off mid-way is redelivered rather than lost.
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
@@ -224,6 +255,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Failed sign-ins and lockouts are rows in the database (axes' default handler, named here so
+# nobody moves them to the cache): a lost Redis neither unlocks nor locks anybody.
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 AXES_FAILURE_LIMIT = env.integer("AXES_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = timedelta(minutes=env.integer("AXES_COOLOFF_MINUTES", 15, minimum=1))
 # Lock the pair (username, address): a guessed name from one place cannot lock its owner out

@@ -46,10 +46,17 @@ IS_POSTGRES = True
 
 REDIS_URL = env.url("REDIS_URL", env.text("REDIS_URL"), schemes=("redis", "rediss", "unix"))
 CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    "default": {
+        # A miss, not an error, when Redis is away: see base.py and danvan/core/cache.py.
+        "BACKEND": "danvan.core.cache.ResilientRedisCache",
+        "LOCATION": REDIS_URL,
+        "OPTIONS": REDIS_CACHE_OPTIONS,  # noqa: F405
+    }
 }
 CELERY_BROKER_URL = env.url("CELERY_BROKER_URL", REDIS_URL, schemes=("redis", "rediss", "amqp"))
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# Visibility timeout 240 s, hard time limit 210 s below it: a killed worker's job runs again
+# within 5 minutes (see base.py).
+CELERY_BROKER_TRANSPORT_OPTIONS = dict(REDIS_BROKER_TRANSPORT_OPTIONS)  # noqa: F405
 
 # Administrators and superusers sign in to the admin with an authenticator app's code.
 ADMIN_REQUIRE_OTP = env.boolean("ADMIN_REQUIRE_OTP", True)

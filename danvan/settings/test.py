@@ -13,7 +13,10 @@ from danvan.settings.base import *  # noqa: F403
 from danvan.settings.base import DATABASES
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# A worker process started by a test may be given another (tests/notify/backends.py).
+EMAIL_BACKEND = os.environ.get(
+    "DANVAN_TEST_EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend"
+)
 # The cache stays what the environment says (a file cache under DANVAN_VAR_DIR, or Redis),
 # so a Celery worker process started by a test shares it.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":

@@ -194,7 +194,8 @@ def test_production_settings_are_hardened():
         "from django.conf import settings as s; "
         "print(s.DEBUG, s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SECURE_SSL_REDIRECT, "
         "s.SECURE_HSTS_SECONDS >= 31536000, s.DATABASES['default']['ENGINE'], "
-        "s.CACHES['default']['BACKEND'], s.CELERY_BROKER_URL, s.EMAIL_HOST, s.EMAIL_USE_TLS)"
+        "s.CACHES['default']['BACKEND'], s.CELERY_BROKER_URL, s.EMAIL_HOST, s.EMAIL_USE_TLS, "
+        "s.CELERY_BROKER_TRANSPORT_OPTIONS['visibility_timeout'], s.CELERY_TASK_TIME_LIMIT)"
     )
 
     result = manage("shell", "-v", "0", "-c", code, **PRODUCTION)
@@ -207,8 +208,24 @@ def test_production_settings_are_hardened():
         "True",
         "True",
         "django.db.backends.postgresql",
-        "django.core.cache.backends.redis.RedisCache",
+        "danvan.core.cache.ResilientRedisCache",
         "redis://127.0.0.1:6379/0",
         "mail.example.vn",
         "True",
+        # A killed worker's job is redelivered within 5 minutes; no job outlives that time.
+        "240",
+        "210",
     ]
+
+
+def test_a_time_limit_not_below_the_visibility_timeout_stops_start_up():
+    result = manage(
+        "check",
+        **PRODUCTION,
+        BROKER_VISIBILITY_TIMEOUT="240",
+        CELERY_TASK_TIME_LIMIT="300",
+    )
+
+    assert result.returncode != 0
+    assert "CELERY_TASK_TIME_LIMIT" in result.stderr
+    assert "BROKER_VISIBILITY_TIMEOUT" in result.stderr

@@ -37,7 +37,8 @@ class Command(BaseCommand):
             type=int,
             metavar="MINUTES",
             help=(
-                "Re-enqueue reminders still unsent after this many minutes (default 30; 0 after "
+                "Re-enqueue reminders still unsent after this many minutes (default 10, "
+                "REMINDER_STALE_MINUTES; 0 after "
                 "a broker outage re-sends every pending one, still exactly once)."
             ),
         )

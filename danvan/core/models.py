@@ -1,0 +1,46 @@
+"""Rows of the shared kernel that keep the service going while Redis is away."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class RevokedToken(models.Model):
+    """
+    An access token revoked at logout, until it would have expired anyway. The database is
+    the record; the cache only answers faster (danvan.org.authentication).
+    """
+
+    jti = models.CharField(_("token id"), max_length=64, primary_key=True)
+    expires_at = models.DateTimeField(_("expires at"), db_index=True)
+
+    class Meta:
+        verbose_name = _("revoked access token")
+        verbose_name_plural = _("revoked access tokens")
+
+    def __str__(self) -> str:
+        return self.jti
+
+
+class QueuedJob(models.Model):
+    """
+    A job for the worker, written in the transaction that asked for it (danvan.core.jobs):
+    published to the broker after commit, or later by the drain when the broker was away.
+    """
+
+    task = models.CharField(_("job name"), max_length=200)
+    args = models.JSONField(_("arguments"), default=list)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    last_error = models.CharField(_("last error"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("queued job")
+        verbose_name_plural = _("queued jobs")
+        # The drain's "unsent, oldest first" (sent_at IS NULL) and the clean-up of old rows.
+        indexes = [models.Index(fields=["sent_at", "created_at"], name="core_queuedjob_sent")]
+
+    def __str__(self) -> str:
+        return f"{self.task}{tuple(self.args)}"
