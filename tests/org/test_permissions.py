@@ -140,6 +140,13 @@ def test_units_q_keeps_the_units_where_the_action_is_granted(tree: Any) -> None:
     assert not Unit.objects.filter(units_q(UserFactory(), "task.manage", "")).exists()
 
 
+def test_the_architecture_record_lists_every_action() -> None:
+    record = (ROOT / "docs" / "architecture.md").read_text()
+    section = record[record.index("## One authorization rule") :]
+    missing = [action for action in permissions.table() if f"`{action}`" not in section]
+    assert not missing, missing
+
+
 def test_no_global_permission_check_is_left_in_the_record_apps() -> None:
     """Actions are asked of the one rule; `.has_perm(` remains only for the denouncer's
     identity (per-unit grants are another rule)."""
