@@ -283,6 +283,24 @@ class PetitionFieldAdmin(admin.ModelAdmin):
     list_editable = ["position", "is_active"]
     search_fields = ["name", "code"]
 
+    # The list of fields is national: changed by those who hold the action at the root.
+    def _may_manage(self, request: HttpRequest) -> bool:
+        return can_at_any(request.user, actions.MANAGE_FIELDS, _roots())
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return self._may_manage(request) and super().has_add_permission(request)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._may_manage(request) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._may_manage(request) and super().has_delete_permission(request, obj)
+
+
+def _roots() -> list[Unit]:
+    """The top of the tree: where a national record (no unit of its own) belongs."""
+    return list(Unit.objects.filter(parent__isnull=True, is_active=True))
+
 
 @admin.register(DeadlinePolicy)
 class DeadlinePolicyAdmin(admin.ModelAdmin):
@@ -303,7 +321,7 @@ class DeadlinePolicyAdmin(admin.ModelAdmin):
         """A unit's policy: its administrators (or above); a national one: the root's."""
         if obj is None:
             return True
-        units = [obj.unit] if obj.unit_id else list(Unit.objects.filter(parent__isnull=True))
+        units = [obj.unit] if obj.unit_id else _roots()
         return can_at_any(request.user, actions.MANAGE_DEADLINE_POLICY, units)
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:

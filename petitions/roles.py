@@ -20,6 +20,7 @@ EXTEND = "petition.extend"  # extend a deadline by decision: at the handling uni
 DELETE = "petition.delete"  # delete one recorded by mistake: at the receiving unit
 # Change a deadline policy in the admin: at the policy's unit (a national one: the root).
 MANAGE_DEADLINE_POLICY = "petition.manage_deadline_policy"
+MANAGE_FIELDS = "petition.manage_fields"  # the national list of fields (lĩnh vực): at the root
 
 _CADRE, _HANDLER = Role.COMMUNE_CADRE, Role.PETITION_HANDLER
 _SUPERVISOR, _ADMIN = Role.SUPERVISOR, Role.ADMINISTRATOR
@@ -31,6 +32,7 @@ grant(HANDLE, _HANDLER, _SUPERVISOR, _ADMIN)
 grant(EXTEND, _SUPERVISOR, _ADMIN)
 grant(DELETE, _ADMIN)
 grant(MANAGE_DEADLINE_POLICY, _ADMIN)
+grant(MANAGE_FIELDS, _ADMIN)
 
 # Nobody gets petitions.view_denouncer_identity from a role: an administrator grants it to
 # named people of a handling unit, one by one.

@@ -20,7 +20,7 @@ from django.test import Client
 from danvan.org.models import Role
 from danvan.org.permissions import Forbidden
 from petitions import services as petition_services
-from petitions.models import DeadlinePolicy, Petition, Status
+from petitions.models import DeadlinePolicy, Petition, PetitionField, Status
 from seeds.petitions import seed_petition_reference
 from tasks import services as task_services
 from tasks.models import Meeting, Task
@@ -391,3 +391,19 @@ def test_exports_follow_the_posts(
     assert di_linh.summary in export  # the cadre post in A1
     assert phong_tho.summary in export  # the supervisor post in province B
     assert ham_thuan_bac.summary not in export  # no post in A2
+
+
+def test_the_national_list_of_fields_is_changed_only_from_the_root(
+    administrator_a: Any, administrator: Any
+) -> None:
+    seed_petition_reference()
+    field = PetitionField.objects.order_by("pk").first()
+    assert field is not None
+    url = f"/admin/petitions/petitionfield/{field.pk}/change/"
+
+    provincial = logged_in(administrator_a).get(url)
+    central = logged_in(administrator).get(url)
+
+    assert provincial.status_code == 200 and 'name="_save"' not in provincial.content.decode()
+    assert logged_in(administrator_a).post(url, {"name": "Đổi"}).status_code == 403
+    assert 'name="_save"' in central.content.decode()
