@@ -58,7 +58,7 @@ def recorder(tree: Any) -> Any:
 
 @pytest.fixture
 def ham_thuan_bac(tree: Any, recorder: Any) -> Petition:
-    return PetitionFactory(
+    return PetitionFactory(  # type: ignore[return-value]
         actor=recorder,
         unit=tree.commune_a2,
         summary="Khiếu nại việc cấp giấy chứng nhận ở Hàm Thuận Bắc",
@@ -68,7 +68,7 @@ def ham_thuan_bac(tree: Any, recorder: Any) -> Petition:
 
 @pytest.fixture
 def di_linh(tree: Any, recorder: Any) -> Petition:
-    return PetitionFactory(
+    return PetitionFactory(  # type: ignore[return-value]
         actor=recorder,
         unit=tree.commune_a1,
         summary="Khiếu nại việc cấp giấy chứng nhận ở Di Linh",
