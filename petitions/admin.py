@@ -348,6 +348,11 @@ class ReceptionSessionAdmin(admin.ModelAdmin):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        if obj is not None and not can_at_any(request.user, actions.RECORD_SESSION, (obj.unit,)):
+            return False
+        return super().has_change_permission(request, obj)
+
 
 @admin.register(IdentityAccessLog)
 class IdentityAccessLogAdmin(ReadOnlyAdmin):
