@@ -10,6 +10,7 @@ from typing import Any, cast
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ActionForm
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext
@@ -18,7 +19,9 @@ from django.utils.translation import gettext_lazy as _
 from danvan.core.admin import ReadOnlyAdmin
 from danvan.core.errors import ServiceError
 from danvan.org.models import Unit, User
+from danvan.org.permissions import can_at_any
 from danvan.org.selectors import units_visible_to
+from petitions import roles as actions
 from petitions import selectors, services
 from petitions.models import (
     Attachment,
@@ -154,6 +157,15 @@ class PetitionAdmin(admin.ModelAdmin):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # intake goes through the form and the API (petition_create)
 
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # The model-level permission opens the menu; a petition itself only to those who may
+        # correct it at its receiving or handling unit (the rule the services apply).
+        if obj is not None and not can_at_any(
+            request.user, actions.CORRECT, (obj.receiving_unit, obj.handling_unit)
+        ):
+            return False
+        return super().has_change_permission(request, obj)
+
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
@@ -271,6 +283,24 @@ class PetitionFieldAdmin(admin.ModelAdmin):
     list_editable = ["position", "is_active"]
     search_fields = ["name", "code"]
 
+    # The list of fields is national: changed by those who hold the action at the root.
+    def _may_manage(self, request: HttpRequest) -> bool:
+        return can_at_any(request.user, actions.MANAGE_FIELDS, _roots())
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return self._may_manage(request) and super().has_add_permission(request)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._may_manage(request) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._may_manage(request) and super().has_delete_permission(request, obj)
+
+
+def _roots() -> list[Unit]:
+    """The top of the tree: where a national record (no unit of its own) belongs."""
+    return list(Unit.objects.filter(parent__isnull=True, is_active=True))
+
 
 @admin.register(DeadlinePolicy)
 class DeadlinePolicyAdmin(admin.ModelAdmin):
@@ -287,6 +317,24 @@ class DeadlinePolicyAdmin(admin.ModelAdmin):
     list_filter = ["kind", "stage", "day_unit"]
     autocomplete_fields = ["unit"]
 
+    def _may_manage(self, request: HttpRequest, obj: DeadlinePolicy | None) -> bool:
+        """A unit's policy: its administrators (or above); a national one: the root's."""
+        if obj is None:
+            return True
+        units = [obj.unit] if obj.unit_id else _roots()
+        return can_at_any(request.user, actions.MANAGE_DEADLINE_POLICY, units)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._may_manage(request, obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._may_manage(request, obj) and super().has_delete_permission(request, obj)
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        if not self._may_manage(request, obj):
+            raise PermissionDenied
+        super().save_model(request, obj, form, change)
+
 
 @admin.register(ReceptionSession)
 class ReceptionSessionAdmin(admin.ModelAdmin):
@@ -299,6 +347,11 @@ class ReceptionSessionAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        if obj is not None and not can_at_any(request.user, actions.RECORD_SESSION, (obj.unit,)):
+            return False
+        return super().has_change_permission(request, obj)
 
 
 @admin.register(IdentityAccessLog)

@@ -11,7 +11,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from danvan.org.models import Unit, User
+from danvan.org.permissions import units_q
 from danvan.org.selectors import units_visible_to
+from petitions import roles as actions
 from petitions import selectors, services
 from petitions.models import Channel, Petition, PetitionField, PetitionKind, Result
 
@@ -75,7 +77,10 @@ class IntakeForm(forms.Form):
         units = units_visible_to(user)
         receiving = cast(forms.ModelChoiceField, self.fields["receiving_unit"])
         location = cast(forms.ModelChoiceField, self.fields["location_unit"])
-        receiving.queryset = units.filter(level__in=["province", "commune", "organisation"])
+        # Receiving units: those where the person may record petitions (petition.intake).
+        receiving.queryset = units.filter(
+            units_q(user, actions.INTAKE, ""), level__in=["province", "commune", "organisation"]
+        )
         location.queryset = units.filter(level__in=["commune", "village"])
         self.fields["received_on"].initial = timezone.localdate()
         first = units.order_by("depth", "path").first()

@@ -1,7 +1,38 @@
-"""What each role may do with petitions (which rows is the selectors' job)."""
+"""
+What each role may do with petitions.
+
+The actions (`grant`) are what the services, pages, admin and API ask, at the record's unit
+(danvan.org.permissions). The Django permissions (`register`) only drive the admin's menus
+and model pages; they grant no action anywhere.
+"""
 
 from danvan.org.models import Role
+from danvan.org.permissions import grant
 from danvan.org.roles import register
+
+# Actions and the unit each is checked at (docs/architecture.md, "One authorization rule").
+INTAKE = "petition.intake"  # record a petition: at its receiving unit
+RECORD_SESSION = "petition.record_reception_session"  # at the session's unit
+CORRECT = "petition.correct"  # correct recorded details: at the receiving or handling unit
+ATTACH = "petition.attach"  # add a file: at the receiving or handling unit
+HANDLE = "petition.handle"  # every workflow step, assign, link, duplicates: at the handling unit
+EXTEND = "petition.extend"  # extend a deadline by decision: at the handling unit
+DELETE = "petition.delete"  # delete one recorded by mistake: at the receiving unit
+# Change a deadline policy in the admin: at the policy's unit (a national one: the root).
+MANAGE_DEADLINE_POLICY = "petition.manage_deadline_policy"
+MANAGE_FIELDS = "petition.manage_fields"  # the national list of fields (lĩnh vực): at the root
+
+_CADRE, _HANDLER = Role.COMMUNE_CADRE, Role.PETITION_HANDLER
+_SUPERVISOR, _ADMIN = Role.SUPERVISOR, Role.ADMINISTRATOR
+grant(INTAKE, _CADRE, _HANDLER, _SUPERVISOR)
+grant(RECORD_SESSION, _CADRE, _HANDLER, _SUPERVISOR)
+grant(CORRECT, _HANDLER, _SUPERVISOR, _ADMIN)
+grant(ATTACH, _CADRE, _HANDLER, _SUPERVISOR)
+grant(HANDLE, _HANDLER, _SUPERVISOR, _ADMIN)
+grant(EXTEND, _SUPERVISOR, _ADMIN)
+grant(DELETE, _ADMIN)
+grant(MANAGE_DEADLINE_POLICY, _ADMIN)
+grant(MANAGE_FIELDS, _ADMIN)
 
 # Nobody gets petitions.view_denouncer_identity from a role: an administrator grants it to
 # named people of a handling unit, one by one.
@@ -18,7 +49,6 @@ register(
     "petitions.view_petition",
     "petitions.add_petition",
     "petitions.change_petition",
-    "petitions.handle_petition",
     "petitions.add_attachment",
     "petitions.view_receptionsession",
     "petitions.add_receptionsession",
@@ -30,8 +60,6 @@ register(
     "petitions.view_petition",
     "petitions.add_petition",
     "petitions.change_petition",
-    "petitions.handle_petition",
-    "petitions.extend_deadline",
     "petitions.add_attachment",
     "petitions.view_receptionsession",
     "petitions.add_receptionsession",
@@ -43,8 +71,6 @@ register(
     "petitions.view_petition",
     "petitions.change_petition",
     "petitions.delete_petition",
-    "petitions.handle_petition",
-    "petitions.extend_deadline",
     "petitions.view_receptionsession",
     "petitions.view_petitionfield",
     "petitions.add_petitionfield",

@@ -28,8 +28,10 @@ from danvan.core.errors import Conflict, ServiceError
 from danvan.core.text import fold
 from danvan.core.uploads import client_name, renamed, validate_upload
 from danvan.org.models import Unit, User
+from danvan.org.permissions import Forbidden, can, holds_anywhere, require
 from danvan.org.selectors import scope_paths
 from petitions import clock
+from petitions import roles as actions
 from petitions.models import (
     OPEN_STATUSES,
     Answer,
@@ -72,9 +74,7 @@ class PreconditionFailed(ServiceError):
     code = "precondition_failed"
 
 
-class Forbidden(ServiceError):
-    status_code = http.HTTP_403_FORBIDDEN
-    code = "permission_denied"
+__all__ = ["Forbidden"]  # the permission error, raised here for every refused action
 
 
 def today_local() -> date:
@@ -162,15 +162,16 @@ def _unit_in_scope(actor: Any, value: Unit | int | None, field_name: str) -> Uni
     return unit
 
 
-def _require(actor: Any, perm: str) -> None:
-    if not getattr(actor, "is_authenticated", False) or not actor.has_perm(perm):
+def _require_anywhere(actor: Any, action: str) -> None:
+    """Refuse at once a person who holds no role granting `action` in any unit."""
+    if not holds_anywhere(actor, action):
         raise Forbidden(_("You do not have permission to do this."))
 
 
-def _require_handler(actor: Any, petition: Petition) -> None:
-    """Workflow steps belong to people of the handling unit (or above) with the permission."""
-    _require(actor, "petitions.handle_petition")
-    if not _in_scope(actor, petition.handling_unit):
+def _require_handler(actor: Any, petition: Petition, action: str = actions.HANDLE) -> None:
+    """Workflow steps: a role granting them held at the handling unit or a unit above it."""
+    _require_anywhere(actor, action)
+    if not can(actor, action, petition.handling_unit):
         raise Forbidden(
             _("Only the handling unit can do this; the petition is now with %(unit)s.")
             % {"unit": petition.handling_unit.name}
@@ -325,7 +326,7 @@ def _check_reopenable(actor: Any, petition: Petition) -> None:
 
 def _check_extendable(actor: Any, petition: Petition) -> DeadlinePolicy:
     """The permission, and an extension left under the current clock's policy."""
-    _require(actor, "petitions.extend_deadline")
+    _require_handler(actor, petition, actions.EXTEND)
     policy = _policy_with_fallback(petition, petition.clock_stage)
     if policy is None or policy.max_extensions == 0:
         raise Conflict(
@@ -655,7 +656,7 @@ def _existing_for_client(actor: Any, client_id: uuid.UUID) -> Petition | None:
 def _petition_create(
     *, actor: User, data: PetitionData, client_id: uuid.UUID | None, today: date | None
 ) -> Petition:
-    _require(actor, "petitions.add_petition")
+    _require_anywhere(actor, actions.INTAKE)
     today = today or today_local()
     session: ReceptionSession | None = None
     if data.reception_session is not None:
@@ -663,6 +664,7 @@ def _petition_create(
     receiving = _unit_in_scope(
         actor, data.receiving_unit or (session.unit if session else None), "receiving_unit"
     )
+    require(actor, actions.INTAKE, receiving)
     handling = (
         _unit_in_scope(actor, data.handling_unit, "handling_unit")
         if data.handling_unit
@@ -786,9 +788,7 @@ def petition_update(
     """Correct the recorded details (not the status); clocks follow complexity and remoteness."""
     petition = _lock(petition)
     _check_version(petition, expected_version)
-    _require(actor, "petitions.change_petition")
-    if not (_in_scope(actor, petition.handling_unit) or _in_scope(actor, petition.receiving_unit)):
-        raise Forbidden(_("You do not have permission to do this."))
+    require(actor, actions.CORRECT, petition.receiving_unit, petition.handling_unit)
     _require_status(petition, "update")
     unknown = set(changes) - set(UPDATABLE_FIELDS)
     if unknown:
@@ -861,8 +861,9 @@ def reception_session_create(
     notes: str = "",
     today: date | None = None,
 ) -> ReceptionSession:
-    _require(actor, "petitions.add_receptionsession")
+    _require_anywhere(actor, actions.RECORD_SESSION)
     found = _unit_in_scope(actor, unit, "unit")
+    require(actor, actions.RECORD_SESSION, found)
     if held_on > (today or today_local()):
         raise ServiceError(_("The session date cannot be in the future."), field="held_on")
     if not leader_name.strip():
@@ -1413,7 +1414,7 @@ def petition_extend(
     petition = _transition(
         petition, actor=actor, action="extend", expected_version=expected_version
     )
-    _require(actor, "petitions.extend_deadline")
+    _require_handler(actor, petition, actions.EXTEND)
     reason = _require_reason(reason)
     if not decision_number.strip():
         raise ServiceError(_("Enter the extension decision's number."), field="decision_number")
@@ -1556,9 +1557,7 @@ def attachment_add(
 ) -> Attachment:
     petition = _lock(petition)
     _check_version(petition, expected_version)
-    _require(actor, "petitions.add_attachment")
-    if not (_in_scope(actor, petition.handling_unit) or _in_scope(actor, petition.receiving_unit)):
-        raise Forbidden(_("You do not have permission to do this."))
+    require(actor, actions.ATTACH, petition.receiving_unit, petition.handling_unit)
     content_type = validate_upload(upload, field_name="file", label=_("file"))
     name = client_name(upload)
     attachment = Attachment(
@@ -1608,9 +1607,7 @@ def identity_reveal(
 def petition_delete(*, actor: User, petition: Petition, reason: str) -> Petition:
     """Delete a petition recorded by mistake: a tombstone stays for sync clients."""
     petition = _lock(petition)
-    _require(actor, "petitions.delete_petition")
-    if not _in_scope(actor, petition.receiving_unit):
-        raise Forbidden(_("You do not have permission to do this."))
+    require(actor, actions.DELETE, petition.receiving_unit)
     reason = _require_reason(reason)
     petition.deleted_at = timezone.now()
     _save(petition, "deleted_at")

@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -18,6 +19,8 @@ from django.utils.translation import gettext_lazy as _
 from danvan.core.errors import ServiceError
 from danvan.core.text import FoldedSearchAdminMixin
 from danvan.org.admin import ScopedUnitChoicesMixin
+from danvan.org.permissions import can, holds_anywhere, units_q
+from tasks import roles as actions
 from tasks import selectors, services
 from tasks.models import (
     Directive,
@@ -46,11 +49,28 @@ def _report(request: HttpRequest, run: Any, done: Any) -> None:
 
 
 class AuditedSaveMixin:
-    """Admin edits bump the version (so phones holding an ETag get 412) and leave an event."""
+    """
+    Admin edits bump the version (so phones holding an ETag get 412) and leave an event.
+
+    The record's owning unit (`owner_field`) offers only the units where the person holds
+    `owner_action`, and a save is refused unless they hold it at the unit saved: the admin
+    cannot move a record to, or create one in, a unit where the person's role does not hold.
+    """
 
     event_field = ""
+    owner_field = ""
+    owner_action = ""
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)  # type: ignore[misc]
+        if field is not None and db_field.name == self.owner_field:
+            field.queryset = field.queryset.filter(units_q(request.user, self.owner_action, ""))
+        return field
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        unit = getattr(obj, self.owner_field, None) if self.owner_field else None
+        if unit is not None and not can(request.user, self.owner_action, unit):
+            raise PermissionDenied
         if change:
             obj.version += 1
         else:
@@ -135,7 +155,11 @@ class DirectiveAddForm(forms.ModelForm):
 
     def clean_issuing_unit(self) -> Any:
         unit = self.cleaned_data.get("issuing_unit")
-        if unit is not None and self.request and not selectors.can_manage(self.request.user, unit):
+        if (
+            unit is not None
+            and self.request
+            and not can(self.request.user, actions.MANAGE_DIRECTIVE, unit)
+        ):
             raise forms.ValidationError(_("Only the issuing unit's leaders record its documents."))
         return unit
 
@@ -145,6 +169,8 @@ class DirectiveAdmin(
     FoldedSearchAdminMixin, AuditedSaveMixin, ScopedUnitChoicesMixin, admin.ModelAdmin
 ):
     event_field = "directive"
+    owner_field = "issuing_unit"
+    owner_action = actions.MANAGE_DIRECTIVE
     list_display = ["full_number", "title", "issued_on", "issuing_unit", "status"]
     list_filter = ["doc_type", "status", "issuer"]
     search_fields = ["search_text"]  # folded: "dai hoi" finds "Đại hội"
@@ -245,11 +271,12 @@ class DirectiveAdmin(
         obj.refresh_from_db()
 
     def has_change_permission(self, request: HttpRequest, obj: Directive | None = None) -> bool:
-        # Only the issuing unit's leaders change its documents (as the services require).
-        if (
-            obj is not None
-            and obj.issuing_unit_id is not None
-            and not selectors.can_manage(request.user, obj.issuing_unit)
+        # Only the issuing unit's leaders change its documents (as the services require); a
+        # document of no unit, the leaders of any unit.
+        if obj is not None and not (
+            can(request.user, actions.MANAGE_DIRECTIVE, obj.issuing_unit)
+            if obj.issuing_unit_id is not None
+            else holds_anywhere(request.user, actions.MANAGE_DIRECTIVE)
         ):
             return False
         return super().has_change_permission(request, obj)
@@ -279,6 +306,8 @@ class MeetingAdmin(
     FoldedSearchAdminMixin, AuditedSaveMixin, ScopedUnitChoicesMixin, admin.ModelAdmin
 ):
     event_field = "meeting"
+    owner_field = "organising_unit"
+    owner_action = actions.MANAGE_MEETING
     list_display = ["title", "kind", "starts_on", "organising_unit", "chair_name"]
     list_filter = ["kind"]
     search_fields = ["search_text"]  # folded: "dai hoi" finds "Đại hội"
@@ -294,7 +323,7 @@ class MeetingAdmin(
         return selectors.meetings_visible_to(request.user).select_related("organising_unit")
 
     def has_change_permission(self, request: HttpRequest, obj: Meeting | None = None) -> bool:
-        if obj is not None and not selectors.can_manage(request.user, obj.organising_unit):
+        if obj is not None and not can(request.user, actions.MANAGE_MEETING, obj.organising_unit):
             return False
         return super().has_change_permission(request, obj)
 
@@ -337,6 +366,8 @@ class StatusFilter(admin.SimpleListFilter):
 @admin.register(Task)
 class TaskAdmin(FoldedSearchAdminMixin, AuditedSaveMixin, ScopedUnitChoicesMixin, admin.ModelAdmin):
     event_field = "task"
+    owner_field = "issuing_unit"
+    owner_action = actions.MANAGE_TASK
     list_display = [
         "__str__",
         "lead_unit",

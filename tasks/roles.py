@@ -1,7 +1,28 @@
-"""Which roles may touch which task rows in the admin (scoping is the selectors' job)."""
+"""
+What each role may do with directives, meetings and tasks.
+
+The actions (`grant`) are what the services, pages, admin and API ask, at the record's unit
+(danvan.org.permissions). The Django permissions (`register`) only drive the admin's menus
+and model pages; they grant no action anywhere.
+"""
 
 from danvan.org.models import Role
+from danvan.org.permissions import grant
 from danvan.org.roles import register
+
+# Actions and the unit each is checked at (docs/architecture.md, "One authorization rule").
+MANAGE_TASK = "task.manage"  # give, edit, cancel, delete, approve, return: at the issuing unit
+CASCADE_TASK = "task.cascade"  # pass a task down to the units below: at the lead unit
+REPORT_PROGRESS = "task.report_progress"  # at the reporting (lead or coordinating) unit
+MANAGE_MEETING = "meeting.manage"  # record, edit, add conclusions: at the organising unit
+MANAGE_DIRECTIVE = "directive.manage"  # record, link, replace, files: at the issuing unit
+
+_LEADERS = (Role.SUPERVISOR, Role.ADMINISTRATOR)
+grant(MANAGE_TASK, *_LEADERS)
+grant(CASCADE_TASK, *_LEADERS)
+grant(REPORT_PROGRESS, Role.COMMUNE_CADRE, *_LEADERS)
+grant(MANAGE_MEETING, *_LEADERS)
+grant(MANAGE_DIRECTIVE, *_LEADERS)
 
 _READ = (
     "tasks.view_directive",

@@ -16,9 +16,11 @@ from django.db.models import Avg, Exists, OuterRef, Prefetch, Q, QuerySet, Subqu
 from django.db.models.functions import Round
 from django.http import Http404
 
-from danvan.org.models import Role
-from danvan.org.selectors import scope_paths, scope_q, user_has_role
+from danvan.org.permissions import can
+from danvan.org.selectors import scope_paths, scope_q
+from tasks import roles as actions
 from tasks.models import (
+    AssignmentRole,
     Directive,
     Meeting,
     ProgressReport,
@@ -27,8 +29,6 @@ from tasks.models import (
     TaskEvent,
     TaskQuerySet,
 )
-
-MANAGER_ROLES = (Role.SUPERVISOR, Role.ADMINISTRATOR)
 
 
 def _pk(value: Any) -> int:
@@ -39,8 +39,8 @@ def _pk(value: Any) -> int:
 
 
 def can_manage(user: Any, unit: Any) -> bool:
-    """Supervisors and administrators of `unit` or a unit above it issue and approve."""
-    return any(user_has_role(user, role, unit) for role in MANAGER_ROLES)
+    """May give, edit, approve and return the tasks issued by `unit` (task.manage there)."""
+    return can(user, actions.MANAGE_TASK, unit)
 
 
 # --- Directives -----------------------------------------------------------------------------
@@ -169,12 +169,25 @@ def progress_reports_of(task: Task) -> QuerySet[ProgressReport]:
     )
 
 
+def reporting_unit(user: Any, task: Task) -> Any:
+    """
+    The unit the user reports for: the lead unit if they may report there (task.report_progress
+    held at it or above), else the first coordinating unit where they may; None otherwise.
+    Uses the task's prefetched assignments when the list selectors prefetched them.
+    """
+    prefetched = getattr(task, "_prefetched_objects_cache", {})
+    rows = (
+        task.assignments.all()
+        if "assignments" in prefetched
+        else task.assignments.select_related("unit")
+    )
+    assignments = sorted(rows, key=lambda a: (a.role != AssignmentRole.LEAD, a.pk))
+    for assignment in assignments:
+        if can(user, actions.REPORT_PROGRESS, assignment.unit):
+            return assignment.unit
+    return None
+
+
 def can_report(user: Any, task: Task) -> bool:
-    """People of the lead or a coordinating unit (or above) who may report progress."""
-    if not user.has_perm("tasks.add_progressreport"):
-        return False
-    paths = scope_paths(user)
-    if paths is None:
-        return True
-    unit_paths = [a.unit.path for a in task.assignments.select_related("unit")]
-    return any(p.startswith(scope) for p in unit_paths for scope in paths)
+    """May report progress on the task: task.report_progress at its lead or a coordinating unit."""
+    return reporting_unit(user, task) is not None

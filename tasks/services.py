@@ -16,14 +16,16 @@ from typing import Any
 from dateutil.relativedelta import relativedelta
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
-from django.db.models import Avg, F, Q
+from django.db.models import Avg, F, Prefetch, Q, prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from danvan.core.errors import Conflict, ServiceError
 from danvan.core.uploads import client_name, renamed, validate_upload
 from danvan.org.models import Unit, UnitLevel
+from danvan.org.permissions import Forbidden, holds_anywhere, require
 from danvan.org.selectors import scope_paths
+from tasks import roles as actions
 from tasks.models import (
     PROGRESS_FIGURES,
     AssignmentRole,
@@ -44,7 +46,7 @@ from tasks.models import (
 )
 from tasks.numbering import ParseError, format_full_number, parse_document_number
 from tasks.periods import parse_period
-from tasks.selectors import can_manage, can_report
+from tasks.selectors import reporting_unit
 
 
 class SystemActor:
@@ -73,7 +75,7 @@ class PreconditionFailed(ServiceError):
 
 
 def _forbidden(message: str) -> ServiceError:
-    return ServiceError(message, code="permission_denied", status_code=403)
+    return Forbidden(message)
 
 
 def _event(
@@ -143,9 +145,11 @@ def _create_once(
         return existing, False
 
 
-def _require_manager(actor: Any, unit: Unit, message: str) -> None:
-    if not can_manage(actor, unit):
-        raise _forbidden(message)
+def _require_manager(
+    actor: Any, unit: Unit, message: str, action: str = actions.MANAGE_TASK
+) -> None:
+    """`action` (by default task.manage) held at `unit` or a unit above it."""
+    require(actor, action, unit, message=message)
 
 
 def _require_in_scope(actor: Any, unit: Unit, field: str) -> None:
@@ -175,9 +179,12 @@ def directive_create(
         return existing
     if issuing_unit is not None:
         _require_manager(
-            actor, issuing_unit, _("Only the issuing unit's leaders record its documents.")
+            actor,
+            issuing_unit,
+            _("Only the issuing unit's leaders record its documents."),
+            actions.MANAGE_DIRECTIVE,
         )
-    elif not (getattr(actor, "is_superuser", False) or _manages_somewhere(actor)):
+    elif not _manages_somewhere(actor):
         raise _forbidden(_("Only supervisors and administrators record directive documents."))
     try:
         parsed = parse_document_number(number_text)
@@ -263,14 +270,8 @@ def _full_number(directive: Directive) -> str:
 
 
 def _manages_somewhere(actor: Any) -> bool:
-    from danvan.org.models import Membership
-    from tasks.selectors import MANAGER_ROLES
-
-    return (
-        Membership.objects.filter(user=actor, role__in=MANAGER_ROLES).exists()
-        if getattr(actor, "is_authenticated", False)
-        else False
-    )
+    """A directive of no unit (a Politburo document): leaders of any unit record it."""
+    return holds_anywhere(actor, actions.MANAGE_DIRECTIVE)
 
 
 @transaction.atomic
@@ -278,9 +279,12 @@ def directive_link(*, actor: Any, directive: Directive, implements: Iterable[Dir
     """Record that `directive` carries out the higher documents `implements`."""
     if directive.issuing_unit is not None:
         _require_manager(
-            actor, directive.issuing_unit, _("Only the issuing unit's leaders link its documents.")
+            actor,
+            directive.issuing_unit,
+            _("Only the issuing unit's leaders link its documents."),
+            actions.MANAGE_DIRECTIVE,
         )
-    elif not (getattr(actor, "is_superuser", False) or _manages_somewhere(actor)):
+    elif not _manages_somewhere(actor):
         raise _forbidden(_("Only supervisors and administrators link directive documents."))
     higher = [d for d in implements if d.pk != directive.pk]
     directive.implements.add(*higher)
@@ -317,8 +321,9 @@ def _require_directive_manager(actor: Any, directive: Directive) -> None:
             actor,
             directive.issuing_unit,
             _("Only the issuing unit's leaders change its documents."),
+            actions.MANAGE_DIRECTIVE,
         )
-    elif not (getattr(actor, "is_superuser", False) or _manages_somewhere(actor)):
+    elif not _manages_somewhere(actor):
         raise _forbidden(_("Only supervisors and administrators record directive documents."))
 
 
@@ -360,7 +365,10 @@ def meeting_create(
     if existing is not None:
         return existing
     _require_manager(
-        actor, organising_unit, _("Only the organising unit's leaders record its meetings.")
+        actor,
+        organising_unit,
+        _("Only the organising unit's leaders record its meetings."),
+        actions.MANAGE_MEETING,
     )
     if starts_on and ends_on and ends_on < starts_on:
         raise ServiceError(_("The meeting cannot end before it starts."), field="ends_on")
@@ -423,7 +431,10 @@ def meeting_update(
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     check_version(meeting, expected_version)
     _require_manager(
-        actor, meeting.organising_unit, _("Only the organising unit's leaders edit its meetings.")
+        actor,
+        meeting.organising_unit,
+        _("Only the organising unit's leaders edit its meetings."),
+        actions.MANAGE_MEETING,
     )
     unknown = set(changes) - _MEETING_EDITABLE - _MEETING_EDITABLE_SETS
     if unknown:
@@ -455,7 +466,10 @@ def meeting_update(
 @transaction.atomic
 def meeting_add_conclusion(*, actor: Any, meeting: Meeting, text: str) -> MeetingConclusion:
     _require_manager(
-        actor, meeting.organising_unit, _("Only the organising unit's leaders record conclusions.")
+        actor,
+        meeting.organising_unit,
+        _("Only the organising unit's leaders record conclusions."),
+        actions.MANAGE_MEETING,
     )
     if not text.strip():
         raise ServiceError(_("The conclusion is empty."), field="text")
@@ -750,7 +764,9 @@ def task_cascade(*, actor: Any, task: Task, level: str = UnitLevel.COMMUNE) -> l
     if task.cancelled or task.deleted_at:
         raise Conflict(_("A cancelled task cannot be cascaded."))
     lead = task.lead_unit
-    _require_manager(actor, lead, _("Only the lead unit's leaders can pass the task down."))
+    _require_manager(
+        actor, lead, _("Only the lead unit's leaders can pass the task down."), actions.CASCADE_TASK
+    )
     # An organisation (the province's Ban Dân vận) passes tasks to the units of the territory
     # it sits in; a territorial unit to the units below itself.
     territory = lead.parent if lead.level == UnitLevel.ORGANISATION and lead.parent else lead
@@ -855,7 +871,12 @@ def progress_report_submit(
                 )
             return existing
     task = Task.objects.select_for_update().get(pk=task.pk)
-    if not can_report(actor, task):
+    prefetch_related_objects(
+        [task], Prefetch("assignments", queryset=TaskAssignment.objects.select_related("unit"))
+    )
+    assignments = list(task.assignments.all())
+    found = reporting_unit(actor, task)
+    if found is None:
         raise _forbidden(_("Only the lead and coordinating units report on this task."))
     if task.cancelled:
         raise Conflict(_("The task is cancelled."))
@@ -869,10 +890,16 @@ def progress_report_submit(
     names = [client_name(f, limit=255) for f in files]
     for upload in files:
         renamed(upload, validate_upload(upload, field_name="evidence", label=_("evidence files")))
-    assignments = list(task.assignments.select_related("unit"))
-    reporting_unit = unit or _reporting_unit(actor, assignments)
-    if reporting_unit is None or reporting_unit.pk not in {a.unit_id for a in assignments}:
+    reporting = unit or found
+    if reporting is None or reporting.pk not in {a.unit_id for a in assignments}:
         raise ServiceError(_("This unit has no part in the task."), field="unit")
+    # A named unit: the reporter must hold task.report_progress there, not only elsewhere.
+    require(
+        actor,
+        actions.REPORT_PROGRESS,
+        reporting,
+        message=_("Only the lead and coordinating units report on this task."),
+    )
     now = timezone.now()
     report, created = _create_once(
         ProgressReport,
@@ -880,7 +907,7 @@ def progress_report_submit(
         actor=actor,
         owner_field="author_id",
         task=task,
-        unit=reporting_unit,
+        unit=reporting,
         author=_actor(actor),
         reported_on=reported_on or timezone.localdate(),
         text=text.strip(),
@@ -895,10 +922,10 @@ def progress_report_submit(
             for f, name in zip(files, names, strict=True)
         ]
     )
-    TaskAssignment.objects.filter(task=task, unit=reporting_unit).update(
+    TaskAssignment.objects.filter(task=task, unit=reporting).update(
         report=report.text, reported_at=now
     )
-    is_lead = reporting_unit.pk == task.lead_unit_id
+    is_lead = reporting.pk == task.lead_unit_id
     if is_lead:
         task.progress_percent = percent
         task.awaiting_approval = percent == 100
@@ -918,7 +945,7 @@ def progress_report_submit(
         action="progress_reported",
         task=task,
         report=report.pk,
-        unit=reporting_unit.pk,
+        unit=reporting.pk,
         percent=percent,
         figures=clean_figures,
         files=len(files),
@@ -926,16 +953,6 @@ def progress_report_submit(
     if task.parent_id and is_lead:
         _rollup_parent(task.parent_id)
     return report
-
-
-def _reporting_unit(actor: Any, assignments: list[TaskAssignment]) -> Unit | None:
-    """The lead unit if the actor belongs there (or above), else their coordinating unit."""
-    paths = scope_paths(actor)
-    ordered = sorted(assignments, key=lambda a: a.role != AssignmentRole.LEAD)
-    for assignment in ordered:
-        if paths is None or any(assignment.unit.path.startswith(p) for p in paths):
-            return assignment.unit
-    return None
 
 
 def _rollup_parent(parent_id: int) -> None:
@@ -1046,6 +1063,7 @@ def task_create_next_occurrence(
     job that did not run) resumes with the current occurrence instead of creating every missed
     one as overdue. How many were passed over is written on the previous task's timeline.
     """
+    _require_manager(actor, task.issuing_unit, _("Only the issuing unit's leaders give tasks."))
     if not task.recurrence:
         raise ServiceError(_("This task does not repeat."), field="recurrence")
     existing = Task.objects.filter(previous_occurrence=task).first()

@@ -1,8 +1,10 @@
 """
-Roles -> Django groups and permissions, so the admin obeys the same roles as the API.
+Roles -> Django groups and permissions: the admin's menus and model pages.
 
 Each app adds its permissions to ROLE_PERMISSIONS (in its own module, imported here) and
-`sync_role_groups` makes the groups match after every migrate.
+`sync_role_groups` makes the groups match after every migrate. A group holds for a role held
+anywhere, so it decides only which admin pages open; what a person may *do* to a record is
+the one authorization rule (`danvan.org.permissions`), asked at the record's unit.
 """
 
 from __future__ import annotations

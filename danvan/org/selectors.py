@@ -17,6 +17,25 @@ from danvan.org.models import Membership, Role, Unit, User
 
 _CACHE_ATTR = "_danvan_scope_paths"
 _IDS_CACHE_ATTR = "_danvan_scope_unit_ids"
+_ROLES_CACHE_ATTR = "_danvan_held_roles"
+
+
+def held_roles(user: Any) -> tuple[tuple[str, str], ...]:
+    """
+    (role, unit path) of each of the user's memberships in an active unit: one query per
+    request, cached on the user object; the scope and the authorization rule both read it.
+    """
+    if not getattr(user, "is_authenticated", False) or not getattr(user, "pk", None):
+        return ()
+    cached = getattr(user, _ROLES_CACHE_ATTR, None)
+    if cached is None:
+        cached = tuple(
+            Membership.objects.filter(user=user, unit__is_active=True)
+            .order_by("unit__path", "role")
+            .values_list("role", "unit__path")
+        )
+        setattr(user, _ROLES_CACHE_ATTR, cached)
+    return cached
 
 
 def scope_paths(user: Any) -> list[str] | None:
@@ -28,13 +47,7 @@ def scope_paths(user: Any) -> list[str] | None:
     cached = getattr(user, _CACHE_ATTR, None)
     if cached is not None:
         return list(cached)
-    paths = sorted(
-        set(
-            Membership.objects.filter(user=user, unit__is_active=True).values_list(
-                "unit__path", flat=True
-            )
-        )
-    )
+    paths = sorted({path for _role, path in held_roles(user)})
     # Drop paths already covered by an ancestor's, so the filter has as few terms as possible.
     minimal: list[str] = []
     for path in paths:
@@ -46,7 +59,7 @@ def scope_paths(user: Any) -> list[str] | None:
 
 def forget_scope(user: Any) -> None:
     """Drop the per-request cache after memberships change."""
-    for attr in (_CACHE_ATTR, _IDS_CACHE_ATTR):
+    for attr in (_CACHE_ATTR, _IDS_CACHE_ATTR, _ROLES_CACHE_ATTR):
         if hasattr(user, attr):
             delattr(user, attr)
 
@@ -160,15 +173,7 @@ def user_has_role(user: Any, role: Role | str, unit: Unit) -> bool:
     """True when the user holds `role` at `unit` or at a unit above it."""
     if getattr(user, "is_superuser", False):
         return True
-    if not getattr(user, "is_authenticated", False):
-        return False
-    ancestors = [p for p in _ancestor_paths(unit.path)]
-    return Membership.objects.filter(user=user, role=role, unit__path__in=ancestors).exists()
-
-
-def _ancestor_paths(path: str) -> list[str]:
-    parts = [p for p in path.split("/") if p]
-    return ["/" + "/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
+    return any(held == role and unit.path.startswith(path) for held, path in held_roles(user))
 
 
 def me_memberships(user: User) -> QuerySet[Membership]:

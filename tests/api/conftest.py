@@ -10,13 +10,53 @@ from danvan.org.models import Role
 from tests.api.world import World, build_world
 from tests.factories import UserFactory
 
-PERSONAS = ("anonymous", "cadre_a", "cadre_b", "handler_a", "supervisor", "administrator")
+PERSONAS = (
+    "anonymous",
+    "cadre_a",
+    "cadre_b",
+    "handler_a",
+    "supervisor",
+    "administrator",
+    # Two posts at once (kiêm nhiệm): a role held in one unit grants nothing in another.
+    "handler_elsewhere",  # petition handler of commune A2 + only a cadre of commune A1
+    "supervisor_elsewhere",  # supervisor of province B + only a cadre of commune A1 (province A)
+    "administrator_a",  # administrator of province A and nothing elsewhere
+)
 
 
 @pytest.fixture
 def outsider(tree: Any) -> Any:
     """Petition handler of commune B1 (Xã Phong Thổ, the other province)."""
     return UserFactory(username="outsider", memberships=[(tree.commune_b1, Role.PETITION_HANDLER)])
+
+
+@pytest.fixture
+def handler_elsewhere(tree: Any) -> Any:
+    """Handler at Xã Hàm Thuận Bắc (A2) who is only a commune cadre at Xã Di Linh (A1)."""
+    return UserFactory(
+        username="handler_elsewhere",
+        memberships=[
+            (tree.commune_a2, Role.PETITION_HANDLER),
+            (tree.commune_a1, Role.COMMUNE_CADRE),
+        ],
+    )
+
+
+@pytest.fixture
+def supervisor_elsewhere(tree: Any) -> Any:
+    """Supervisor of province B (Lai Châu) who is only a commune cadre at Xã Di Linh (A1)."""
+    return UserFactory(
+        username="supervisor_elsewhere",
+        memberships=[(tree.province_b, Role.SUPERVISOR), (tree.commune_a1, Role.COMMUNE_CADRE)],
+    )
+
+
+@pytest.fixture
+def administrator_a(tree: Any) -> Any:
+    """Administrator of province A (Lâm Đồng), with no membership anywhere else."""
+    return UserFactory(
+        username="administrator_a", memberships=[(tree.province_a, Role.ADMINISTRATOR)]
+    )
 
 
 @pytest.fixture
@@ -28,6 +68,9 @@ def world(
     supervisor: Any,
     administrator: Any,
     outsider: Any,
+    handler_elsewhere: Any,
+    supervisor_elsewhere: Any,
+    administrator_a: Any,
 ) -> World:
     users = {
         "anonymous": None,
@@ -36,6 +79,9 @@ def world(
         "handler_a": handler_a,
         "supervisor": supervisor,
         "administrator": administrator,
+        "handler_elsewhere": handler_elsewhere,
+        "supervisor_elsewhere": supervisor_elsewhere,
+        "administrator_a": administrator_a,
     }
     return build_world(tree, users, outsider)
 

@@ -10,6 +10,11 @@ real objects in commune A1 (Xã Di Linh), must give the outcome written in EXPEC
 - Objects of the other province (commune B1) must answer every persona but the administrator
   exactly as a nonexistent id does (no existence leak), and never appear in a list.
 - The denouncer of the A1 denunciation is never named, numbered or phoned in any body.
+- Three personas hold two posts or a post in one province only (see tests/api/conftest.py):
+  a role held in one unit never grants an action in another. The handler of A2 who is only a
+  cadre in A1, and the supervisor of province B who is only a cadre in A1, get a cadre's
+  outcomes on A1's records; the administrator of province A gets an administrator's on A1's
+  and a stranger's (404, as for a missing id) on province B's.
 Each request runs in a savepoint that is rolled back, so a DELETE or a workflow step by one
 persona does not change what the next one sees.
 """
@@ -42,20 +47,49 @@ OK, U, F, N = "OK", "401", "403", "404"
 MISSING_ID = 2_000_000_000
 
 
-def row(anonymous: str, cadre_a: str, cadre_b: str, handler_a: str, supervisor: str, admin: str):
-    return dict(
-        zip(PERSONAS, (anonymous, cadre_a, cadre_b, handler_a, supervisor, admin), strict=True)
+def row(
+    anonymous: str,
+    cadre_a: str,
+    cadre_b: str,
+    handler_a: str,
+    supervisor: str,
+    admin: str,
+    handler_elsewhere: str,
+    supervisor_elsewhere: str,
+    administrator_a: str,
+) -> dict[str, str]:
+    values = (
+        anonymous,
+        cadre_a,
+        cadre_b,
+        handler_a,
+        supervisor,
+        admin,
+        handler_elsewhere,
+        supervisor_elsewhere,
+        administrator_a,
     )
+    return dict(zip(PERSONAS, values, strict=True))
 
 
 # --- Expected outcome per resource and persona ---------------------------------------------------
-PUBLIC = row(OK, OK, OK, OK, OK, OK)  # no authentication needed
-SIGNED_IN = row(U, OK, OK, OK, OK, OK)  # any signed-in person, about themselves or reference data
-SCOPED = row(U, OK, N, OK, OK, OK)  # rows of A1: the sibling commune's cadre sees nothing
-OWN = row(U, OK, N, N, N, N)  # a person's own inbox: cadre_a's notification
-GATEWAY = row(U, F, F, F, F, F)  # only the push gateway's account
-HANDLE = row(U, F, N, OK, OK, OK)  # petition workflow: handlers and supervisors, not cadres
-MANAGE = row(U, F, N, F, OK, OK)  # task management: supervisors and administrators
+# Columns: anonymous, cadre_a, cadre_b, handler_a, supervisor (province A), administrator
+# (central), handler_elsewhere (handler A2 + cadre A1), supervisor_elsewhere (supervisor of
+# province B + cadre A1), administrator_a (administrator of province A only).
+PUBLIC = row(OK, OK, OK, OK, OK, OK, OK, OK, OK)  # no authentication needed
+# any signed-in person, about themselves or reference data
+SIGNED_IN = row(U, OK, OK, OK, OK, OK, OK, OK, OK)
+# rows of A1: the sibling commune's cadre sees nothing; a cadre post in A1 is enough to see
+SCOPED = row(U, OK, N, OK, OK, OK, OK, OK, OK)
+OWN = row(U, OK, N, N, N, N, N, N, N)  # a person's own inbox: cadre_a's notification
+GATEWAY = row(U, F, F, F, F, F, F, F, F)  # only the push gateway's account
+# petition workflow (petition.handle at the handling unit A1): handlers, supervisors and
+# administrators of A1 or above; a handler or supervisor elsewhere who is a cadre in A1: 403
+HANDLE = row(U, F, N, OK, OK, OK, F, F, OK)
+# task management (task.manage at the issuing unit, province A; meeting.manage at A1)
+MANAGE = row(U, F, N, F, OK, OK, F, F, OK)
+# directive.manage at province A (directives are reference documents everyone reads)
+DIRECTIVE = row(U, F, F, F, OK, OK, F, F, OK)
 
 EXPECTED: dict[str, dict[str, str]] = {
     "DELETE /api/v1/tasks/{id}/": MANAGE,
@@ -103,24 +137,29 @@ EXPECTED: dict[str, dict[str, str]] = {
     "POST /api/v1/auth/logout/": SIGNED_IN,
     "POST /api/v1/auth/token/": PUBLIC,
     "POST /api/v1/auth/token/refresh/": PUBLIC,
-    "POST /api/v1/directives/": row(U, F, F, F, OK, OK),
-    "POST /api/v1/directives/{id}/link/": row(U, F, F, F, OK, OK),
+    # A document of no unit (the body names none): the leaders of any unit record it, so the
+    # supervisor of province B may; no one without a leader's post anywhere.
+    "POST /api/v1/directives/": row(U, F, F, F, OK, OK, F, OK, OK),
+    "POST /api/v1/directives/{id}/link/": DIRECTIVE,
     # cadre_b: 400 "organising unit outside your units" (the body names A1).
-    "POST /api/v1/meetings/": row(U, F, OK, F, OK, OK),
+    "POST /api/v1/meetings/": row(U, F, OK, F, OK, OK, F, F, OK),
     "POST /api/v1/meetings/{id}/conclusions-to-tasks/": SCOPED,
     "POST /api/v1/notifications/read-all/": SIGNED_IN,
     "POST /api/v1/notifications/{id}/read/": OWN,
-    "POST /api/v1/petitions/": SIGNED_IN,
+    # petition.intake at the receiving unit A1 (the body names it): cadres, handlers and
+    # supervisors; cadre_b: 400 "outside your units"; administrators do not record petitions.
+    "POST /api/v1/petitions/": row(U, OK, OK, OK, OK, F, OK, OK, F),
     "POST /api/v1/petitions/duplicate-candidates/": SIGNED_IN,
     "POST /api/v1/petitions/{id}/accept/": HANDLE,
     "POST /api/v1/petitions/{id}/assign/": HANDLE,
-    "POST /api/v1/petitions/{id}/attachments/": SCOPED,
+    # petition.attach at the receiving or handling unit (A1): not an administrator's action.
+    "POST /api/v1/petitions/{id}/attachments/": row(U, OK, N, OK, OK, F, OK, OK, F),
     "POST /api/v1/petitions/{id}/close/": HANDLE,
     "POST /api/v1/petitions/{id}/extend/": HANDLE,
     "POST /api/v1/petitions/{id}/file/": HANDLE,
     "POST /api/v1/petitions/{id}/guide/": HANDLE,
     # Nobody holds view_denouncer_identity by role: every persona is refused.
-    "POST /api/v1/petitions/{id}/identity/": row(U, F, N, F, F, F),
+    "POST /api/v1/petitions/{id}/identity/": row(U, F, N, F, F, F, F, F, F),
     "POST /api/v1/petitions/{id}/link/": HANDLE,
     "POST /api/v1/petitions/{id}/reopen/": HANDLE,
     "POST /api/v1/petitions/{id}/report-transfer/": HANDLE,
@@ -131,15 +170,17 @@ EXPECTED: dict[str, dict[str, str]] = {
     "POST /api/v1/petitions/{id}/suspend/": HANDLE,
     "POST /api/v1/petitions/{id}/transfer/": HANDLE,
     "POST /api/v1/push-outbox/ack/": GATEWAY,
-    "POST /api/v1/reception-sessions/": SIGNED_IN,
+    # petition.record_reception_session at the session's unit A1 (the body names it).
+    "POST /api/v1/reception-sessions/": row(U, OK, OK, OK, OK, F, OK, OK, F),
     # cadre_b: 400 "issuing unit outside your units" (the body names A1).
-    "POST /api/v1/tasks/": row(U, F, OK, F, OK, OK),
+    "POST /api/v1/tasks/": row(U, F, OK, F, OK, OK, F, F, OK),
     "POST /api/v1/tasks/{id}/approve/": MANAGE,
     "POST /api/v1/tasks/{id}/cancel/": MANAGE,
     "POST /api/v1/tasks/{id}/cascade/": MANAGE,
     "POST /api/v1/tasks/{id}/next-occurrence/": MANAGE,
-    # Only commune cadres hold tasks.add_progressreport; a petition handler only reads tasks.
-    "POST /api/v1/tasks/{id}/progress/": row(U, OK, N, F, OK, OK),
+    # task.report_progress at the lead unit A1: cadres, supervisors and administrators; a
+    # petition handler only reads tasks (handler_elsewhere reports as A1's cadre).
+    "POST /api/v1/tasks/{id}/progress/": row(U, OK, N, F, OK, OK, OK, OK, OK),
     "POST /api/v1/tasks/{id}/return/": MANAGE,
     # Reports: every signed-in person gets the figures of their own units.
     "GET /api/v1/reports/documents/": SIGNED_IN,
@@ -150,8 +191,8 @@ EXPECTED: dict[str, dict[str, str]] = {
     "GET /api/v1/reports/petitions/": SIGNED_IN,
     "GET /api/v1/reports/tasks/": SIGNED_IN,
     "GET /api/v1/reports/trend/": SIGNED_IN,
-    "POST /api/v1/directives/{id}/files/": row(U, F, F, F, OK, OK),
-    "POST /api/v1/directives/{id}/replace/": row(U, F, F, F, OK, OK),
+    "POST /api/v1/directives/{id}/files/": DIRECTIVE,
+    "POST /api/v1/directives/{id}/replace/": DIRECTIVE,
     "POST /api/v1/meetings/{id}/conclusions/": MANAGE,
     "POST /api/v1/petitions/{id}/dismiss-duplicate/": HANDLE,
     # cadre_b: 404, the body names commune A1 (outside their units).
@@ -164,6 +205,24 @@ KNOWN_BUGS: dict[str, str] = {}
 # Valid bodies, so a persona lacking the permission cannot hide behind a 400 about the body.
 REASON = {"reason": "Kiểm tra phân quyền"}
 BODIES: dict[str, Callable[[World], dict[str, Any]]] = {
+    "POST /api/v1/petitions/": lambda w: {
+        "receiving_unit": w.tree.commune_a1.pk,
+        "location_unit": w.tree.village_a1.pk,
+        "received_on": "2026-03-02",
+        "channel": "mobile_app",
+        "kind": "complaint",
+        "summary": "Khiếu nại về đất đai",
+        "petitioners": [{"full_name": "Nguyễn Văn Nam"}],
+    },
+    "POST /api/v1/petitions/{id}/attachments/": lambda w: {
+        "file": SimpleUploadedFile("don.pdf", PDF_BYTES, content_type="application/pdf")
+    },
+    "POST /api/v1/reception-sessions/": lambda w: {
+        "unit": w.tree.commune_a1.pk,
+        "held_on": "2026-03-02",
+        "leader_name": "Chủ tịch UBND xã",
+        "citizens_count": 4,
+    },
     "PATCH /api/v1/petitions/{id}/": lambda w: {"summary": "Sửa tóm tắt đơn"},
     "POST /api/v1/petitions/{id}/accept/": lambda w: REASON,
     "POST /api/v1/petitions/{id}/assign/": lambda w: {"assignee": w.users["handler_a"].pk},
@@ -317,14 +376,18 @@ GLOBAL_RESOURCES = {"petition-fields", "directives"}
 PER_PERSON_RESOURCES = {"notifications", "push-outbox"}
 
 
+# Personas whose units include commune B1 (province B): the other rows are theirs to see.
+SEES_OUTSIDE = {"administrator", "supervisor_elsewhere"}
+
+
 def may_see(resource: str, persona: str, where: str) -> bool:
     if resource in GLOBAL_RESOURCES:
         return True
     if resource in PER_PERSON_RESOURCES:
         return where == "inside" and persona == "cadre_a"
-    if persona == "administrator":
-        return True
-    return where == "inside" and persona != "cadre_b"
+    if where == "outside":
+        return persona in SEES_OUTSIDE
+    return persona != "cadre_b"
 
 
 def may_hide(resource: str) -> bool:
@@ -367,7 +430,7 @@ def test_operation(method: str, path: str, world: World) -> None:
                 row_id = ids_by_resource.get(resource)
                 if row_id in ids and not may_see(resource, persona, where):
                     problems.append(f"{persona}: the list shows the {where} row {row_id}")
-        if detail and persona not in ("anonymous", "administrator") and may_hide(resource):
+        if detail and persona != "anonymous" and persona not in SEES_OUTSIDE and may_hide(resource):
             outside = call(client, method, path, world.outside[resource], make_body(world))
             missing = call(client, method, path, MISSING_ID, make_body(world))
             if outside.status_code < 300 or outside.status_code != missing.status_code:

@@ -474,8 +474,8 @@ def test_detail_query_count_does_not_grow_with_reports_and_events(
 
     assert response.status_code == 200
     assert page(response).count("data-report=") == reports
-    # 1 session, 2 user, 3 scope, 4 the task (scope check), 5 the task with its relations,
-    # 6 assignments, 7 sub-task counts (one aggregate), 8 progress reports, 9 their evidence,
-    # 10 events, 11 first sub-tasks, 12-13 the user's permissions (user, groups) and
-    # 14 the task's units, for can_report.
-    assert len(queries) == 14, queries
+    # 1 session, 2 user, 3 memberships (scope and roles), 4 the task (scope check), 5 the task
+    # with its relations, 6 assignments with their units, 7 sub-task counts (one aggregate),
+    # 8 progress reports, 9 their evidence, 10 events, 11 first sub-tasks. "May report" and
+    # "may decide" ask the one authorization rule on the cached memberships and assignments.
+    assert len(queries) == 11, queries
