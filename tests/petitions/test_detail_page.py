@@ -619,8 +619,9 @@ def test_page_queries_do_not_grow_with_the_timeline(
     # session, user, the user's scope paths and its units' ids (each read once), the petition,
     # its 8 prefetched relations (petitioners, respondents, attachments, answers, suspensions,
     # extensions, transfers, links), user and group permissions, the timeline, links from
-    # other petitions, and the choices of two forms (transfer targets, assignable people).
-    assert len(many) == 19, many
+    # other petitions, the choices of two forms (transfer targets, assignable people), and
+    # whether the user works with the petitioners (a handler there: one membership query).
+    assert len(many) == 20, many
 
 
 # --- Reminders link here --------------------------------------------------------------------

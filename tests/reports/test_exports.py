@@ -51,15 +51,14 @@ def test_even_the_identity_officer_gets_a_redacted_export(
     world: Any, tree: Any, api_as: Any
 ) -> None:
     """Exports are lists: the identity is never in them, whoever exports (as in API lists)."""
-    from django.contrib.auth.models import Permission
-
     from danvan.org.models import Role
     from tests.factories import UserFactory
+    from tests.petitions.factories import IdentityGrantFactory
 
     officer = UserFactory(
         username="officer", memberships=[(tree.commune_a1, Role.PETITION_HANDLER)]
     )
-    officer.user_permissions.add(Permission.objects.get(codename="view_denouncer_identity"))
+    IdentityGrantFactory(user=officer, unit=tree.commune_a1)
     response = api_as(officer).get(f"/api/v1/reports/exports/petitions.csv?year=2026&{AS_OF}")
     assert DENOUNCER not in _body(response).decode("utf-8-sig")
 
