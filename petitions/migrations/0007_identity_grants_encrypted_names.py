@@ -174,6 +174,12 @@ class Migration(migrations.Migration):
             ),
         ),
         migrations.RunPython(encrypt_rows, decrypt_rows),
+        # A default first, so that going back can add the column again to existing rows.
+        migrations.AlterField(
+            model_name="petitioner",
+            name="name_folded",
+            field=models.CharField(db_index=True, default="", editable=False, max_length=150),
+        ),
         migrations.RemoveField(model_name="petitioner", name="name_folded"),
         migrations.AddIndex(
             model_name="petitioner",
