@@ -382,7 +382,7 @@ class IdentityGrantForm(forms.ModelForm):
         fields = ["user", "unit", "reason", "valid_until"]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         unit, user = data.get("unit"), data.get("user")
         if unit is not None and not services.identity_grant_allowed(self.actor, unit):
             self.add_error(
@@ -430,9 +430,11 @@ class IdentityGrantAdmin(admin.ModelAdmin):
             kwargs["queryset"] = users_visible_to(request.user).filter(is_active=True)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
-    def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any):  # type: ignore[no-untyped-def]
+    def get_form(
+        self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any
+    ) -> Any:
         form = super().get_form(request, obj, change=change, **kwargs)
-        form.actor = _user(request)
+        form.actor = _user(request)  # type: ignore[attr-defined]
         return form
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
