@@ -421,7 +421,12 @@ class PetitionGenerator:
 
     def rows(self, tables: dict[str, Table]) -> Iterator[tuple[str, dict[str, Any]]]:
         """(table key, values) in dependency order per petition."""
-        from petitions.models import citizen_id_hash, name_hash, phone_hash
+        from petitions.models import (
+            IDENTITY_PROTECTED_KINDS,
+            citizen_id_hash,
+            name_hash,
+            phone_hash,
+        )
 
         rng = self.rng
         today = self.today
@@ -588,7 +593,7 @@ class PetitionGenerator:
             parts = [code.lower(), summary_f, content_f, address_f]
             if respondent:
                 parts.append(f(respondent))
-            if kind != "denunciation" and not anonymous:
+            if kind not in IDENTITY_PROTECTED_KINDS and not anonymous:
                 parts.extend(f(n) for n in names)
             search_text = " ".join(parts)
             if self.checked < 2000:  # the piecewise fold must equal the app's fold
@@ -600,6 +605,7 @@ class PetitionGenerator:
                         address=address,
                         kind=kind,
                         is_anonymous=anonymous,
+                        identity_protected=kind in IDENTITY_PROTECTED_KINDS,
                     ),
                     names,
                     [respondent] if respondent else [],
