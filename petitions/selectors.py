@@ -311,8 +311,8 @@ def petitioner_names(petition: Petition) -> list[str]:
 
 def petitioner_rows(petition: Petition, user: Any = None) -> list[dict[str, str | None]]:
     """
-    Petitioners for a detail view (prefetched, no query): a denouncer's data all hidden; the
-    CCCD and phone masked unless `user` works with the petition (numbers_in_full).
+    Petitioners for a detail view (prefetched): a denouncer's data all hidden; the CCCD and
+    phone masked unless `user` works with the petition (numbers_in_full: one or two queries).
     """
     if identity_hidden(petition):
         return [
