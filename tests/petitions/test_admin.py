@@ -67,7 +67,8 @@ def test_change_page_shows_no_identity_on_opening_even_to_a_grant_holder(
 
     assert "Lê Thị Mai" not in page
     assert "068190004321" not in page
-    assert 'action="identity/"' in page  # the reveal form is offered
+    assert 'action="identity/"' in page  # the reveal form is offered…
+    assert page.index('action="identity/"') < page.index('id="petition_form"')  # …not nested
     assert not IdentityAccessLog.objects.exists()
 
 
