@@ -421,7 +421,13 @@ class PetitionGenerator:
 
     def rows(self, tables: dict[str, Table]) -> Iterator[tuple[str, dict[str, Any]]]:
         """(table key, values) in dependency order per petition."""
-        from petitions.models import IDENTITY_PROTECTED_KINDS, Petition, citizen_id_hash, phone_hash
+        from petitions.models import (
+            IDENTITY_PROTECTED_KINDS,
+            Petition,
+            citizen_id_hash,
+            name_hash,
+            phone_hash,
+        )
 
         rng = self.rng
         today = self.today
@@ -571,7 +577,7 @@ class PetitionGenerator:
                     person_values = {
                         "id": person_id,
                         "full_name": full,
-                        "name_folded": f(full),
+                        "name_hash": name_hash(full),
                         "citizen_id": cccd,
                         "citizen_id_hash": citizen_id_hash(cccd),
                         "phone": phone,
@@ -756,7 +762,7 @@ def generate_petitions(total: int, today: date) -> None:
             provided={
                 "id",
                 "full_name",
-                "name_folded",
+                "name_hash",
                 "citizen_id",
                 "citizen_id_hash",
                 "phone",

@@ -1,10 +1,12 @@
 """
 Admin for petitions: scoped by the selectors, read-only records, workflow actions through
-the services, and denouncers' identities redacted unless permitted (each showing logged).
+the services, and denouncers' identities (and numbers the person does not work with) hidden
+until a reveal with a typed reason, logged; identity grants given and revoked here.
 """
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any, cast
 
 from django import forms
@@ -12,7 +14,9 @@ from django.contrib import admin, messages
 from django.contrib.admin.helpers import ActionForm
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.template.response import TemplateResponse
+from django.urls import path
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -20,14 +24,16 @@ from danvan.core.admin import ReadOnlyAdmin
 from danvan.core.errors import ServiceError
 from danvan.org.models import Unit, User
 from danvan.org.permissions import can_at_any
-from danvan.org.selectors import units_visible_to
+from danvan.org.selectors import units_visible_to, users_visible_to
 from petitions import roles as actions
 from petitions import selectors, services
+from petitions.forms import IdentityRevealForm
 from petitions.models import (
     Attachment,
     DeadlinePolicy,
     DeadlineState,
     IdentityAccessLog,
+    IdentityGrant,
     Petition,
     PetitionEvent,
     PetitionField,
@@ -181,6 +187,28 @@ class PetitionAdmin(admin.ModelAdmin):
     def deadline_state(self, petition: Petition) -> str:
         return str(DeadlineState(selectors.deadline_info(petition).state).label)
 
+    def get_urls(self) -> list[Any]:
+        urls = [
+            path(
+                "<path:object_id>/change/identity/",
+                self.admin_site.admin_view(self.identity_view),
+                name="petitions_petition_identity",
+            )
+        ]
+        return urls + super().get_urls()
+
+    def _visible(self, request: HttpRequest, object_id: str) -> Petition | None:
+        if not (object_id.isascii() and object_id.isdigit() and int(object_id) < 2**63):
+            return None
+        return selectors.petition_list(request.user).filter(pk=object_id).first()
+
+    def _may_reveal(self, request: HttpRequest, petition: Petition) -> bool:
+        if selectors.identity_hidden(petition):
+            return bool(petition.parties.all()) and selectors.user_may_see_denouncer(
+                request.user, petition
+            )
+        return selectors.numbers_masked(petition, request.user)
+
     def change_view(
         self,
         request: HttpRequest,
@@ -188,26 +216,52 @@ class PetitionAdmin(admin.ModelAdmin):
         form_url: str = "",
         extra_context: dict[str, Any] | None = None,
     ) -> HttpResponse:
+        # Opening the page shows no denouncer and no number the person does not work with:
+        # both need a reveal with a typed reason (identity_view), logged like the API's.
         extra_context = extra_context or {}
-        petition = None
-        if object_id.isascii() and object_id.isdigit() and int(object_id) < 2**63:
-            petition = selectors.petitions_visible_to(request.user).filter(pk=object_id).first()
+        petition = self._visible(request, object_id)
         if petition is not None and request.method == "GET":
-            extra_context["identity_rows"] = self._identity_rows(request, petition)
+            extra_context["identity_rows"] = selectors.petitioner_rows(petition, request.user)
+            extra_context["identity_hidden"] = selectors.identity_hidden(petition)
+            extra_context["can_reveal"] = self._may_reveal(request, petition)
+            extra_context["identity_form"] = IdentityRevealForm()
         return super().change_view(request, object_id, form_url, extra_context)
 
-    def _identity_rows(self, request: HttpRequest, petition: Petition) -> list[dict[str, Any]]:
-        if selectors.identity_hidden(petition) and not selectors.user_may_see_denouncer(
-            request.user, petition
-        ):
-            return selectors.petitioner_rows(petition)
-        people = services.identity_reveal(
-            actor=_user(request),
-            petition=petition,
-            reason=gettext("Opened in the administration"),
-            channel="admin",
+    def identity_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        """POST a reason: the petitioners in full on this response only; the view is logged."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        petition = self._visible(request, object_id)
+        if petition is None:
+            raise Http404
+        if not self._may_reveal(request, petition):
+            raise PermissionDenied
+        form = IdentityRevealForm(request.POST)
+        rows: list[dict[str, Any]] | None = None
+        if form.is_valid():
+            people = services.identity_reveal(
+                actor=_user(request),
+                petition=petition,
+                reason=form.cleaned_data["reason"],
+                channel="admin",
+            )
+            rows = [selectors.identity_row(p) for p in people]
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": gettext("Petitioners of %(code)s") % {"code": petition.code},
+            "petition": petition,
+            "identity_rows": rows,
+            "identity_form": form,
+        }
+        response = TemplateResponse(
+            request,
+            "admin/petitions/petition/identity.html",
+            context,
+            status=200 if rows is not None else 400,
         )
-        return [selectors.identity_row(p) for p in people]
+        response["Cache-Control"] = "no-store, private"
+        return response
 
     def _each(self, request: HttpRequest, queryset: QuerySet[Petition], call: Any) -> None:
         done = 0
@@ -368,3 +422,105 @@ class IdentityAccessLogAdmin(ReadOnlyAdmin):
         return IdentityAccessLog.objects.filter(petition__in=visible).select_related(
             "user", "petition"
         )
+
+
+class IdentityGrantForm(forms.ModelForm):
+    """Checks, before saving, what identity_grant_create will refuse, to show it on the field."""
+
+    actor: User
+
+    class Meta:
+        model = IdentityGrant
+        fields = ["user", "unit", "reason", "valid_until"]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        unit, user = data.get("unit"), data.get("user")
+        if unit is not None and not services.identity_grant_allowed(self.actor, unit):
+            self.add_error(
+                "unit",
+                gettext(
+                    "Only an administrator or supervisor of this unit or above may grant this."
+                ),
+            )
+        if user is not None and user.pk == self.actor.pk:
+            self.add_error(
+                "user", gettext("Nobody grants this right to themselves: ask another person.")
+            )
+        until = data.get("valid_until")
+        if until is not None and until < services.today_local():
+            self.add_error("valid_until", gettext("The end date is in the past."))
+        elif until is not None and until > services.today_local() + timedelta(days=366):
+            self.add_error("valid_until", gettext("A grant lasts at most one year."))
+        return data
+
+
+@admin.register(IdentityGrant)
+class IdentityGrantAdmin(admin.ModelAdmin):
+    """
+    Who may see denouncers' identities, where (the unit and below) and until when. Granted by
+    an administrator or supervisor of that unit or above; never edited, revoked instead; the
+    granting and the revoking are in the audit log.
+    """
+
+    form = IdentityGrantForm
+    list_display = ["user", "unit", "valid_until", "granted_by", "created_at", "revoked_at"]
+    list_filter = [("revoked_at", admin.EmptyFieldListFilter)]
+    date_hierarchy = "created_at"
+    actions = ["revoke"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[IdentityGrant]:
+        visible = units_visible_to(request.user).values("pk")
+        return IdentityGrant.objects.filter(unit__in=visible).select_related(
+            "user", "unit", "granted_by"
+        )
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name == "unit":
+            kwargs["queryset"] = units_visible_to(request.user).order_by("path")
+        elif db_field.name == "user":
+            kwargs["queryset"] = users_visible_to(request.user).filter(is_active=True)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def get_form(
+        self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any
+    ) -> Any:
+        form = super().get_form(request, obj, change=change, **kwargs)
+        form.actor = _user(request)  # type: ignore[attr-defined]
+        return form
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        if obj is None:
+            return ["granted_by", "created_at", "revoked_at", "revoked_by"]
+        return [f.name for f in IdentityGrant._meta.fields if f.name != "id"]
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # a grant that was given stays on record; revoke it
+
+    def save_model(self, request: HttpRequest, obj: IdentityGrant, form: Any, change: bool) -> None:
+        if change:
+            return  # every field is read-only once granted
+        grant = services.identity_grant_create(
+            actor=_user(request),
+            user=obj.user,
+            unit=obj.unit,
+            reason=obj.reason,
+            valid_until=obj.valid_until,
+        )
+        obj.pk = grant.pk
+        obj.granted_by = grant.granted_by
+        obj.created_at = grant.created_at
+
+    @admin.action(description=_("Revoke the selected grants now"))
+    def revoke(self, request: HttpRequest, queryset: QuerySet[IdentityGrant]) -> None:
+        done = 0
+        for grant in queryset:
+            try:
+                services.identity_grant_revoke(actor=_user(request), grant=grant)
+                done += 1
+            except ServiceError as error:
+                self.message_user(request, f"{grant}: {error.message}", messages.ERROR)
+        if done:
+            self.message_user(
+                request, gettext("%(count)s grants revoked.") % {"count": done}, messages.SUCCESS
+            )

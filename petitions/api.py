@@ -247,7 +247,8 @@ class PetitionDetailSerializer(PetitionListSerializer):
 
     @extend_schema_field(PetitionerOutSerializer(many=True))
     def get_petitioners(self, petition: Petition) -> list[dict[str, Any]]:
-        return selectors.petitioner_rows(petition)
+        request = self.context.get("request")
+        return selectors.petitioner_rows(petition, getattr(request, "user", None))
 
     @extend_schema_field(AttachmentSerializer(many=True))
     def get_attachments(self, petition: Petition) -> Any:
@@ -1074,7 +1075,10 @@ class PetitionViewSet(
     @extend_schema(
         request=ReasonSerializer,
         responses={200: IdentityOutSerializer, **ERROR_RESPONSES},
-        summary="Show the petitioners' identity (logged for denunciations)",
+        summary=(
+            "Show the petitioners in full: a denouncer's identity (grant holders) or numbers "
+            "masked to the caller; logged"
+        ),
     )
     @action(detail=True, methods=["post"], parser_classes=[JSONParser])
     def identity(self, request: Request, pk: Any = None) -> Response:
@@ -1093,12 +1097,15 @@ class PetitionViewSet(
     @action(detail=True, methods=["get"], pagination_class=None, filterset_class=None)
     def duplicates(self, request: Request, pk: Any = None) -> Response:
         petition = self._petition()
+        # By the stored keyed hashes; a denouncer's only for a holder of a covering grant.
         people = [party.petitioner for party in petition.parties.all()]
-        hidden = selectors.identity_hidden(petition)
+        if selectors.identity_hidden(petition) and not selectors.user_may_see_denouncer(
+            request.user, petition
+        ):
+            people = []
         found = selectors.duplicate_candidates(
             request.user,
-            citizen_ids=[] if hidden else [p.citizen_id for p in people],
-            names_and_phones=[] if hidden else [(p.full_name, p.phone) for p in people],
+            petitioners=people,
             location_unit_id=petition.location_unit_id,
             text=f"{petition.summary} {petition.content}",
             exclude_id=petition.pk,

@@ -19,12 +19,9 @@ def encryption_keys_open_stored_data(
     from petitions.models import Petitioner
 
     try:
-        sample = (
-            Petitioner.objects.exclude(citizen_id_hash="", phone_hash="")
-            .order_by("-id")
-            .values_list("citizen_id", "phone")[:1]
-        )
-        list(sample)
+        # Every petitioner has an encrypted name (migration 0007), so the newest row will do.
+        newest = Petitioner.objects.order_by("-id")
+        list(newest.values_list("full_name", "citizen_id", "phone")[:1])
     except ImproperlyConfigured as exc:
         return [Error(str(exc), hint="Set FIELD_ENCRYPTION_KEYS", id="danvan.E001")]
     except DatabaseError:

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from danvan.calendar.models import DayUnit
 from danvan.core.crypto import EncryptedCharField, keyed_hash
+from danvan.core.text import fold
 from danvan.core.uploads import RandomName, validate_file_content
 
 REDACTED = _("[hidden]")
@@ -43,6 +44,11 @@ def citizen_id_hash(citizen_id: str) -> str:
 def phone_hash(phone: str) -> str:
     """The keyed hash of the normalised phone number; "" for none."""
     return keyed_hash(normalise_phone(phone), purpose="phone")
+
+
+def name_hash(full_name: str) -> str:
+    """The keyed hash of the folded name ("LE THI MAI" = "Lê Thị Mai"); "" for none."""
+    return keyed_hash(fold(full_name), purpose="name")
 
 
 class PetitionKind(models.TextChoices):
@@ -373,7 +379,6 @@ class Petition(models.Model):
         verbose_name_plural = _("petitions")
         ordering = ["-received_on", "-id"]
         permissions = [
-            ("view_denouncer_identity", _("Can see the identity of denouncers")),
             ("extend_deadline", _("Can extend a petition's deadline by decision")),
             ("handle_petition", _("Can move petitions through the procedure")),
         ]
@@ -409,12 +414,14 @@ class Petitioner(models.Model):
     """
     A person who petitions; recognised across petitions by CCCD, or by name + phone.
 
-    The CCCD and the phone are stored encrypted (danvan.core.crypto); they are found by their
-    keyed hashes, which save() keeps in step with the clear values.
+    The name, CCCD, phone and address are stored encrypted (danvan.core.crypto): a person may
+    have denounced someone, and no column holds a denouncer's name in clear or folded. People
+    are found by keyed hashes, which save() keeps in step with the clear values; searching by
+    name goes through Petition.search_text, which holds the names of non-protected petitions.
     """
 
-    full_name = models.CharField(_("full name"), max_length=150)
-    name_folded = models.CharField(max_length=150, editable=False, db_index=True)
+    full_name = EncryptedCharField(_("full name"), max_length=150)
+    name_hash = models.CharField(max_length=64, editable=False, blank=True)
     citizen_id = EncryptedCharField(
         _("citizen ID number"),
         max_length=12,
@@ -424,7 +431,7 @@ class Petitioner(models.Model):
     citizen_id_hash = models.CharField(max_length=64, editable=False, blank=True)
     phone = EncryptedCharField(_("phone"), max_length=20, blank=True)
     phone_hash = models.CharField(max_length=64, editable=False, blank=True)
-    address = models.CharField(_("address"), max_length=255, blank=True)
+    address = EncryptedCharField(_("address"), max_length=255, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
@@ -437,17 +444,22 @@ class Petitioner(models.Model):
                 name="petitions_petitioner_cccd_hash_unique",
             )
         ]
-        indexes = [models.Index(fields=["name_folded", "phone_hash"], name="petitions_person_nph")]
+        indexes = [
+            models.Index(fields=["name_hash", "phone_hash"], name="petitions_person_name_phone")
+        ]
 
     def __str__(self) -> str:
         return self.full_name
 
     def save(self, *args: Any, **kwargs: Any) -> None:
+        self.name_hash = name_hash(self.full_name)
         self.citizen_id_hash = citizen_id_hash(self.citizen_id)
         self.phone_hash = phone_hash(self.phone)
         update_fields = kwargs.get("update_fields")
         if update_fields is not None:
             fields = set(update_fields)
+            if "full_name" in fields:
+                fields.add("name_hash")
             if "citizen_id" in fields:
                 fields.add("citizen_id_hash")
             if "phone" in fields:
@@ -712,3 +724,51 @@ class IdentityAccessLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.petition_id} {self.at:%d/%m/%Y %H:%M}"
+
+
+class IdentityGrant(models.Model):
+    """
+    The right to see denouncers' identities in a unit and every unit below it, given to one
+    person by someone allowed to (services.identity_grant_create), for a reason, until a date.
+    Nobody holds it otherwise: not a role, not a superuser. Never edited; revoked instead.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("granted to"),
+        on_delete=models.PROTECT,
+        related_name="identity_grants",
+    )
+    unit = models.ForeignKey(
+        "org.Unit",
+        verbose_name=_("unit (and the units below it)"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("granted by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    reason = models.TextField(_("reason"))
+    valid_until = models.DateField(_("valid until (inclusive)"))
+    created_at = models.DateTimeField(_("granted at"), auto_now_add=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("revoked by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("identity grant")
+        verbose_name_plural = _("identity grants")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "valid_until"], name="petitions_grant_user")]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.unit} ({self.valid_until:%d/%m/%Y})"

@@ -34,8 +34,9 @@ grant(DELETE, _ADMIN)
 grant(MANAGE_DEADLINE_POLICY, _ADMIN)
 grant(MANAGE_FIELDS, _ADMIN)
 
-# Nobody gets petitions.view_denouncer_identity from a role: an administrator grants it to
-# named people of a handling unit, one by one.
+# No role lets anyone see a denouncer's identity: an IdentityGrant does, per person and unit
+# (petitions.selectors.identity_grant_covers). Supervisors and administrators may give grants
+# (the admin's menu needs the model permissions; the service checks the unit).
 register(
     Role.COMMUNE_CADRE,
     "petitions.view_petition",
@@ -61,6 +62,8 @@ register(
     "petitions.add_petition",
     "petitions.change_petition",
     "petitions.add_attachment",
+    "petitions.view_identitygrant",
+    "petitions.add_identitygrant",
     "petitions.view_receptionsession",
     "petitions.add_receptionsession",
     "petitions.view_petitionfield",
@@ -80,4 +83,6 @@ register(
     "petitions.change_deadlinepolicy",
     "petitions.delete_deadlinepolicy",
     "petitions.view_identityaccesslog",
+    "petitions.view_identitygrant",
+    "petitions.add_identitygrant",
 )

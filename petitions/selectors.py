@@ -5,6 +5,8 @@ Every read of petitions, scoped: a person sees the petitions their units receive
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import PurePosixPath
@@ -17,8 +19,8 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from danvan.core.text import fold
-from danvan.org.models import Membership
-from danvan.org.selectors import scope_ids_q, scope_q
+from danvan.org.models import Membership, Role, Unit
+from danvan.org.selectors import scope_ids_q, scope_q, user_has_role
 from petitions import clock
 from petitions.models import (
     FINISHED_STATUSES,
@@ -27,6 +29,7 @@ from petitions.models import (
     RUNNING_STATUSES,
     Attachment,
     DeadlineState,
+    IdentityGrant,
     Petition,
     Petitioner,
     PetitionEvent,
@@ -34,8 +37,6 @@ from petitions.models import (
     ReceptionSession,
     Status,
 )
-
-_HANDLING_UNITS_ATTR = "_danvan_petitions_member_units"
 
 
 def petitions_visible_to(user: Any) -> QuerySet[Petition]:
@@ -225,24 +226,74 @@ def filter_deadline_state(
     return queryset.none()
 
 
-# --- Denouncer protection -----------------------------------------------------------------
-def _member_unit_ids(user: Any) -> frozenset[int]:
-    cached = getattr(user, _HANDLING_UNITS_ATTR, None)
-    if cached is None:
-        cached = frozenset(Membership.objects.filter(user=user).values_list("unit_id", flat=True))
-        setattr(user, _HANDLING_UNITS_ATTR, cached)
-    return cached
+# --- Who sees a petitioner's identity and numbers ----------------------------------------------
+def _unit_and_above(unit: Unit) -> list[str]:
+    """The paths of `unit` and of every unit above it ("/TW/68/24820/" -> three paths)."""
+    parts = [p for p in unit.path.split("/") if p]
+    return ["/" + "/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
+
+
+def holds_role_at(user: Any, role: str, unit: Unit) -> bool:
+    """
+    The one place identity rules ask "does the user hold `role` at `unit` or above"
+    (org's rule, `user_has_role`). Being a superuser is no role: seeing citizens' numbers
+    is not administering the system, so a superuser needs a membership like anyone else.
+    """
+    if not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", False):
+        return False
+    if getattr(user, "is_superuser", False):
+        return Membership.objects.filter(
+            user=user, role=role, unit__path__in=_unit_and_above(unit)
+        ).exists()
+    return user_has_role(user, role, unit)
+
+
+def identity_grant_covers(user: Any, unit: Unit) -> bool:
+    """
+    The one rule for a denouncer's identity: the user holds an unexpired, unrevoked
+    IdentityGrant at `unit` or at a unit above it. Superusers too: no role implies it.
+    """
+    return any(unit.path.startswith(path) for path in _granted_paths(user))
+
+
+def _granted_paths(user: Any) -> list[str]:
+    """Paths of the units the user's current identity grants cover (with everything below)."""
+    if not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", False):
+        return []
+    return list(
+        IdentityGrant.objects.filter(
+            user=user, revoked_at__isnull=True, valid_until__gte=timezone.localdate()
+        ).values_list("unit__path", flat=True)
+    )
 
 
 def user_may_see_denouncer(user: Any, petition: Petition) -> bool:
-    """Holder of petitions.view_denouncer_identity who is a member of the handling unit."""
-    if not getattr(user, "is_authenticated", False):
-        return False
-    if not user.has_perm("petitions.view_denouncer_identity"):
-        return False
-    if user.is_superuser:
-        return True
-    return petition.handling_unit_id in _member_unit_ids(user)
+    """A grant covering the handling unit (identity_grant_covers): then a reveal, logged."""
+    return identity_grant_covers(user, petition.handling_unit)
+
+
+def numbers_in_full(user: Any, petition: Petition) -> bool:
+    """
+    Who works with the petitioners sees their CCCD and phone in full: a commune cadre of the
+    receiving unit and the handling unit's handlers. Everyone else sees the last 3 digits.
+    """
+    cache: dict[int, bool] = petition.__dict__.setdefault("_danvan_numbers_in_full", {})
+    key = getattr(user, "pk", None) or 0
+    if key not in cache:  # a page asks several times (rows, reveal button): read once
+        cache[key] = holds_role_at(
+            user, Role.PETITION_HANDLER, petition.handling_unit
+        ) or holds_role_at(user, Role.COMMUNE_CADRE, petition.receiving_unit)
+    return cache[key]
+
+
+def mask_number(value: str | None) -> str | None:
+    """A CCCD or phone with all but its last 3 digits starred: "068190004321" -> "*********321"."""
+    if not value:
+        return value
+    digits = re.sub(r"\D", "", value)
+    if len(digits) <= 3:
+        return "*" * len(digits)
+    return "*" * (len(digits) - 3) + digits[-3:]
 
 
 def identity_hidden(petition: Petition) -> bool:
@@ -258,14 +309,27 @@ def petitioner_names(petition: Petition) -> list[str]:
     return [party.petitioner.full_name for party in parties]
 
 
-def petitioner_rows(petition: Petition) -> list[dict[str, str | None]]:
-    """Petitioners for a detail view (prefetched, no query): a denouncer's data all hidden."""
+def petitioner_rows(petition: Petition, user: Any = None) -> list[dict[str, str | None]]:
+    """
+    Petitioners for a detail view (prefetched): a denouncer's data all hidden; the CCCD and
+    phone masked unless `user` works with the petition (numbers_in_full: one or two queries).
+    """
     if identity_hidden(petition):
         return [
             {"full_name": str(REDACTED), "citizen_id": None, "phone": None, "address": None}
             for _party in petition.parties.all()
         ]
-    return [identity_row(party.petitioner) for party in petition.parties.all()]
+    parties = list(petition.parties.all())
+    masked = bool(parties) and not (user is not None and numbers_in_full(user, petition))
+    return [identity_row(party.petitioner, masked=masked) for party in parties]
+
+
+def numbers_masked(petition: Petition, user: Any) -> bool:
+    """The detail view of a non-protected petition shows masked numbers to this user."""
+    if identity_hidden(petition):
+        return False
+    people = [party.petitioner for party in petition.parties.all()]
+    return any(p.citizen_id or p.phone for p in people) and not numbers_in_full(user, petition)
 
 
 def attachment_name(attachment: Attachment, *, hidden: bool) -> str:
@@ -281,11 +345,11 @@ def attachment_name(attachment: Attachment, *, hidden: bool) -> str:
     return gettext("attachment-%(number)s%(suffix)s") % {"number": attachment.pk, "suffix": suffix}
 
 
-def identity_row(person: Petitioner) -> dict[str, str | None]:
+def identity_row(person: Petitioner, *, masked: bool = False) -> dict[str, str | None]:
     return {
         "full_name": person.full_name,
-        "citizen_id": person.citizen_id,
-        "phone": person.phone,
+        "citizen_id": mask_number(person.citizen_id) if masked else person.citizen_id,
+        "phone": mask_number(person.phone) if masked else person.phone,
         "address": person.address,
     }
 
@@ -300,6 +364,7 @@ def duplicate_candidates(
     *,
     citizen_ids: list[str] | None = None,
     names_and_phones: list[tuple[str, str]] | None = None,
+    petitioners: Sequence[Petitioner] = (),
     location_unit_id: int | None = None,
     text: str = "",
     exclude_id: int | None = None,
@@ -307,10 +372,12 @@ def duplicate_candidates(
     limit: int = 10,
 ) -> list[tuple[Petition, str]]:
     """
-    Earlier petitions that may be the same matter: (petition, why). Matches by identity
-    skip denunciations, so a suggestion never reveals that a person denounced someone.
+    Earlier petitions that may be the same matter: (petition, why). People are matched by
+    keyed hashes only (CCCD; folded name + phone), typed ones or `petitioners`' stored ones.
+    An identity-protected petition is matched by identity only for a user whose identity
+    grant covers it, so a suggestion never tells anyone else that a person denounced someone.
     """
-    from petitions.models import citizen_id_hash, phone_hash
+    from petitions.models import citizen_id_hash, name_hash, phone_hash
 
     visible = petition_list(user)
     if exclude_id:
@@ -318,19 +385,25 @@ def duplicate_candidates(
     if exclude_ids:
         visible = visible.exclude(pk__in=exclude_ids)
     found: dict[int, tuple[Petition, str]] = {}
+    pairs = [(citizen_id_hash(c), "", "") for c in citizen_ids or [] if c] + [
+        ("", name_hash(name), phone_hash(phone)) for name, phone in names_and_phones or []
+    ]
+    pairs += [(p.citizen_id_hash, p.name_hash, p.phone_hash) for p in petitioners]
     identity = Q()
-    for citizen_id in [c for c in citizen_ids or [] if c]:
-        identity |= Q(parties__petitioner__citizen_id_hash=citizen_id_hash(citizen_id))
-    for name, phone in names_and_phones or []:
+    for cccd, name, phone in pairs:
+        if cccd:
+            identity |= Q(parties__petitioner__citizen_id_hash=cccd)
         if name and phone:
             identity |= Q(
-                parties__petitioner__name_folded=fold(name),
-                parties__petitioner__phone_hash=phone_hash(phone),
+                parties__petitioner__name_hash=name, parties__petitioner__phone_hash=phone
             )
     if identity:
+        covered = Q(kind__in=IDENTITY_PROTECTED_KINDS) & Q(pk__in=[])
+        for path in _granted_paths(user):
+            covered |= Q(kind__in=IDENTITY_PROTECTED_KINDS, handling_unit__path__startswith=path)
         for petition in (
             visible.filter(identity)
-            .exclude(kind__in=IDENTITY_PROTECTED_KINDS)
+            .filter(~Q(kind__in=IDENTITY_PROTECTED_KINDS) | covered)
             .distinct()
             .order_by("-received_on", "-id")[:limit]
         ):

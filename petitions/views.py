@@ -189,6 +189,7 @@ def _render_detail(
         if action in available or (bound is not None and bound.action == action)
     ]
     hidden = selectors.identity_hidden(petition)
+    masked = identity is None and selectors.numbers_masked(petition, user)
     events = [
         {"event": event, "details": event_details(event)}
         for event in selectors.petition_timeline(petition)
@@ -196,13 +197,19 @@ def _render_detail(
     context = {
         "petition": petition,
         "deadline": selectors.deadline_info(petition),
-        "petitioners": identity if identity is not None else selectors.petitioner_rows(petition),
+        "petitioners": (
+            identity if identity is not None else selectors.petitioner_rows(petition, user)
+        ),
         "identity_hidden": hidden and identity is None,
+        "numbers_masked": masked,
         "identity_revealed": identity is not None,
-        "can_reveal": hidden
-        and identity is None
-        and bool(petition.parties.all())
-        and selectors.user_may_see_denouncer(user, petition),
+        "can_reveal": masked
+        or (
+            hidden
+            and identity is None
+            and bool(petition.parties.all())
+            and selectors.user_may_see_denouncer(user, petition)
+        ),
         "identity_form": identity_form or IdentityRevealForm(),
         "forms": forms,
         "bound": bound,
@@ -257,11 +264,15 @@ def petition_transition(request: HttpRequest, petition_id: int, action: str) -> 
 @login_required
 @require_POST
 def petition_identity(request: HttpRequest, petition_id: int) -> HttpResponse:
-    """Show a denouncer's identity on this response only, to a permitted user; logged."""
+    """
+    Show what the page hides (a denouncer's identity to a grant holder, masked numbers to
+    anyone who sees the petition) on this response only, for a typed reason; logged.
+    """
     petition = selectors.petition_detail(request.user, petition_id)
     if not (
-        selectors.identity_hidden(petition)
-        and selectors.user_may_see_denouncer(request.user, petition)
+        selectors.user_may_see_denouncer(request.user, petition)
+        if selectors.identity_hidden(petition)
+        else selectors.numbers_masked(petition, request.user)
     ):
         raise PermissionDenied
     form = IdentityRevealForm(request.POST)

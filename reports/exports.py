@@ -10,7 +10,8 @@ instances (and, for petitions, their prefetched petitioners) are alive at once.
   append, not kept as cell objects), saved into an anonymous temporary file on disk, which
   FileResponse then sends in blocks. Peak memory is one chunk of rows plus zlib's buffers,
   whatever the row count; the disk holds the compressed file until the response closes.
-Identities are redacted exactly as in API lists (`petitions.selectors.petitioner_names`).
+Identities are redacted exactly as in API lists (`petitions.selectors.petitioner_names`); CCCDs
+and phones are masked to their last 3 digits for everyone, and the header row says so.
 """
 
 from __future__ import annotations
@@ -43,6 +44,8 @@ from petitions.models import (
 from petitions.selectors import (
     DeadlineContext,
     filter_deadline_state,
+    identity_hidden,
+    mask_number,
     petitioner_names,
     petitions_search,
     petitions_visible_to,
@@ -142,7 +145,10 @@ def petition_header() -> list[str]:
         _("Field"),
         _("Channel"),
         _("Summary"),
-        _("Petitioners"),
+        # The header says what is masked, so a sheet passed on still says it (who-sees-what.md).
+        _("Petitioners (denouncers hidden)"),
+        _("CCCD (masked: last 3 digits)"),
+        _("Phone (masked: last 3 digits)"),
         _("Receiving unit"),
         _("Handling unit"),
         _("Location"),
@@ -151,6 +157,17 @@ def petition_header() -> list[str]:
         _("Deadline state"),
         _("Finished on"),
         _("Finished on time"),
+    ]
+
+
+def _masked_numbers(petition: Any) -> list[str]:
+    """CCCDs and phones of the petitioners, masked to the last 3 digits; none of a denouncer."""
+    if identity_hidden(petition):
+        return ["", ""]
+    people = [party.petitioner for party in petition.parties.all()]
+    return [
+        "; ".join(mask_number(p.citizen_id) or "" for p in people if p.citizen_id),
+        "; ".join(mask_number(p.phone) or "" for p in people if p.phone),
     ]
 
 
@@ -183,6 +200,7 @@ def petition_rows(queryset: Any, *, today: date) -> Iterator[list[Any]]:
             str(channels.get(p.channel, p.channel)),
             p.summary,
             "; ".join(petitioner_names(p)),
+            *_masked_numbers(p),
             p.receiving_unit.name,
             p.handling_unit.name,
             p.location_unit.name,

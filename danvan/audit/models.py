@@ -19,6 +19,9 @@ class AuditKind(models.TextChoices):
     LOGIN_FAILED = "login_failed", _("Failed sign-in")
     LOGOUT = "logout", _("Signed out")
     IDENTITY_VIEW = "identity_view", _("Viewed a denouncer's identity")
+    NUMBERS_VIEW = "numbers_view", _("Viewed a petitioner's CCCD and phone")
+    IDENTITY_GRANTED = "identity_granted", _("Granted the right to see denouncers")
+    IDENTITY_GRANT_REVOKED = "identity_revoked", _("Revoked the right to see denouncers")
     EXPORT = "export", _("Exported data")
 
 

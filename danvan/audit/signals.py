@@ -34,7 +34,9 @@ def _login_failed(
 def _identity_viewed(sender: Any, instance: Any, created: bool, **kwargs: Any) -> None:
     if created:
         record(
-            AuditKind.IDENTITY_VIEW,
+            AuditKind.IDENTITY_VIEW
+            if instance.petition.identity_protected
+            else AuditKind.NUMBERS_VIEW,
             user=instance.user,
             obj=instance.petition,
             detail={"access_log": instance.pk, "channel": instance.channel},

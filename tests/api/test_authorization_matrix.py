@@ -158,7 +158,7 @@ EXPECTED: dict[str, dict[str, str]] = {
     "POST /api/v1/petitions/{id}/extend/": HANDLE,
     "POST /api/v1/petitions/{id}/file/": HANDLE,
     "POST /api/v1/petitions/{id}/guide/": HANDLE,
-    # Nobody holds view_denouncer_identity by role: every persona is refused.
+    # No role gives a denouncer's identity (an IdentityGrant does): every persona is refused.
     "POST /api/v1/petitions/{id}/identity/": row(U, F, N, F, F, F, F, F, F),
     "POST /api/v1/petitions/{id}/link/": HANDLE,
     "POST /api/v1/petitions/{id}/reopen/": HANDLE,
@@ -458,21 +458,16 @@ def test_public_documents(path: str, api: APIClient, db: Any) -> None:
 
 
 def test_the_redaction_check_sees_a_named_denouncer(world: World, tree: Any) -> None:
-    """Control: for someone granted the identity permission the name does show, so the
+    """Control: for someone holding an identity grant the name does show, so the
     matrix's search for it would catch a leak."""
-    from django.contrib.auth.models import Permission
-
     from danvan.org.models import Role
     from tests.factories import UserFactory
+    from tests.petitions.factories import IdentityGrantFactory
 
     officer = UserFactory(
         username="identity_officer", memberships=[(tree.commune_a1, Role.PETITION_HANDLER)]
     )
-    officer.user_permissions.add(
-        Permission.objects.get(
-            content_type__app_label="petitions", codename="view_denouncer_identity"
-        )
-    )
+    IdentityGrantFactory(user=officer, unit=tree.commune_a1)
     path = "/api/v1/petitions/{id}/identity/"
     response = call(client_for(officer), "POST", path, world.inside["petitions"], REASON)
     assert response.status_code == 200, response.content

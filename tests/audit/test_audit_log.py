@@ -57,12 +57,11 @@ def test_token_sign_in_failure_and_revocation_are_logged(api: Any, cadre_a: Any)
 
 
 def test_identity_view_is_logged(api_as: Any, tree: Any, handler_a: Any) -> None:
-    from django.contrib.auth.models import Permission
-
     from petitions import services
     from petitions.models import PetitionKind
+    from tests.petitions.factories import IdentityGrantFactory
 
-    handler_a.user_permissions.add(Permission.objects.get(codename="view_denouncer_identity"))
+    IdentityGrantFactory(user=handler_a, unit=tree.commune_a1)
     denunciation = PetitionFactory(
         actor=handler_a,
         unit=tree.commune_a1,

@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django.contrib.auth.models import Permission
 
 from danvan.org.models import Role
 from seeds.petitions import seed_petition_reference
 from tests.factories import UserFactory
+from tests.petitions.factories import IdentityGrantFactory
 
 
 @pytest.fixture(autouse=True)
@@ -28,15 +28,11 @@ def handler_a2(tree: Any) -> Any:
 
 @pytest.fixture
 def identity_officer(tree: Any) -> Any:
-    """Handler of commune A1 granted petitions.view_denouncer_identity by an administrator."""
+    """Handler of commune A1 holding an identity grant for commune A1 (and below)."""
     user = UserFactory(
         username="identity_officer", memberships=[(tree.commune_a1, Role.PETITION_HANDLER)]
     )
-    user.user_permissions.add(
-        Permission.objects.get(
-            content_type__app_label="petitions", codename="view_denouncer_identity"
-        )
-    )
+    IdentityGrantFactory(user=user, unit=tree.commune_a1)
     return user
 
 

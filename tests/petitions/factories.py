@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import factory
@@ -18,6 +18,7 @@ from petitions.models import (
     EventAction,
     Extension,
     IdentityAccessLog,
+    IdentityGrant,
     LinkKind,
     Petition,
     PetitionCodeCounter,
@@ -74,7 +75,6 @@ class PetitionerFactory(factory.django.DjangoModelFactory[Petitioner]):
         model = Petitioner
 
     full_name = factory.Faker("name", locale="vi_VN")
-    name_folded = factory.LazyAttribute(lambda p: p.full_name.lower())
     citizen_id = factory.Sequence(lambda n: f"{n:012d}")
     phone = factory.Sequence(lambda n: f"09{n:08d}")
     address = "Thôn 1"
@@ -217,3 +217,16 @@ class IdentityAccessLogFactory(factory.django.DjangoModelFactory[IdentityAccessL
 
 def new_client_id() -> uuid.UUID:
     return uuid.uuid4()
+
+
+class IdentityGrantFactory(factory.django.DjangoModelFactory[IdentityGrant]):
+    """A current grant (a year long) written directly; the admin goes through the service."""
+
+    class Meta:
+        model = IdentityGrant
+
+    user = factory.SubFactory(UserFactory)
+    unit = factory.SubFactory(UnitFactory)
+    granted_by = factory.SubFactory(UserFactory)
+    reason = "Xác minh nội dung tố cáo"
+    valid_until = factory.LazyFunction(lambda: date.today() + timedelta(days=365))

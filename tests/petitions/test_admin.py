@@ -58,16 +58,57 @@ def test_change_page_hides_identity_without_permission(client, handler_a, denunc
     assert not IdentityAccessLog.objects.exists()
 
 
-def test_change_page_shows_identity_to_permitted_officer_and_logs_it(
+def test_change_page_shows_no_identity_on_opening_even_to_a_grant_holder(
     client, identity_officer, denunciation
 ):
     client.force_login(identity_officer)
 
     page = client.get(f"{LIST}{denunciation.pk}/change/").content.decode()
 
-    assert "Lê Thị Mai" in page
+    assert "Lê Thị Mai" not in page
+    assert "068190004321" not in page
+    assert 'action="identity/"' in page  # the reveal form is offered…
+    assert page.index('action="identity/"') < page.index('id="petition_form"')  # …not nested
+    assert not IdentityAccessLog.objects.exists()
+
+
+def test_reveal_in_the_admin_needs_a_typed_reason_and_is_logged(
+    client, identity_officer, denunciation
+):
+    client.force_login(identity_officer)
+    url = f"{LIST}{denunciation.pk}/change/identity/"
+
+    refused = client.post(url, {"reason": "  "})
+    shown = client.post(url, {"reason": "Xác minh nội dung tố cáo"})
+
+    assert refused.status_code == 400
+    assert "Lê Thị Mai" not in refused.content.decode()
+    assert shown.status_code == 200
+    assert "Lê Thị Mai" in shown.content.decode()
+    assert "068190004321" in shown.content.decode()
+    assert "no-store" in shown["Cache-Control"]
     log = IdentityAccessLog.objects.get()
-    assert (log.user, log.channel) == (identity_officer, "admin")
+    assert (log.user, log.channel, log.reason) == (
+        identity_officer,
+        "admin",
+        "Xác minh nội dung tố cáo",
+    )
+    assert client.get(url).status_code == 405
+
+
+def test_superuser_without_a_grant_sees_no_denouncer_in_the_admin(client, denunciation):
+    from tests.factories import UserFactory
+
+    root = UserFactory(username="root", is_superuser=True, is_staff=True)
+    client.force_login(root)
+
+    page = client.get(f"{LIST}{denunciation.pk}/change/").content.decode()
+    reveal = client.post(f"{LIST}{denunciation.pk}/change/identity/", {"reason": "Xem thử"})
+
+    assert "Lê Thị Mai" not in page
+    assert 'action="identity/"' not in page
+    assert reveal.status_code == 403
+    assert not IdentityAccessLog.objects.exists()
 
 
 def test_sibling_gets_no_change_page(client, handler_a2, denunciation):

@@ -10,7 +10,7 @@ from django.db.migrations.executor import MigrationExecutor
 from django.utils import translation
 
 from petitions import services
-from petitions.models import Petitioner, citizen_id_hash, phone_hash
+from petitions.models import Petition, Petitioner, citizen_id_hash, phone_hash
 from petitions.selectors import duplicate_candidates
 from tests.factories import build_unit_tree
 from tests.petitions.factories import PetitionFactory
@@ -91,12 +91,12 @@ def test_changing_the_phone_keeps_the_hash_in_step(tree, handler_a):
 def test_a_second_person_with_the_same_cccd_is_refused_by_the_database(tree, handler_a):
     from django.db import IntegrityError, transaction
 
-    Petitioner.objects.create(full_name="A", name_folded="a", citizen_id=CCCD)
+    Petitioner.objects.create(full_name="A", citizen_id=CCCD)
     with pytest.raises(IntegrityError), transaction.atomic():
-        Petitioner.objects.create(full_name="B", name_folded="b", citizen_id=CCCD)
+        Petitioner.objects.create(full_name="B", citizen_id=CCCD)
     # Empty CCCDs do not collide.
-    Petitioner.objects.create(full_name="C", name_folded="c")
-    Petitioner.objects.create(full_name="D", name_folded="d")
+    Petitioner.objects.create(full_name="C")
+    Petitioner.objects.create(full_name="D")
 
 
 @pytest.mark.django_db(transaction=True)
@@ -193,3 +193,119 @@ def test_after_a_key_rotation_every_row_is_rewritten_with_the_new_keys(tree, han
         assert stored[3] == phone_hash(PHONE)
         assert Petitioner.objects.get(pk=person.pk).phone == PHONE
     assert Petitioner.objects.filter(citizen_id_hash=citizen_id_hash("068190004323")).count() == 1
+
+
+def _raw_name_row(pk: int) -> tuple[str, str, str]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT full_name, address, name_hash FROM petitions_petitioner WHERE id = %s", [pk]
+        )
+        return cursor.fetchone()
+
+
+def test_names_and_addresses_are_encrypted_and_found_by_a_keyed_hash(tree, handler_a):
+    from petitions.models import PetitionKind, name_hash
+
+    petition = PetitionFactory(
+        actor=handler_a,
+        unit=tree.commune_a1,
+        kind=PetitionKind.DENUNCIATION,
+        petitioners=[_person(phone=PHONE, address="Thôn Đồng Tâm")],
+    )
+    person = petition.parties.get().petitioner
+
+    full_name, address, hashed = _raw_name_row(person.pk)
+    petition_row = Petition.objects.filter(pk=petition.pk).values_list("search_text", flat=True)
+
+    assert full_name.startswith("enc1:") and address.startswith("enc1:")
+    assert "Mai" not in full_name and "mai" not in full_name.lower()[5:10]
+    assert hashed == name_hash("LÊ THỊ  MAI") and "mai" not in hashed
+    assert "mai" not in petition_row.get()  # no folded name of a denouncer anywhere
+    assert not [f for f in Petitioner._meta.fields if "fold" in f.name]
+    person = Petitioner.objects.get(pk=person.pk)
+    assert (person.full_name, person.address) == ("Lê Thị Mai", "Thôn Đồng Tâm")
+    # Someone else typing the same name and phone is recognised as the same person.
+    again = services.petitioner_recognise(_person("le thi mai", phone="0977.555.666"))
+    assert again.pk == person.pk
+
+
+def test_a_complainants_name_stays_searchable(tree, handler_a):
+    from petitions.selectors import petitions_search, petitions_visible_to
+
+    petition = PetitionFactory(actor=handler_a, unit=tree.commune_a1, petitioners=[_person()])
+
+    found = petitions_search(petitions_visible_to(handler_a), "le thi mai")
+
+    assert list(found) == [petition]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_name_migration_encrypts_existing_rows_and_reverses():
+    build_unit_tree()
+    before = [("petitions", "0006_several_contents_search_text_without_names")]
+    after = [("petitions", "0007_identity_grants_encrypted_names")]
+    executor = MigrationExecutor(connection)
+    latest = executor.loader.graph.leaf_nodes("petitions")
+    try:
+        executor.migrate(before)
+        old_apps = MigrationExecutor(connection).loader.project_state(before).apps
+        Old = old_apps.get_model("petitions", "Petitioner")
+        old = Old.objects.create(
+            full_name="Lê Thị Mai",
+            name_folded="le thi mai",
+            citizen_id=CCCD,
+            phone=PHONE,
+            address="Thôn 3",
+            created_at=datetime.datetime(2026, 1, 5, tzinfo=datetime.UTC),
+        )
+
+        executor = MigrationExecutor(connection)
+        executor.loader.build_graph()
+        executor.migrate(after)
+        full_name, address, hashed = _raw_name_row(old.pk)
+        assert full_name.startswith("enc1:") and address.startswith("enc1:")
+        assert "Mai" not in full_name and "Thôn" not in address
+        from petitions.models import name_hash
+
+        assert hashed == name_hash("Lê Thị Mai")
+
+        executor = MigrationExecutor(connection)
+        executor.loader.build_graph()
+        executor.migrate(before)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT full_name, address, name_folded FROM petitions_petitioner WHERE id = %s",
+                [old.pk],
+            )
+            assert cursor.fetchone() == ("Lê Thị Mai", "Thôn 3", "le thi mai")
+    finally:
+        executor = MigrationExecutor(connection)
+        executor.loader.build_graph()
+        executor.migrate(latest)
+    person = Petitioner.objects.get(pk=old.pk)
+    assert (person.full_name, person.address, person.citizen_id) == ("Lê Thị Mai", "Thôn 3", CCCD)
+
+
+def test_reencrypt_covers_names_and_addresses(tree, handler_a, settings):
+    import io
+
+    from cryptography.fernet import Fernet
+    from django.core.management import call_command
+
+    from petitions.models import name_hash
+
+    petition = PetitionFactory(
+        actor=handler_a, unit=tree.commune_a1, petitioners=[_person(address="Thôn 3")]
+    )
+    person = petition.parties.get().petitioner
+    new_key = Fernet.generate_key().decode()
+    settings.FIELD_ENCRYPTION_KEYS = [new_key, *settings.FIELD_ENCRYPTION_KEYS]
+    settings.FIELD_HASH_KEY = "a-new-hash-key-for-the-rotation-test-0123456789"
+
+    call_command("reencrypt_identities", stdout=io.StringIO())
+
+    full_name, address, hashed = _raw_name_row(person.pk)
+    new = Fernet(new_key.encode())
+    assert new.decrypt(full_name[len("enc1:") :].encode()).decode() == "Lê Thị Mai"
+    assert new.decrypt(address[len("enc1:") :].encode()).decode() == "Thôn 3"
+    assert hashed == name_hash("Lê Thị Mai")

@@ -51,15 +51,14 @@ def test_even_the_identity_officer_gets_a_redacted_export(
     world: Any, tree: Any, api_as: Any
 ) -> None:
     """Exports are lists: the identity is never in them, whoever exports (as in API lists)."""
-    from django.contrib.auth.models import Permission
-
     from danvan.org.models import Role
     from tests.factories import UserFactory
+    from tests.petitions.factories import IdentityGrantFactory
 
     officer = UserFactory(
         username="officer", memberships=[(tree.commune_a1, Role.PETITION_HANDLER)]
     )
-    officer.user_permissions.add(Permission.objects.get(codename="view_denouncer_identity"))
+    IdentityGrantFactory(user=officer, unit=tree.commune_a1)
     response = api_as(officer).get(f"/api/v1/reports/exports/petitions.csv?year=2026&{AS_OF}")
     assert DENOUNCER not in _body(response).decode("utf-8-sig")
 
@@ -372,3 +371,37 @@ def test_text_that_looks_like_a_formula_stays_text(
     rows = list(csv.reader(io.StringIO(_body(response).decode("utf-8-sig"))))
     summary = next(row[5] for row in rows if row[0] == petition.code)
     assert summary == "'" + trap
+
+
+def test_the_header_says_which_columns_are_masked_and_numbers_are(
+    tree: Any, handler_a: Any, api_as: Any
+) -> None:
+    """Even the handler who sees them in full on the page gets an export with them masked."""
+    from petitions.models import PetitionKind
+    from petitions.services import PetitionerInput
+    from tests.petitions.factories import PetitionFactory
+
+    person = PetitionerInput(
+        full_name="Trần Văn Bình", citizen_id="068190004321", phone="0977555666"
+    )
+    complaint = PetitionFactory(actor=handler_a, unit=tree.commune_a1, petitioners=[person])
+    denunciation = PetitionFactory(
+        actor=handler_a,
+        unit=tree.commune_a1,
+        kind=PetitionKind.DENUNCIATION,
+        petitioners=[PetitionerInput(full_name="Lê Thị Mai", citizen_id="068190009999")],
+    )
+
+    response = api_as(handler_a).get("/api/v1/reports/exports/petitions.xlsx?year=2026")
+    rows = _xlsx_rows(response)
+    header, by_code = rows[0], {r[0]: r for r in rows[1:]}
+
+    assert header[6:9] == (
+        "Người đứng đơn (ẩn người tố cáo)",
+        "CCCD (che, chỉ hiện 3 số cuối)",
+        "Điện thoại (che, chỉ hiện 3 số cuối)",
+    )
+    assert by_code[complaint.code][6:9] == ("Trần Văn Bình", "*********321", "*******666")
+    assert by_code[denunciation.code][6] == str(REDACTED)
+    assert by_code[denunciation.code][7:9] in ((None, None), ("", ""))
+    assert "068190004321" not in str(rows) and "9999" not in str(rows)
