@@ -21,6 +21,13 @@ DELETE = "petition.delete"  # delete one recorded by mistake: at the receiving u
 # Change a deadline policy in the admin: at the policy's unit (a national one: the root).
 MANAGE_DEADLINE_POLICY = "petition.manage_deadline_policy"
 MANAGE_FIELDS = "petition.manage_fields"  # the national list of fields (lĩnh vực): at the root
+# Give someone the right to see denouncers (an IdentityGrant): at the granted unit.
+GRANT_IDENTITY = "petition.grant_identity"
+# Who works with a petition's citizens and so sees their CCCD and phone in full, without a
+# reveal (asked with `permissions.holds`: a post, not a superuser's pass): the handling unit's
+# handlers and the receiving unit's commune cadres.
+NUMBERS_AT_HANDLING_UNIT = "petition.numbers_at_handling_unit"
+NUMBERS_AT_RECEIVING_UNIT = "petition.numbers_at_receiving_unit"
 
 _CADRE, _HANDLER = Role.COMMUNE_CADRE, Role.PETITION_HANDLER
 _SUPERVISOR, _ADMIN = Role.SUPERVISOR, Role.ADMINISTRATOR
@@ -33,6 +40,9 @@ grant(EXTEND, _SUPERVISOR, _ADMIN)
 grant(DELETE, _ADMIN)
 grant(MANAGE_DEADLINE_POLICY, _ADMIN)
 grant(MANAGE_FIELDS, _ADMIN)
+grant(GRANT_IDENTITY, _SUPERVISOR, _ADMIN)
+grant(NUMBERS_AT_HANDLING_UNIT, _HANDLER)
+grant(NUMBERS_AT_RECEIVING_UNIT, _CADRE)
 
 # No role lets anyone see a denouncer's identity: an IdentityGrant does, per person and unit
 # (petitions.selectors.identity_grant_covers). Supervisors and administrators may give grants

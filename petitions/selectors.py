@@ -19,9 +19,11 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from danvan.core.text import fold
-from danvan.org.models import Membership, Role, Unit
-from danvan.org.selectors import scope_ids_q, scope_q, user_has_role
+from danvan.org import permissions
+from danvan.org.models import Unit
+from danvan.org.selectors import scope_ids_q, scope_q
 from petitions import clock
+from petitions import roles as actions
 from petitions.models import (
     FINISHED_STATUSES,
     IDENTITY_PROTECTED_KINDS,
@@ -227,27 +229,6 @@ def filter_deadline_state(
 
 
 # --- Who sees a petitioner's identity and numbers ----------------------------------------------
-def _unit_and_above(unit: Unit) -> list[str]:
-    """The paths of `unit` and of every unit above it ("/TW/68/24820/" -> three paths)."""
-    parts = [p for p in unit.path.split("/") if p]
-    return ["/" + "/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
-
-
-def holds_role_at(user: Any, role: str, unit: Unit) -> bool:
-    """
-    The one place identity rules ask "does the user hold `role` at `unit` or above"
-    (org's rule, `user_has_role`). Being a superuser is no role: seeing citizens' numbers
-    is not administering the system, so a superuser needs a membership like anyone else.
-    """
-    if not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", False):
-        return False
-    if getattr(user, "is_superuser", False):
-        return Membership.objects.filter(
-            user=user, role=role, unit__path__in=_unit_and_above(unit)
-        ).exists()
-    return user_has_role(user, role, unit)
-
-
 def identity_grant_covers(user: Any, unit: Unit) -> bool:
     """
     The one rule for a denouncer's identity: the user holds an unexpired, unrevoked
@@ -280,9 +261,10 @@ def numbers_in_full(user: Any, petition: Petition) -> bool:
     cache: dict[int, bool] = petition.__dict__.setdefault("_danvan_numbers_in_full", {})
     key = getattr(user, "pk", None) or 0
     if key not in cache:  # a page asks several times (rows, reveal button): read once
-        cache[key] = holds_role_at(
-            user, Role.PETITION_HANDLER, petition.handling_unit
-        ) or holds_role_at(user, Role.COMMUNE_CADRE, petition.receiving_unit)
+        # A post, not a superuser's pass: seeing citizens' numbers is not administering.
+        cache[key] = permissions.holds(
+            user, actions.NUMBERS_AT_HANDLING_UNIT, petition.handling_unit
+        ) or permissions.holds(user, actions.NUMBERS_AT_RECEIVING_UNIT, petition.receiving_unit)
     return cache[key]
 
 

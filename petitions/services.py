@@ -1618,14 +1618,7 @@ def identity_reveal(
 
 def identity_grant_allowed(actor: User, unit: Unit) -> bool:
     """An administrator or supervisor at `unit` or above may grant there (a superuser too)."""
-    from danvan.org.models import Role
-    from petitions.selectors import holds_role_at
-
-    if getattr(actor, "is_superuser", False) and actor.is_active:
-        return True
-    return holds_role_at(actor, Role.ADMINISTRATOR, unit) or holds_role_at(
-        actor, Role.SUPERVISOR, unit
-    )
+    return can(actor, actions.GRANT_IDENTITY, unit)
 
 
 @transaction.atomic

@@ -108,6 +108,18 @@ def can(user: Any, action: str, unit: Unit | None) -> bool:
     return any(unit.path.startswith(path) for path in _granting_paths(user, action))
 
 
+def holds(user: Any, action: str, unit: Unit | None) -> bool:
+    """
+    `can` without the superuser's pass: the user holds, through a membership at `unit` or
+    above, a role granting `action`. For facts about a person's post rather than leave to
+    act (who works with a petition's citizens and sees their numbers in full).
+    """
+    roles_granting(action)
+    if unit is None:
+        return False
+    return any(unit.path.startswith(path) for path in _granting_paths(user, action))
+
+
 def can_at_any(user: Any, action: str, units: Iterable[Unit | None]) -> bool:
     """`can` at one of several units (an action a record allows from either of two units)."""
     return any(can(user, action, unit) for unit in units)
