@@ -223,6 +223,28 @@ def _event(
     )
 
 
+def require_handler(actor: Any, petition: Petition) -> None:
+    """The API asks this before it reads a workflow step's input (danvan.core.gates)."""
+    _require_handler(actor, petition)
+
+
+def require_editor(actor: Any, petition: Petition) -> None:
+    _require(actor, "petitions.change_petition")
+
+
+def require_attacher(actor: Any, petition: Petition) -> None:
+    _require(actor, "petitions.add_attachment")
+
+
+def require_identity_viewer(actor: Any, petition: Petition) -> None:
+    from petitions.selectors import user_may_see_denouncer
+
+    if petition.identity_protected and not user_may_see_denouncer(actor, petition):
+        raise Forbidden(
+            _("Only permitted people of the handling unit may see a denouncer's identity.")
+        )
+
+
 def _require_reason(reason: str) -> str:
     reason = (reason or "").strip()
     if not reason:

@@ -133,7 +133,10 @@ class LogoutView(APIView):
 
 # --- Units -----------------------------------------------------------------------------------
 class UnitSerializer(serializers.ModelSerializer):
-    parent_name = serializers.CharField(source="parent.name", default=None, read_only=True)
+    # A province (the top of the tree) has no parent: null, as the schema says.
+    parent_name = serializers.CharField(
+        source="parent.name", default=None, read_only=True, allow_null=True
+    )
     level_display = serializers.CharField(source="get_level_display", read_only=True)
     kind_display = serializers.CharField(source="get_kind_display", read_only=True)
 

@@ -241,6 +241,8 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "danvan.core.schema.DanvanAutoSchema",
     "EXCEPTION_HANDLER": "danvan.core.errors.api_exception_handler",
+    # OPTIONS without a 500 on list-level actions that allow PUT (danvan.core.metadata).
+    "DEFAULT_METADATA_CLASS": "danvan.core.metadata.DanvanMetadata",
     # Every POST counts against the user's "create" allowance (danvan.core.throttling);
     # the token endpoints replace it with their own "login" scope.
     "DEFAULT_THROTTLE_CLASSES": ["danvan.core.throttling.CreateRateThrottle"],
@@ -318,7 +320,16 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "filters": {"client_error": {"()": "danvan.core.logging.ClientErrorAsWarning"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        # A request with too many fields or too large a body is the client's error (a 400):
+        # logged as a one-line WARNING, not an ERROR with a traceback.
+        **{
+            f"django.security.{name}": {"filters": ["client_error"]}
+            for name in ("TooManyFieldsSent", "TooManyFilesSent", "RequestDataTooBig")
+        },
+    },
 }
