@@ -8,6 +8,7 @@ import django_filters
 from django.contrib.auth.signals import user_logged_in
 from django.core.cache import cache
 from django.db.models import QuerySet
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.contrib.rest_framework_simplejwt import (
     TokenObtainPairSerializerExtension,
@@ -173,7 +174,13 @@ class UnitFilter(django_filters.FilterSet):
         fields = ["parent", "level", "kind", "code"]
 
     def filter_under(self, queryset: QuerySet[Unit], name: str, value: Any) -> QuerySet[Unit]:
-        unit = selectors.unit_get_for(self.request.user, value)
+        try:
+            unit = selectors.unit_get_for(self.request.user, value)
+        except Http404:
+            # A filter value, not the address: the list's input is wrong (400 naming it).
+            raise serializers.ValidationError(
+                {"under": [_("This unit does not exist or is outside your units.")]}
+            ) from None
         return queryset.filter(path__startswith=unit.path)
 
     def filter_search(self, queryset: QuerySet[Unit], name: str, value: str) -> QuerySet[Unit]:

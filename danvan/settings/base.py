@@ -59,6 +59,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Over-long addresses and headers: 414/431 in the API's error shape (below gunicorn's
+    # limits in deploy/gunicorn.conf.py), before anything reads them.
+    "danvan.core.middleware.RequestLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
