@@ -83,7 +83,24 @@ ERROR_DESCRIPTIONS = {
 WRITE_METHODS = ("post", "put", "patch", "delete")
 
 
-def _error_statuses(path: str, method: str, operation: dict[str, Any]) -> list[str]:
+def _names_a_unit(operation: dict[str, Any], components: dict[str, Any]) -> bool:
+    """
+    The operation takes a unit id (`?unit=`, a body's `unit`): a unit outside the person's
+    units answers 404, exactly as a missing one (no existence leak), like an id in the path.
+    """
+    if any(p.get("name") == "unit" for p in operation.get("parameters", [])):
+        return True
+    for media in operation.get("requestBody", {}).get("content", {}).values():
+        ref = media.get("schema", {}).get("$ref", "")
+        body = components.get(ref.rsplit("/", 1)[-1], {}) if ref else media.get("schema", {})
+        if "unit" in body.get("properties", {}):
+            return True
+    return False
+
+
+def _error_statuses(
+    path: str, method: str, operation: dict[str, Any], components: dict[str, Any]
+) -> list[str]:
     """The error statuses this operation can answer, from what it takes."""
     parameters = operation.get("parameters", [])
     has_path_id = any(p.get("in") == "path" for p in parameters)
@@ -94,7 +111,7 @@ def _error_statuses(path: str, method: str, operation: dict[str, Any]) -> list[s
         statuses.append("400")
     if not public:
         statuses.append("403")
-    if has_path_id:
+    if has_path_id or _names_a_unit(operation, components):
         statuses.append("404")
     if method in WRITE_METHODS and not public:
         statuses.append("409")
@@ -124,7 +141,7 @@ def declare_error_responses(
             if method not in ("get", "put", "patch", "post", "delete"):
                 continue
             responses = operation.setdefault("responses", {})
-            for code in _error_statuses(path, method, operation):
+            for code in _error_statuses(path, method, operation, components["schemas"]):
                 responses.setdefault(code, {"description": str(ERROR_DESCRIPTIONS[code])})
             for code, response in responses.items():
                 if not str(code).startswith(("4", "5")):
