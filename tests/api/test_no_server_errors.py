@@ -252,3 +252,16 @@ def test_too_many_fields_is_a_400_and_a_warning(api_as, cadre_a, settings, caplo
     assert security, [r.name for r in caplog.records]
     assert all(r.levelno == logging.WARNING and r.exc_info is None for r in security)
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+
+
+# --- List inputs that named nothing answered 404 from a list ----------------------------------
+def test_a_garbage_cursor_is_a_400_naming_it(api_as, cadre_a):
+    response = api_as(cadre_a).get("/api/v1/tasks/", {"cursor": "Ⱦ"})
+
+    error(response, 400, "cursor")
+
+
+def test_units_under_an_unknown_unit_is_a_400_naming_it(api_as, cadre_a):
+    response = api_as(cadre_a).get("/api/v1/units/", {"under": 0})
+
+    error(response, 400, "under")
