@@ -29,6 +29,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from danvan.core.errors import ServiceError
+from danvan.core.fields import CalendarDateField
+from danvan.core.gates import WriteGateMixin
 from danvan.core.pagination import CursorPagination
 from danvan.core.timestamps import parse_client_datetime
 from danvan.org.models import User
@@ -432,7 +434,7 @@ class PetitionCreateSerializer(serializers.Serializer):
     handling_unit = serializers.IntegerField(required=False, label=_("handling unit"))
     location_unit = serializers.IntegerField(label=_("location"))
     reception_session = serializers.IntegerField(required=False, label=_("reception session"))
-    received_on = serializers.DateField(label=_("received on"))
+    received_on = CalendarDateField(label=_("received on"))
     channel = serializers.ChoiceField(choices=Channel.choices, label=_("channel"))
     kind = serializers.ChoiceField(choices=PetitionKind.choices, label=_("kind"))
     field = serializers.IntegerField(required=False, allow_null=True, label=_("field"))
@@ -515,7 +517,7 @@ class ReasonSerializer(serializers.Serializer):
 
 
 class AcceptSerializer(ReasonSerializer):
-    accepted_on = serializers.DateField(required=False, label=_("accepted on"))
+    accepted_on = CalendarDateField(required=False, label=_("accepted on"))
 
 
 class GuideSerializer(ReasonSerializer):
@@ -524,7 +526,7 @@ class GuideSerializer(ReasonSerializer):
 
 class TransferSerializer(ReasonSerializer):
     to_unit = serializers.IntegerField(label=_("to unit"))
-    due_on = serializers.DateField(
+    due_on = CalendarDateField(
         required=False, label=_("receiver's deadline"), help_text=_("Defaults to the policy.")
     )
 
@@ -541,7 +543,7 @@ class ResolveSerializer(serializers.Serializer):
     result = serializers.ChoiceField(choices=Result.choices, label=_("result"))
     reason = serializers.CharField(required=False, allow_blank=True, default="", label=_("reason"))
     answer_number = serializers.CharField(max_length=50, label=_("document number"))
-    answer_issued_on = serializers.DateField(label=_("issued on"))
+    answer_issued_on = CalendarDateField(label=_("issued on"))
     answer_signer = serializers.CharField(max_length=150, label=_("signed by"))
     answer_summary = serializers.CharField(
         required=False, allow_blank=True, default="", label=_("summary")
@@ -549,22 +551,22 @@ class ResolveSerializer(serializers.Serializer):
 
 
 class ReopenSerializer(ReasonSerializer):
-    received_on = serializers.DateField(required=False, label=_("received on"))
+    received_on = CalendarDateField(required=False, label=_("received on"))
     handling_unit = serializers.IntegerField(required=False, label=_("handling unit"))
 
 
 class SuspendSerializer(ReasonSerializer):
-    suspended_on = serializers.DateField(required=False, label=_("suspended on"))
+    suspended_on = CalendarDateField(required=False, label=_("suspended on"))
 
 
 class ResumeSerializer(ReasonSerializer):
-    resumed_on = serializers.DateField(required=False, label=_("resumed on"))
+    resumed_on = CalendarDateField(required=False, label=_("resumed on"))
 
 
 class ExtendSerializer(ReasonSerializer):
     days = serializers.IntegerField(min_value=1, label=_("days"))
     decision_number = serializers.CharField(max_length=50, label=_("decision number"))
-    decided_on = serializers.DateField(required=False, label=_("decided on"))
+    decided_on = CalendarDateField(required=False, label=_("decided on"))
 
 
 class AssignSerializer(serializers.Serializer):
@@ -762,6 +764,7 @@ class ReceptionSessionPagination(CursorPagination):
 
 @extend_schema(tags=["petitions"])
 class PetitionViewSet(
+    WriteGateMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -773,6 +776,28 @@ class PetitionViewSet(
     filterset_class = PetitionFilter
     pagination_class = PetitionPagination
     queryset = Petition.objects.none()
+    # The right to change the petition at all, asked before the body is read.
+    write_gates = {
+        "accept": services.require_handler,
+        "guide": services.require_handler,
+        "transfer": services.require_handler,
+        "report_transfer": services.require_handler,
+        "return_papers": services.require_handler,
+        "file_without_action": services.require_handler,
+        "start_resolution": services.require_handler,
+        "resolve": services.require_handler,
+        "close": services.require_handler,
+        "reopen": services.require_handler,
+        "suspend": services.require_handler,
+        "resume": services.require_handler,
+        "extend": services.require_handler,
+        "assign": services.require_handler,
+        "link": services.require_handler,
+        "dismiss_duplicate": services.require_handler,
+        "partial_update": services.require_editor,
+        "attachments": services.require_attacher,
+        "identity": services.require_identity_viewer,
+    }
 
     def get_queryset(self) -> QuerySet[Petition]:
         return selectors.petition_list(self.request.user)
@@ -789,7 +814,7 @@ class PetitionViewSet(
     def _petition(self) -> Petition:
         petition = selectors.petition_get_for(self.request.user, self.kwargs["pk"])
         self.check_object_permissions(self.request, petition)
-        return petition
+        return self.gate_write(petition)
 
     def _detail(self, petition: Petition, *, status_code: int = 200) -> Response:
         fresh = selectors.petition_detail(self.request.user, petition.pk)

@@ -226,6 +226,30 @@ def _event(
     )
 
 
+def require_handler(actor: Any, petition: Petition) -> None:
+    """The API asks this before it reads a workflow step's input (danvan.core.gates)."""
+    _require_handler(actor, petition)
+
+
+def require_editor(actor: Any, petition: Petition) -> None:
+    """petition.correct at the receiving or the handling unit."""
+    require(actor, actions.CORRECT, petition.receiving_unit, petition.handling_unit)
+
+
+def require_attacher(actor: Any, petition: Petition) -> None:
+    """petition.attach at the receiving or the handling unit."""
+    require(actor, actions.ATTACH, petition.receiving_unit, petition.handling_unit)
+
+
+def require_identity_viewer(actor: Any, petition: Petition) -> None:
+    from petitions.selectors import user_may_see_denouncer
+
+    if petition.identity_protected and not user_may_see_denouncer(actor, petition):
+        raise Forbidden(
+            _("Only permitted people of the handling unit may see a denouncer's identity.")
+        )
+
+
 def _require_reason(reason: str) -> str:
     reason = (reason or "").strip()
     if not reason:
@@ -789,7 +813,7 @@ def petition_update(
     """Correct the recorded details (not the status); clocks follow complexity and remoteness."""
     petition = _lock(petition)
     _check_version(petition, expected_version)
-    require(actor, actions.CORRECT, petition.receiving_unit, petition.handling_unit)
+    require_editor(actor, petition)
     _require_status(petition, "update")
     unknown = set(changes) - set(UPDATABLE_FIELDS)
     if unknown:
@@ -1558,7 +1582,7 @@ def attachment_add(
 ) -> Attachment:
     petition = _lock(petition)
     _check_version(petition, expected_version)
-    require(actor, actions.ATTACH, petition.receiving_unit, petition.handling_unit)
+    require_attacher(actor, petition)
     content_type = validate_upload(upload, field_name="file", label=_("file"))
     name = client_name(upload)
     attachment = Attachment(

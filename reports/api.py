@@ -14,7 +14,7 @@ from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -459,7 +459,10 @@ class ReportDocumentViewSet(
 
     @extend_schema(
         parameters=[OpenApiParameter("file", str, enum=["docx", "xlsx"])],
-        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY},
+        responses={
+            (200, "application/octet-stream"): OpenApiTypes.BINARY,
+            409: OpenApiResponse(description=str(_("The document is not ready yet."))),
+        },
     )
     @action(detail=True, methods=["get"])
     def download(self, request: Request, pk: str) -> Any:

@@ -35,6 +35,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from danvan.core.errors import ServiceError
+from danvan.core.fields import CalendarDateField
+from danvan.core.gates import WriteGateMixin
 from danvan.core.text import folded_words_q
 from danvan.core.timestamps import parse_client_datetime
 from danvan.org.models import Unit, UnitLevel
@@ -208,7 +210,7 @@ class TaskEventSerializer(serializers.ModelSerializer):
 
 
 class DeadlineInputMixin(serializers.Serializer):
-    due_on = serializers.DateField(label=_("due on"), required=False, allow_null=True)
+    due_on = CalendarDateField(label=_("due on"), required=False, allow_null=True)
     period = serializers.CharField(
         label=_("period"),
         required=False,
@@ -286,7 +288,7 @@ class DirectiveCreateSerializer(serializers.Serializer):
     signer = serializers.CharField(
         label=_("signer"), required=False, allow_blank=True, max_length=150
     )
-    issued_on = serializers.DateField(label=_("issued on"), required=False, allow_null=True)
+    issued_on = CalendarDateField(label=_("issued on"), required=False, allow_null=True)
     issuer = serializers.CharField(
         label=_("issuer code"), required=False, allow_blank=True, max_length=20
     )
@@ -345,6 +347,7 @@ def _directive_queryset(user: Any) -> QuerySet[Directive]:
 
 
 class DirectiveViewSet(
+    WriteGateMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -359,9 +362,15 @@ class DirectiveViewSet(
     def get_queryset(self) -> QuerySet[Directive]:
         return _directive_queryset(self.request.user)
 
+    write_gates = {
+        "link": services.require_directive_manager,
+        "replace": services.require_directive_manager,
+        "files": services.require_directive_manager,
+    }
+
     def get_object(self) -> Directive:
         selectors.directive_get_for(self.request.user, self.kwargs["pk"])
-        return self.get_queryset().get(pk=self.kwargs["pk"])
+        return self.gate_write(self.get_queryset().get(pk=self.kwargs["pk"]))
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         directive = self.get_object()
@@ -458,7 +467,8 @@ class DirectiveViewSet(
         return with_etag(Response(self.get_serializer(directive).data), directive)
 
     @extend_schema(
-        request={"multipart/form-data": DirectiveFileSerializer}, responses=DirectiveSerializer
+        request={"multipart/form-data": DirectiveFileSerializer},
+        responses={201: DirectiveSerializer},
     )
     @action(detail=True, methods=["post"], parser_classes=[MultiPartParser, FormParser])
     def files(self, request: Request, pk: str) -> Response:
@@ -534,7 +544,7 @@ class TaskSerializer(serializers.ModelSerializer):
 
 class AssignmentDueSerializer(serializers.Serializer):
     unit = ScopedUnitField(label=_("unit"))
-    due_on = serializers.DateField(label=_("due on"))
+    due_on = CalendarDateField(label=_("due on"))
 
 
 class TaskCreateSerializer(DeadlineInputMixin):
@@ -584,7 +594,7 @@ class TaskProgressSerializer(serializers.Serializer):
         required=False,
         help_text=_("Known keys: %(keys)s.") % {"keys": ", ".join(PROGRESS_FIGURES)},
     )
-    reported_on = serializers.DateField(label=_("reported on"), required=False)
+    reported_on = CalendarDateField(label=_("reported on"), required=False)
     evidence = serializers.ListField(
         label=_("evidence files"),
         child=serializers.FileField(max_length=255),
@@ -685,6 +695,7 @@ class TaskFilter(django_filters.FilterSet):
 
 
 class TaskViewSet(
+    WriteGateMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -702,9 +713,20 @@ class TaskViewSet(
     def get_queryset(self) -> QuerySet[Task]:
         return selectors.task_list_for(self.request.user, today=timezone.localdate())
 
+    write_gates = {
+        "partial_update": services.require_task_issuer,
+        "destroy": services.require_task_issuer,
+        "approve": services.require_task_issuer,
+        "return_": services.require_task_issuer,
+        "cancel": services.require_task_issuer,
+        "next_occurrence": services.require_task_issuer,
+        "cascade": services.require_task_lead,
+        "progress": services.require_task_reporter,
+    }
+
     def get_object(self) -> Task:
         selectors.task_get_for(self.request.user, self.kwargs["pk"])
-        return self.get_queryset().get(pk=self.kwargs["pk"])
+        return self.gate_write(self.get_queryset().get(pk=self.kwargs["pk"]))
 
     def _respond(self, task: Task, code: int = status.HTTP_200_OK) -> Response:
         task = self.get_queryset().get(pk=task.pk)
@@ -973,8 +995,8 @@ class MeetingUpdateSerializer(serializers.Serializer):
 
     kind = serializers.ChoiceField(label=_("kind"), choices=MeetingKind.choices, required=False)
     title = serializers.CharField(label=_("title"), max_length=500, required=False)
-    starts_on = serializers.DateField(label=_("starts on"), required=False, allow_null=True)
-    ends_on = serializers.DateField(label=_("ends on"), required=False, allow_null=True)
+    starts_on = CalendarDateField(label=_("starts on"), required=False, allow_null=True)
+    ends_on = CalendarDateField(label=_("ends on"), required=False, allow_null=True)
     place = serializers.CharField(
         label=_("place"), required=False, allow_blank=True, max_length=255
     )
@@ -1050,6 +1072,7 @@ class MeetingFilter(django_filters.FilterSet):
 
 
 class MeetingViewSet(
+    WriteGateMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -1081,9 +1104,14 @@ class MeetingViewSet(
             )
         )
 
+    write_gates = {
+        "partial_update": services.require_meeting_organiser,
+        "conclusions": services.require_meeting_organiser,
+    }
+
     def get_object(self) -> Meeting:
         selectors.meeting_get_for(self.request.user, self.kwargs["pk"])
-        return self.get_queryset().get(pk=self.kwargs["pk"])
+        return self.gate_write(self.get_queryset().get(pk=self.kwargs["pk"]))
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         meeting = self.get_object()
@@ -1112,7 +1140,9 @@ class MeetingViewSet(
     def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         """Change what was recorded (minutes, dates, units); send If-Match with the ETag."""
         meeting = self.get_object()
-        data = MeetingUpdateSerializer(data=request.data, partial=True)
+        data = MeetingUpdateSerializer(
+            data=request.data, partial=True, context=self.get_serializer_context()
+        )
         data.is_valid(raise_exception=True)
         meeting = services.meeting_update(
             actor=request.user,

@@ -46,7 +46,7 @@ from tasks.models import (
 )
 from tasks.numbering import ParseError, format_full_number, parse_document_number
 from tasks.periods import parse_period
-from tasks.selectors import reporting_unit
+from tasks.selectors import can_report, reporting_unit
 
 
 class SystemActor:
@@ -156,6 +156,32 @@ def _require_in_scope(actor: Any, unit: Unit, field: str) -> None:
     paths = scope_paths(actor)
     if paths is not None and not any(unit.path.startswith(p) for p in paths):
         raise ServiceError(_("This unit does not exist or is outside your units."), field=field)
+
+
+# --- Who may change a record at all (asked by the API before it reads the input) -----------
+def require_task_issuer(actor: Any, task: Task) -> None:
+    _require_manager(actor, task.issuing_unit, _("Only the issuing unit's leaders edit a task."))
+
+
+def require_task_lead(actor: Any, task: Task) -> None:
+    _require_manager(
+        actor, task.lead_unit, _("Only the lead unit's leaders can pass the task down.")
+    )
+
+
+def require_task_reporter(actor: Any, task: Task) -> None:
+    if not can_report(actor, task):
+        raise _forbidden(_("Only the lead and coordinating units report on this task."))
+
+
+def require_meeting_organiser(actor: Any, meeting: Meeting) -> None:
+    _require_manager(
+        actor, meeting.organising_unit, _("Only the organising unit's leaders edit its meetings.")
+    )
+
+
+def require_directive_manager(actor: Any, directive: Directive) -> None:
+    _require_directive_manager(actor, directive)
 
 
 # --- Directives -----------------------------------------------------------------------------

@@ -48,9 +48,13 @@ class OutOfRange(Exception):
         self.earlier = earlier
 
 
+class YearOutOfRange(ValueError):
+    """A date the working-day calendar does not cover (the API answers 400, not 500)."""
+
+
 def check_year(year: int) -> None:
     if not MIN_YEAR <= year <= MAX_YEAR:
-        raise ValueError(
+        raise YearOutOfRange(
             _("The calendar covers the years %(first)d to %(last)d only.")
             % {"first": MIN_YEAR, "last": MAX_YEAR}
         )

@@ -8,4 +8,12 @@ class CoreConfig(AppConfig):
     verbose_name = _("Shared kernel")
 
     def ready(self) -> None:
+        # Every date a model serializer reads is bounded like the hand-written ones
+        # (danvan.core.fields): a date the working-day calendar cannot reach is a 400.
+        from django.db import models
+        from rest_framework import serializers
+
         from danvan.core import checks  # noqa: F401 (registers the system checks)
+        from danvan.core.fields import CalendarDateField
+
+        serializers.ModelSerializer.serializer_field_mapping[models.DateField] = CalendarDateField

@@ -22,6 +22,8 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
+from danvan.calendar.index import YearOutOfRange
+
 
 class ServiceError(Exception):
     """A business rule refused the operation; raised by services, shown as a 4xx."""
@@ -132,6 +134,10 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
         # JSON nested thousands deep: Python's decoder gives up with a RecursionError, which
         # DRF's parsers do not turn into a ParseError (every JSON endpoint answered 500).
         exc = exceptions.ParseError(_("The JSON body is nested too deeply."))
+    if isinstance(exc, YearOutOfRange):
+        # Last line of defence: the API's date inputs are bounded (danvan.core.fields), but a
+        # deadline computed from them that leaves the calendar is the client's date, not a 500.
+        exc = ServiceError(str(exc), code="date_out_of_range")
     if isinstance(exc, ServiceError):
         fields = {exc.field: [exc.message]} if exc.field else {}
         return Response(

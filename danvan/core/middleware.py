@@ -13,6 +13,7 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 _DATE_PART = re.compile(r"__(year|month|day)$")
@@ -66,3 +67,69 @@ class HostileInputMiddleware:
                 {"code": "invalid", "message": text, "fields": {name: [message]}}, status=400
             )
         return render(request, "400.html", {"message": text}, status=400)
+
+
+# Below gunicorn's own limits (deploy/gunicorn.conf.py), so that a client sees the API's error
+# shape rather than gunicorn's page; documented in docs/operations.md ("Request limits").
+MAX_REQUEST_TARGET = 6144  # bytes of path and query string
+MAX_HEADER_FIELDS = 80
+MAX_HEADER_FIELD_SIZE = 6144  # bytes of one header's name and value
+
+
+def _header_problem(request: HttpRequest) -> str | None:
+    headers = [(k, v) for k, v in request.META.items() if k.startswith("HTTP_")]
+    if len(headers) > MAX_HEADER_FIELDS:
+        return _("The request has too many headers (at most %(limit)d).") % {
+            "limit": MAX_HEADER_FIELDS
+        }
+    for key, value in headers:
+        if len(key) + len(str(value).encode("latin-1", "replace")) > MAX_HEADER_FIELD_SIZE:
+            name = key.removeprefix("HTTP_").replace("_", "-").title()
+            return _("The %(header)s header is too long (at most %(limit)d bytes).") % {
+                "header": name,
+                "limit": MAX_HEADER_FIELD_SIZE,
+            }
+    return None
+
+
+class RequestLimitMiddleware:
+    """
+    An address over MAX_REQUEST_TARGET bytes answers 414, too many or too long headers 431,
+    in the API's error shape (a page on the web), before anything reads them.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        target = len(request.META.get("PATH_INFO", "").encode("utf-8", "replace")) + len(
+            request.META.get("QUERY_STRING", "")
+        )
+        if target > MAX_REQUEST_TARGET:
+            return _refuse(
+                request,
+                414,
+                "uri_too_long",
+                lambda: (
+                    _("The address is too long (at most %(limit)d bytes).")
+                    % {"limit": MAX_REQUEST_TARGET}
+                ),
+            )
+        if _header_problem(request) is not None:
+            return _refuse(
+                request, 431, "headers_too_large", lambda: _header_problem(request) or ""
+            )
+        return self.get_response(request)
+
+
+def _refuse(
+    request: HttpRequest, status: int, code: str, message: Callable[[], str]
+) -> HttpResponse:
+    # Before LocaleMiddleware: speak the request's language here.
+    with translation.override(translation.get_language_from_request(request)):
+        text = message()
+        if request.path.startswith("/api/") or "application/json" in request.META.get(
+            "HTTP_ACCEPT", ""
+        ):
+            return JsonResponse({"code": code, "message": text, "fields": {}}, status=status)
+        return render(request, "400.html", {"message": text}, status=status)

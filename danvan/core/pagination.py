@@ -2,7 +2,8 @@
 
 from typing import Any
 
-from rest_framework import pagination
+from django.utils.translation import gettext_lazy as _
+from rest_framework import exceptions, pagination
 
 
 class CursorPagination(pagination.CursorPagination):
@@ -23,3 +24,16 @@ class CursorPagination(pagination.CursorPagination):
         if declared:
             return (declared,) if isinstance(declared, str) else tuple(declared)
         return tuple(super().get_ordering(request, queryset, view))
+
+    def decode_cursor(self, request: Any) -> Any:
+        """A cursor the server did not hand out is the client's input: a 400 naming it."""
+        try:
+            return super().decode_cursor(request)
+        except exceptions.NotFound:
+            raise exceptions.ValidationError(
+                {
+                    self.cursor_query_param: [
+                        _("This cursor is not valid; start from the first page.")
+                    ]
+                }
+            ) from None

@@ -6,6 +6,7 @@ import copy
 from typing import Any
 
 from django.core.exceptions import FieldDoesNotExist
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.openapi import AutoSchema
 from rest_framework import serializers
 
@@ -42,3 +43,117 @@ class DanvanAutoSchema(AutoSchema):
             field = copy.copy(field)
             field.allow_blank = True
         return super()._map_serializer_field(field, direction, bypass_extensions)
+
+    def _insert_field_validators(self, field: Any, schema: dict[str, Any]) -> None:
+        super()._insert_field_validators(field, schema)
+        # A blank-allowed pattern field is documented as oneOf [pattern, empty]: its default
+        # "" belongs to the whole field, not to the pattern's branch (where it contradicts the
+        # pattern and openapi-spec-validator refuses the schema).
+        for branch in schema.get("oneOf", []):
+            if "default" in branch and "pattern" in branch:
+                schema.setdefault("default", branch.pop("default"))
+
+
+# --- Error responses on every operation ------------------------------------------------------
+ERROR_COMPONENT = {
+    "type": "object",
+    "description": "The one error shape of the API (danvan.core.errors).",
+    "properties": {
+        "code": {"type": "string", "description": "A stable machine code, e.g. `invalid`."},
+        "message": {"type": "string", "description": "A sentence in the request's language."},
+        "fields": {
+            "type": "object",
+            "description": "For invalid input: the messages per field (nested for nested "
+            "input, a list of strings per field otherwise); empty for other errors.",
+            "additionalProperties": {},
+        },
+    },
+    "required": ["code", "message", "fields"],
+}
+ERROR_DESCRIPTIONS = {
+    "400": _("Invalid input (a body field, a query parameter or a header); `fields` names it."),
+    "401": _("Not signed in, or the token is invalid, expired or revoked."),
+    "403": _("Signed in, but not allowed to do this."),
+    "404": _("No such record, or outside your units."),
+    "409": _("The record's state does not allow this, or a client id is already used."),
+    "412": _("If-Match names another version: reload the record and retry."),
+    "415": _("The body is not of a supported media type."),
+    "429": _("Too many requests: wait the seconds in Retry-After."),
+}
+WRITE_METHODS = ("post", "put", "patch", "delete")
+
+
+def _names_a_unit(operation: dict[str, Any], components: dict[str, Any]) -> bool:
+    """
+    The operation takes a unit id (`?unit=`, a body's `unit`): a unit outside the person's
+    units answers 404, exactly as a missing one (no existence leak), like an id in the path.
+    """
+    if any(p.get("name") == "unit" for p in operation.get("parameters", [])):
+        return True
+    for media in operation.get("requestBody", {}).get("content", {}).values():
+        ref = media.get("schema", {}).get("$ref", "")
+        body = components.get(ref.rsplit("/", 1)[-1], {}) if ref else media.get("schema", {})
+        if "unit" in body.get("properties", {}):
+            return True
+    return False
+
+
+def _error_statuses(
+    path: str, method: str, operation: dict[str, Any], components: dict[str, Any]
+) -> list[str]:
+    """The error statuses this operation can answer, from what it takes."""
+    parameters = operation.get("parameters", [])
+    has_path_id = any(p.get("in") == "path" for p in parameters)
+    has_body = "requestBody" in operation
+    public = {} in (operation.get("security") or [{}])
+    statuses = ["401"]
+    if has_body or parameters:
+        statuses.append("400")
+    if not public:
+        statuses.append("403")
+    if has_path_id or _names_a_unit(operation, components):
+        statuses.append("404")
+    if method in WRITE_METHODS and not public:
+        statuses.append("409")
+    if method in WRITE_METHODS and has_path_id:
+        statuses.append("412")
+    if has_body:
+        statuses.append("415")
+    if method == "post":
+        statuses.append("429")  # every POST counts against a throttle (danvan.core.throttling)
+    return sorted(statuses)
+
+
+def declare_error_responses(
+    result: dict[str, Any], generator: Any, request: Any, public: bool
+) -> dict[str, Any]:
+    """
+    drf-spectacular postprocessing hook: one `Error` component, and on every operation the
+    error statuses it can answer, each with that body (429 with its Retry-After header).
+    Responses an operation already documents keep their description; their body becomes
+    `Error` when they had none.
+    """
+    components = result.setdefault("components", {})
+    components.setdefault("schemas", {})["Error"] = ERROR_COMPONENT
+    reference = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+    for path, operations in result.get("paths", {}).items():
+        for method, operation in operations.items():
+            if method not in ("get", "put", "patch", "post", "delete"):
+                continue
+            responses = operation.setdefault("responses", {})
+            for code in _error_statuses(path, method, operation, components["schemas"]):
+                responses.setdefault(code, {"description": str(ERROR_DESCRIPTIONS[code])})
+            for code, response in responses.items():
+                if not str(code).startswith(("4", "5")):
+                    continue
+                if not response.get("description"):
+                    response["description"] = str(ERROR_DESCRIPTIONS.get(code, ""))
+                if not response.get("content"):
+                    response["content"] = copy.deepcopy(reference)
+                if code == "429":
+                    headers = response.setdefault("headers", {})
+                    headers["Retry-After"] = {
+                        "description": str(_("Seconds to wait before trying again.")),
+                        "schema": {"type": "integer", "minimum": 0},
+                    }
+    return result

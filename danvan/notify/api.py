@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
+from django.db import models
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, inline_serializer
@@ -28,7 +30,37 @@ class NotificationSerializer(serializers.ModelSerializer):
         return obj.read_at is not None
 
 
+class LocalTimeField(serializers.TimeField):
+    """
+    A wall-clock time of the office's day. A time with a UTC offset ("22:00+02:00") is
+    refused (400 naming the field) rather than stored with its offset silently dropped:
+    quiet hours are in the installation's time zone, whatever zone the client is in.
+    """
+
+    default_error_messages = {
+        "offset": _(
+            "Give the time without a time zone offset (hh:mm); quiet hours are local time."
+        ),
+    }
+
+    def to_internal_value(self, value: Any) -> Any:
+        if isinstance(value, str):
+            try:
+                has_offset = datetime.time.fromisoformat(value.strip()).tzinfo is not None
+            except ValueError:
+                has_offset = False
+            if has_offset:
+                # Django's parse_time drops the offset without a word.
+                self.fail("offset")
+        return super().to_internal_value(value)
+
+
 class PreferenceSerializer(serializers.ModelSerializer):
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        models.TimeField: LocalTimeField,
+    }
+
     class Meta:
         model = NotificationPreference
         fields = ["email", "in_app", "push", "daily_digest", "quiet_start", "quiet_end"]
@@ -56,6 +88,12 @@ class NotificationViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self) -> QuerySet[Notification]:
         return selectors.notifications_for(self.request.user).order_by("-id")
+
+    def get_serializer_class(self) -> type[serializers.BaseSerializer]:
+        # OPTIONS on the preferences route runs as the "metadata" action: ask the route.
+        if "preferences" in getattr(self, "action_map", {}).values():
+            return PreferenceSerializer
+        return NotificationSerializer
 
     @extend_schema(
         request=None,

@@ -7,6 +7,7 @@ from typing import Any
 import django_filters
 from django.contrib.auth.signals import user_logged_in
 from django.db.models import QuerySet
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.contrib.rest_framework_simplejwt import (
     TokenObtainPairSerializerExtension,
@@ -131,7 +132,10 @@ class LogoutView(APIView):
 
 # --- Units -----------------------------------------------------------------------------------
 class UnitSerializer(serializers.ModelSerializer):
-    parent_name = serializers.CharField(source="parent.name", default=None, read_only=True)
+    # A province (the top of the tree) has no parent: null, as the schema says.
+    parent_name = serializers.CharField(
+        source="parent.name", default=None, read_only=True, allow_null=True
+    )
     level_display = serializers.CharField(source="get_level_display", read_only=True)
     kind_display = serializers.CharField(source="get_kind_display", read_only=True)
 
@@ -168,7 +172,13 @@ class UnitFilter(django_filters.FilterSet):
         fields = ["parent", "level", "kind", "code"]
 
     def filter_under(self, queryset: QuerySet[Unit], name: str, value: Any) -> QuerySet[Unit]:
-        unit = selectors.unit_get_for(self.request.user, value)
+        try:
+            unit = selectors.unit_get_for(self.request.user, value)
+        except Http404:
+            # A filter value, not the address: the list's input is wrong (400 naming it).
+            raise serializers.ValidationError(
+                {"under": [_("This unit does not exist or is outside your units.")]}
+            ) from None
         return queryset.filter(path__startswith=unit.path)
 
     def filter_search(self, queryset: QuerySet[Unit], name: str, value: str) -> QuerySet[Unit]:

@@ -70,6 +70,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Over-long addresses and headers: 414/431 in the API's error shape (below gunicorn's
+    # limits in deploy/gunicorn.conf.py), before anything reads them.
+    "danvan.core.middleware.RequestLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Content-Security-Policy (django-csp) and Permissions-Policy, Cache-Control: no-store for
     # personal data, Retry-After on a 429 (danvan.core.headers), on every response.
@@ -338,6 +341,8 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "danvan.core.schema.DanvanAutoSchema",
     "EXCEPTION_HANDLER": "danvan.core.errors.api_exception_handler",
+    # OPTIONS without a 500 on list-level actions that allow PUT (danvan.core.metadata).
+    "DEFAULT_METADATA_CLASS": "danvan.core.metadata.DanvanMetadata",
     # Every POST counts against the user's "create" allowance (danvan.core.throttling);
     # the token endpoints replace it with their own "login" scope.
     "DEFAULT_THROTTLE_CLASSES": ["danvan.core.throttling.CreateRateThrottle"],
@@ -370,6 +375,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Every operation declares its error statuses with the one `Error` body.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "danvan.core.schema.declare_error_responses",
+    ],
     # Several models have a "kind" or "status"; name each choice set after its model.
     "ENUM_NAME_OVERRIDES": {
         "PetitionKindEnum": "petitions.models.PetitionKind",
@@ -415,7 +425,16 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "filters": {"client_error": {"()": "danvan.core.logging.ClientErrorAsWarning"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        # A request with too many fields or too large a body is the client's error (a 400):
+        # logged as a one-line WARNING, not an ERROR with a traceback.
+        **{
+            f"django.security.{name}": {"filters": ["client_error"]}
+            for name in ("TooManyFieldsSent", "TooManyFilesSent", "RequestDataTooBig")
+        },
+    },
 }

@@ -1,15 +1,23 @@
 """
 Schemathesis against /api/v1/schema/: generated requests to every operation, signed in as the
-province supervisor over a seeded world, must never get a 5xx and must answer with the
-documented content type and response schema. At least MIN_REQUESTS requests are sent in all.
+administrator and as a commune cadre (cadre_a) over a seeded world, in the examples, coverage
+and fuzzing phases (one generated test per operation and persona) and the stateful phase
+(sequences of calls that feed one answer's ids into the next request, along the links
+schemathesis infers from the schema). Every answer must:
 
-Reproducible (derandomized); an operation with a known failure is listed in KNOWN_FAILURES
-(strict xfail) until its owner fixes it.
+- never be a 5xx (`not_a_server_error`),
+- have a status the operation documents (`status_code_conformance`; error statuses are
+  declared on every operation by danvan.core.schema.declare_error_responses),
+- have the documented content type and match the documented schema.
+
+At least MIN_REQUESTS requests are sent in all. Reproducible (derandomized, no example
+database); an operation with a known failure is listed in KNOWN_FAILURES (strict xfail)
+until its owner fixes it.
 """
 
 from __future__ import annotations
 
-import math
+import time
 from collections import Counter
 from collections.abc import Iterator
 from typing import Any
@@ -24,6 +32,7 @@ from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
     response_schema_conformance,
+    status_code_conformance,
 )
 
 import danvan.wsgi
@@ -33,10 +42,22 @@ from tests.api.world import World
 # CI's PostgreSQL pass (some failures, like tasks/sync's offset, exist only there).
 pytestmark = pytest.mark.postgres
 
-MIN_REQUESTS = 1000
-# Operations without inputs are exhausted after one example, so aim well above the minimum.
-MAX_EXAMPLES = max(10, math.ceil(1.6 * MIN_REQUESTS / max(len(operations()), 1)))
+MIN_REQUESTS = 5000
+PERSONAS = ("administrator", "cadre_a")
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_schema_conformance,
+]
+# Fuzzing examples per operation and persona, on top of the explicit examples and the
+# coverage phase (which generates every boundary and invalid case the schema defines).
+MAX_EXAMPLES = 5
+# Stateful: scenarios per persona, each up to STATEFUL_STEPS calls.
+STATEFUL_SCENARIOS = 100
+STATEFUL_STEPS = 6
 SENT: Counter[str] = Counter()
+STARTED = time.monotonic()
 
 # "METHOD path" -> why it fails today (the failing case is in the helper's report). Once an
 # entry is fixed, schemathesis's pytest plugin cannot report the strict XPASS and pytest stops
@@ -45,9 +66,9 @@ KNOWN_FAILURES: dict[str, str] = {}
 
 schema = schemathesis.openapi.from_dict(openapi_schema())
 schema.app = danvan.wsgi.application
-# Explicit examples and the fuzzing phase; the coverage phase multiplies the requests (about
-# 700 for POST /petitions/ alone) past what fits in a CI step on two cores.
-schema.config.phases.update(phases=["examples", "fuzzing"])
+# The stateful phase is enabled so that `as_state_machine` infers the links between
+# operations (dependency analysis); the generated tests run the other three.
+schema.config.phases.update(phases=["examples", "coverage", "fuzzing", "stateful"])
 
 
 @pytest.fixture
@@ -66,33 +87,89 @@ def in_test_transaction(db: Any) -> Iterator[None]:
         request_finished.connect(close_old_connections)
 
 
-@pytest.fixture
-def bearer(world: World, in_test_transaction: None) -> dict[str, str]:
-    token = RefreshToken.for_user(world.users["supervisor"]).access_token
+def _bearer(world: World, persona: str) -> dict[str, str]:
+    token = RefreshToken.for_user(world.users[persona]).access_token
     return {"Authorization": f"Bearer {token}"}
 
 
-@schema.parametrize()
-@settings(
+@pytest.fixture
+def as_administrator(world: World, in_test_transaction: None) -> dict[str, str]:
+    return _bearer(world, "administrator")
+
+
+@pytest.fixture
+def as_cadre(world: World, in_test_transaction: None) -> dict[str, str]:
+    return _bearer(world, "cadre_a")
+
+
+GENERATED = settings(
     max_examples=MAX_EXAMPLES,
     derandomize=True,
     deadline=None,
     database=None,
     suppress_health_check=list(HealthCheck),
 )
-def test_api(case: Any, bearer: dict[str, str]) -> None:
-    SENT[f"{case.operation.method.upper()} {case.operation.path}"] += 1
-    case.call_and_validate(
-        headers=bearer,
-        checks=[not_a_server_error, content_type_conformance, response_schema_conformance],
+
+
+def _run(case: Any, headers: dict[str, str], persona: str) -> None:
+    SENT[f"{persona} {case.operation.method.upper()} {case.operation.path}"] += 1
+    case.call_and_validate(headers=headers, checks=CHECKS)
+
+
+@schema.parametrize()
+@GENERATED
+def test_api_as_administrator(case: Any, as_administrator: dict[str, str]) -> None:
+    _run(case, as_administrator, "administrator")
+
+
+@schema.parametrize()
+@GENERATED
+def test_api_as_cadre(case: Any, as_cadre: dict[str, str]) -> None:
+    _run(case, as_cadre, "cadre_a")
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_stateful(persona: str, world: World, in_test_transaction: None) -> None:
+    """Sequences of calls along the inferred links (create, then read/change what was made)."""
+    headers = _bearer(world, persona)
+    machine = schema.as_state_machine()
+
+    class Signed(machine):  # type: ignore[misc, valid-type]
+        def get_call_kwargs(self, case: Any) -> dict[str, Any]:
+            return {"headers": headers}
+
+        def before_call(self, case: Any) -> None:
+            SENT[f"{persona} stateful {case.operation.method.upper()} {case.operation.path}"] += 1
+
+        def validate_response(self, response: Any, case: Any, **kwargs: Any) -> None:
+            case.validate_response(response, checks=CHECKS)
+
+    Signed.run(
+        settings=settings(
+            max_examples=STATEFUL_SCENARIOS,
+            stateful_step_count=STATEFUL_STEPS,
+            derandomize=True,
+            deadline=None,
+            database=None,
+            suppress_health_check=list(HealthCheck),
+        )
     )
+    assert any(" stateful " in key and key.startswith(persona) for key in SENT)
 
 
 def test_enough_requests_were_sent() -> None:
     """Runs after the generated tests (file order): the minimum across every operation."""
     if not SENT:
         pytest.skip("the generated tests were not selected in this run")
-    print(f"schemathesis: {sum(SENT.values())} requests over {len(SENT)} operations")
-    assert sum(SENT.values()) >= MIN_REQUESTS, SENT
-    unsent = {f"{m} {p}" for m, p in operations()} - set(SENT)
-    assert not unsent, unsent
+    total = sum(SENT.values())
+    stateful = sum(n for key, n in SENT.items() if " stateful " in key)
+    reached = {key.split(" ", 1)[1].removeprefix("stateful ") for key in SENT}
+    print(
+        f"schemathesis: {total} requests ({stateful} stateful) over {len(reached)} operations "
+        f"in {time.monotonic() - STARTED:.0f} s"
+    )
+    assert total >= MIN_REQUESTS, SENT
+    for persona in PERSONAS:
+        sent = {key.split(" ", 1)[1] for key in SENT if key.startswith(persona + " ")}
+        unsent = {f"{m} {p}" for m, p in operations()} - sent
+        assert not unsent, (persona, unsent)
