@@ -27,13 +27,16 @@ $(VENV)/.installed-dev: requirements-dev.lock | $(BIN)/python
 	$(BIN)/pip install --quiet -r requirements-dev.lock
 	@touch $@ $(VENV)/.installed
 
+# Honcho gives each process its own PORT (web $(PORT), worker $(PORT)+100 …): the worker's
+# e-mail links need the web's address, so SITE_URL is set to it unless given explicitly.
 run: $(VENV)/.installed
 	$(BIN)/python manage.py embedded_secrets
 	$(BIN)/python manage.py migrate --noinput -v 0
 	$(BIN)/python manage.py seed
 	$(BIN)/python manage.py demo_accounts
 	@echo "Starting web (http://127.0.0.1:$(PORT)/), Celery worker and beat. Ctrl-C stops all."
-	PORT=$(PORT) exec $(BIN)/honcho --no-colour -f Procfile.embedded start
+	PORT=$(PORT) SITE_URL="$${SITE_URL:-http://127.0.0.1:$(PORT)}" \
+		exec $(BIN)/honcho --no-colour -f Procfile.embedded start
 
 test: $(VENV)/.installed-dev
 	$(BIN)/pytest $(PYTEST_ARGS)

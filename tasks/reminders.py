@@ -162,6 +162,7 @@ class CoordinationDeadlines:
                         unit_name=unit_name,
                         title=title[:300],
                         url=url.format(pk=task_id),
+                        target=("task", task_id),
                         recipients=recipients,
                         escalation=list(above.get(parent_id, [])) if parent_id else [],
                     )

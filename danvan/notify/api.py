@@ -8,23 +8,56 @@ from typing import Any
 from django.db import models
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema, extend_schema_field, inline_serializer
 from rest_framework import permissions, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from danvan.notify import selectors, services
-from danvan.notify.models import Notification, NotificationPreference, OutboxMessage
+from danvan.notify.messages import request_link
+from danvan.notify.models import Notification, NotificationPreference, OutboxMessage, TargetType
+
+
+class NotificationTargetSerializer(serializers.Serializer):
+    """The record a notification points at: GET /api/v1/<type>s/<id>/ opens it."""
+
+    type = serializers.ChoiceField(choices=TargetType.choices, read_only=True)
+    id = serializers.IntegerField(read_only=True)
 
 
 class NotificationSerializer(serializers.ModelSerializer):
+    url = serializers.SerializerMethodField(
+        help_text=_("The page of the item, on the host this request was sent to.")
+    )
+    target = serializers.SerializerMethodField(
+        help_text=_("The record to open (deep link); null when the notification has none.")
+    )
     is_read = serializers.SerializerMethodField()
 
     class Meta:
         model = Notification
-        fields = ["id", "title", "body", "url", "item_key", "created_at", "read_at", "is_read"]
+        fields = [
+            "id",
+            "title",
+            "body",
+            "url",
+            "target",
+            "item_key",
+            "created_at",
+            "read_at",
+            "is_read",
+        ]
         read_only_fields = fields
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def get_url(self, obj: Notification) -> str:
+        return request_link(self.context.get("request"), obj.url)
+
+    @extend_schema_field(NotificationTargetSerializer(allow_null=True))
+    def get_target(self, obj: Notification) -> dict[str, Any] | None:
+        return obj.target
 
     def get_is_read(self, obj: Notification) -> bool:
         return obj.read_at is not None

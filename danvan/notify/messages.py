@@ -5,9 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
+from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
@@ -21,11 +23,34 @@ from danvan.notify.models import Reminder, Subject
 class Message:
     subject: str
     text: str
-    link: str
+    link: str  # absolute, on SITE_URL: for e-mails and push messages (no request)
+    path: str = ""  # the same page as a path, stored: the API makes it absolute per request
+    target: dict[str, Any] | None = None  # {"type": "petition", "id": 42}
 
 
+# Links are stored as paths and made absolute where they are read:
+# - in a request (API, pages): request.build_absolute_uri(path), the host the client reached;
+# - without one (the worker's e-mails and push messages): SITE_URL, which `make run` sets to
+#   the address it serves (http://127.0.0.1:$PORT) unless SITE_URL is given explicitly.
 def absolute(url: str) -> str:
-    return url if url.startswith("http") else f"{settings.SITE_URL}{url}"
+    """An address for a message sent without a request (e-mail, push): SITE_URL + path."""
+    return url if url.startswith(("http://", "https://")) else f"{settings.SITE_URL}{url}"
+
+
+def site_path(url: str) -> str:
+    """The path (with query and fragment) of a link; a path stays as it is."""
+    if not url.startswith(("http://", "https://")):
+        return url
+    parts = urlsplit(url)
+    return urlunsplit(("", "", parts.path or "/", parts.query, parts.fragment))
+
+
+def request_link(request: HttpRequest | None, url: str) -> str:
+    """A stored link made absolute with the host and scheme of the request being answered."""
+    if not url:
+        return ""
+    path = site_path(url)
+    return request.build_absolute_uri(path) if request is not None else absolute(path)
 
 
 def preferences_link() -> str:
@@ -60,10 +85,18 @@ def reminder_message(reminder: Reminder) -> Message:
             escalation=reminder.is_escalation,
             unit_name=reminder.unit_name,
         )
+        path = site_path(reminder.url)
+        target = (
+            {"type": reminder.target_type, "id": reminder.target_id}
+            if reminder.target_type and reminder.target_id is not None
+            else None
+        )
         return Message(
             subject=f"[{subject_label}] {reminder.title}"[:300],
             text=text,
-            link=absolute(reminder.url),
+            link=absolute(path),
+            path=path,
+            target=target,
         )
 
 

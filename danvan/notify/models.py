@@ -27,6 +27,18 @@ class Subject(models.TextChoices):
     TASK_ASSIGNMENT = "task_assignment", _("Task (coordinating unit)")
 
 
+class TargetType(models.TextChoices):
+    """
+    What a notification points at, for a client's deep link: the record served at
+    /api/v1/<type>s/<id>/ (a coordinating unit's reminder points at its task).
+    """
+
+    PETITION = "petition", _("Petition")
+    TASK = "task", _("Task")
+    DIRECTIVE = "directive", _("Directive")
+    MEETING = "meeting", _("Meeting")
+
+
 class Audience(models.TextChoices):
     RESPONSIBLE = "responsible", _("The people responsible")
     ESCALATION = "escalation", _("Leaders of the unit above")
@@ -133,7 +145,11 @@ class Reminder(models.Model):
     deadline = models.DateField(_("deadline"))
     is_escalation = models.BooleanField(_("escalation"), default=False)
     title = models.CharField(_("title"), max_length=300)
-    url = models.CharField(_("link"), max_length=300)
+    url = models.CharField(_("link"), max_length=300)  # a path on the site: /petitions/42/
+    target_type = models.CharField(
+        _("target type"), max_length=20, choices=TargetType.choices, blank=True
+    )
+    target_id = models.PositiveBigIntegerField(_("target id"), null=True, blank=True)
     unit_name = models.CharField(_("responsible unit"), max_length=255, blank=True)
     status = models.CharField(
         _("status"), max_length=10, choices=ReminderStatus.choices, default=ReminderStatus.PENDING
@@ -218,8 +234,14 @@ class Notification(models.Model):
     )
     title = models.CharField(_("title"), max_length=300)
     body = models.TextField(_("text"), blank=True)
+    # A path on the site (/petitions/42/): the API and pages make it absolute with the
+    # request's own host; e-mails and push messages with SITE_URL.
     url = models.CharField(_("link"), max_length=300, blank=True)
     item_key = models.CharField(_("item"), max_length=60, blank=True)
+    target_type = models.CharField(
+        _("target type"), max_length=20, choices=TargetType.choices, blank=True
+    )
+    target_id = models.PositiveBigIntegerField(_("target id"), null=True, blank=True)
     delivery = models.OneToOneField(
         Delivery,
         verbose_name=_("delivery"),
@@ -244,6 +266,13 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def target(self) -> dict[str, object] | None:
+        """{"type": "petition", "id": 42}, or None when the notification points at nothing."""
+        if not self.target_type or self.target_id is None:
+            return None
+        return {"type": self.target_type, "id": self.target_id}
 
 
 class OutboxStatus(models.TextChoices):

@@ -21,6 +21,7 @@ from django.db.models import Q
 from django.urls import NoReverseMatch, reverse
 from django.utils.module_loading import import_string
 
+from danvan.notify.models import TargetType
 from danvan.org.models import Membership, Role
 
 DEFAULT_PROVIDERS = [
@@ -43,6 +44,13 @@ class DueItem:
     unit_name: str = ""
     recipients: list[int] = field(default_factory=list)
     escalation: list[int] = field(default_factory=list)
+    # What a client deep-links to, ("task", 7); None: the item itself (its key's subject).
+    target: tuple[str, int] | None = None
+
+    def target_of(self) -> tuple[str, int] | None:
+        if self.target is not None:
+            return self.target
+        return key_target(self.key)
 
 
 class DeadlineProvider(Protocol):
@@ -82,6 +90,14 @@ def ranges_q(field_name: str, ranges: Sequence[DateRange]) -> Q:
 def split_key(key: str) -> tuple[str, int]:
     subject, _sep, pk = key.partition(":")
     return subject, int(pk)
+
+
+def key_target(key: str) -> tuple[str, int] | None:
+    """("petition", 42) for "petition:42"; None for a key that is not itself a record type."""
+    subject, _sep, pk = key.partition(":")
+    if subject in TargetType.values and pk.isdigit():
+        return subject, int(pk)
+    return None
 
 
 _SENTINEL = 987654321

@@ -160,9 +160,12 @@ def _record(rows: list[tuple[DueItem, ReminderStage, int, int, bool]]) -> tuple[
     if not rows:
         return 0, 0
     token = uuid.uuid4()
+    targets = {item.key: item.target_of() or ("", None) for item, *_rest in rows}
     objects = [
         Reminder(
             item_key=item.key,
+            target_type=targets[item.key][0],
+            target_id=targets[item.key][1],
             stage=stage,
             occurrence=occurrence,
             recipient_id=uid,
@@ -375,8 +378,10 @@ def _write_rows(deliveries: Sequence[Delivery], *, now: datetime) -> int:
                         user_id=reminder.recipient_id,
                         title=message.subject,
                         body=message.text,
-                        url=message.link,
+                        url=message.path,
                         item_key=reminder.item_key,
+                        target_type=reminder.target_type,
+                        target_id=reminder.target_id,
                         delivery_id=pk,
                     )
                 )
@@ -387,7 +392,12 @@ def _write_rows(deliveries: Sequence[Delivery], *, now: datetime) -> int:
                         delivery_id=pk,
                         title=message.subject,
                         body=message.text,
-                        data={"url": message.link, "item": reminder.item_key},
+                        data={
+                            "url": message.link,
+                            "path": message.path,
+                            "item": reminder.item_key,
+                            "target": message.target,
+                        },
                     )
                 )
         Notification.objects.bulk_create(notifications, batch_size=INSERT_BATCH)

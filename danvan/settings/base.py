@@ -387,6 +387,7 @@ SPECTACULAR_SETTINGS = {
         "PetitionLinkKindEnum": "petitions.models.LinkKind",
         "MeetingKindEnum": "tasks.models.MeetingKind",
         "TaskStatusEnum": "tasks.models.TaskStatus",
+        "NotificationTargetTypeEnum": "danvan.notify.models.TargetType",
     },
 }
 
