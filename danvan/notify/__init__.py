@@ -24,7 +24,8 @@ Delivery   jobs.deliver_reminders (late ack, retried with exponential backoff ca
            Delivery per channel the person wants (unique per reminder and channel), then sends
            each unsent one under a row lock (SKIP LOCKED on PostgreSQL) and sets sent_at in
            the same transaction: e-mail (templates/notify/, Vietnamese, text + HTML, link to
-           SITE_URL + the item's page), in-app Notification (API /api/v1/notifications/), push
+           SITE_URL + the item's page), in-app Notification (API /api/v1/notifications/: the
+           page's path, made absolute on the request's host, and the target record), push
            OutboxMessage (gateway API /api/v1/push-outbox/ with notify.consume_outbox, or
            jobs.push_outbox_flush POSTing to PUSH_WEBHOOK_URL with per-row backoff).
 Digest     jobs.send_digests (beat, 07:00 Asia/Ho_Chi_Minh): one e-mail per person who chose

@@ -87,6 +87,19 @@ def test_the_link_follows_the_host_and_port_the_client_used(
     assert on_localhost["url"] == f"http://localhost:8102{page}"
 
 
+def test_behind_a_tls_proxy_the_link_is_https_on_the_public_host(
+    api_as: Any, handler_a: Any, petition_reminded: Any, settings: Any
+) -> None:
+    """As in production: the proxy terminates TLS and passes Host and X-Forwarded-Proto."""
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "danvan.example.vn"]
+    page = reverse("petitions:detail", args=[petition_reminded.pk])
+    response = api_as(handler_a).get(
+        LIST, HTTP_HOST="danvan.example.vn", HTTP_X_FORWARDED_PROTO="https"
+    )
+    assert response.json()["results"][0]["url"] == f"https://danvan.example.vn{page}"
+
+
 def test_a_coordinating_units_reminder_points_at_the_task(
     api_as: Any, tree: Any, cadre_b: Any, stages: None
 ) -> None:
