@@ -407,3 +407,116 @@ def test_the_national_list_of_fields_is_changed_only_from_the_root(
     assert provincial.status_code == 200 and 'name="_save"' not in provincial.content.decode()
     assert logged_in(administrator_a).post(url, {"name": "Đổi"}).status_code == 403
     assert 'name="_save"' in central.content.decode()
+
+
+# --- The admin's national pages and people: a group opens a page, the rule decides ---------
+def test_a_province_administrator_reads_no_national_log_and_changes_no_national_setting(
+    administrator_a: Any, administrator: Any, tree: Any
+) -> None:
+    """Administrator of province A only: the country's logs and settings are the root's."""
+    from danvan.audit.models import AuditEvent
+    from danvan.calendar.models import CalendarException
+
+    outsider = UserFactory(
+        username="canbo_phong_tho", memberships=[(tree.commune_b1, Role.COMMUNE_CADRE)]
+    )
+    AuditEvent.objects.create(kind="login_failed", username=outsider.username)
+    client = logged_in(administrator_a)
+    day_off = {"day": "15/06/2026", "kind": "day_off", "name": "Nghỉ bù"}
+
+    for page in (
+        "/admin/audit/auditevent/",
+        "/admin/notify/reminder/",
+        "/admin/notify/delivery/",
+        "/admin/notify/outboxmessage/",
+        "/admin/notify/notification/",
+        "/admin/notify/notificationpreference/",
+        "/admin/notify/digest/",
+    ):
+        assert client.get(page).status_code == 403, page
+    assert client.get("/admin/calendar/calendarexception/").status_code == 200  # reads it
+    assert client.post("/admin/calendar/calendarexception/add/", day_off).status_code == 403
+    assert not CalendarException.objects.exists()
+    assert "canbo_phong_tho" not in client.get("/admin/").content.decode()
+
+    central = logged_in(administrator)  # control: the root's administrator
+    assert "canbo_phong_tho" in central.get("/admin/audit/auditevent/").content.decode()
+    assert central.get("/admin/notify/outboxmessage/").status_code == 200
+    assert central.post("/admin/calendar/calendarexception/add/", day_off).status_code == 302
+    assert CalendarException.objects.filter(name="Nghỉ bù").exists()
+
+
+def test_a_post_at_the_root_is_not_the_roots_administration(
+    administrator_a: Any, tree: Any
+) -> None:
+    """Administrator of province A who is also a commune cadre at the central unit."""
+    from django_celery_beat.models import IntervalSchedule, PeriodicTask
+
+    administrator_a.memberships.create(unit=tree.central, role=Role.COMMUNE_CADRE)
+    every = IntervalSchedule.objects.create(every=1, period=IntervalSchedule.HOURS)
+    task = PeriodicTask.objects.create(name="sweep", task="x.sweep", interval=every)
+    client = logged_in(administrator_a)
+
+    changed = client.post(
+        f"/admin/django_celery_beat/periodictask/{task.pk}/change/",
+        {"name": "changed", "task": "x.sweep", "enabled": "on"},
+    )
+
+    assert changed.status_code == 403
+    task.refresh_from_db()
+    assert task.name == "sweep"
+    assert client.get("/admin/audit/auditevent/").status_code == 403
+
+
+def test_an_administrator_who_is_a_cadre_elsewhere_changes_only_their_provinces_people(
+    tree: Any,
+) -> None:
+    """Administrator of province A + cadre of Xã Phong Thổ (province B)."""
+    two_posts_admin = UserFactory(
+        username="qtv_kiem_nhiem",
+        memberships=[(tree.province_a, Role.ADMINISTRATOR), (tree.commune_b1, Role.COMMUNE_CADRE)],
+    )
+    own = UserFactory(username="canbo_di_linh", memberships=[(tree.commune_a1, Role.COMMUNE_CADRE)])
+    other = UserFactory(
+        username="canbo_phong_tho", memberships=[(tree.commune_b1, Role.COMMUNE_CADRE)]
+    )
+    both = UserFactory(
+        username="canbo_hai_tinh",
+        memberships=[(tree.commune_a2, Role.COMMUNE_CADRE), (tree.commune_b1, Role.SUPERVISOR)],
+    )
+    client = logged_in(two_posts_admin)
+    users = "/admin/org/user/"
+
+    own_page = client.get(f"{users}{own.pk}/change/").content.decode()
+    assert 'name="_save"' in own_page
+    for person in (other, both):
+        page = client.get(f"{users}{person.pk}/change/")
+        assert page.status_code == 200  # seen through the cadre post, read only
+        assert 'name="_save"' not in page.content.decode()
+        posted = client.post(f"{users}{person.pk}/change/", {"username": "doi_ten"})
+        assert posted.status_code == 403
+        person.refresh_from_db()
+        assert person.username != "doi_ten"
+    assert client.get(f"/admin/org/user/{other.pk}/password/").status_code == 403
+
+    # Units: Lâm Đồng's are changed, Lai Châu's read; a new unit only below Lâm Đồng.
+    assert (
+        'name="_save"'
+        in client.get(f"/admin/org/unit/{tree.commune_a1.pk}/change/").content.decode()
+    )
+    b1 = client.get(f"/admin/org/unit/{tree.commune_b1.pk}/change/")
+    assert b1.status_code == 200 and 'name="_save"' not in b1.content.decode()
+    added = client.post(
+        "/admin/org/unit/add/",
+        {
+            "code": "99999",
+            "name": "Xã Mới",
+            "level": "commune",
+            "kind": "commune",
+            "parent": tree.commune_b1.pk,
+        },
+    )
+    assert added.status_code == 200  # the form refuses the parent: not a unit they manage
+    from danvan.org.models import Unit
+
+    assert not Unit.objects.filter(code="99999").exists()
