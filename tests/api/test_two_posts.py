@@ -386,11 +386,24 @@ def test_exports_follow_the_posts(
         actor=outsider, unit=tree.commune_b1, summary="Khiếu nại việc cấp đất ở Phong Thổ"
     )
 
+    from petitions.services import PetitionerInput
+
+    numbered = PetitionFactory(
+        actor=recorder,
+        unit=tree.commune_a1,
+        summary="Kiến nghị có số CCCD ở Di Linh",
+        petitioners=[PetitionerInput(full_name="Trần Văn Bình", citizen_id="068190004321")],
+    )
+
     export = _csv(api_as(supervisor_b_cadre_a1).get("/api/v1/reports/exports/petitions.csv"))
 
     assert di_linh.summary in export  # the cadre post in A1
     assert phong_tho.summary in export  # the supervisor post in province B
     assert ham_thuan_bac.summary not in export  # no post in A2
+    # The receiving unit's cadre sees the number in full on the page; an export, never.
+    assert numbered.summary in export
+    assert "*********321" in export and "068190004321" not in export
+    assert "CCCD (che, chỉ hiện 3 số cuối)" in export.splitlines()[0]
 
 
 def test_the_national_list_of_fields_is_changed_only_from_the_root(
@@ -520,3 +533,57 @@ def test_an_administrator_who_is_a_cadre_elsewhere_changes_only_their_provinces_
     from danvan.org.models import Unit
 
     assert not Unit.objects.filter(code="99999").exists()
+
+
+# --- Each two-post persona's admin lists: their units' rows, no denouncer, no full number ---
+@pytest.mark.parametrize(
+    ("persona", "seen", "unseen"),
+    [
+        ("handler_elsewhere", {"Di Linh", "Hàm Thuận Bắc"}, {"Phong Thổ"}),
+        ("supervisor_elsewhere", {"Di Linh", "Phong Thổ"}, {"Hàm Thuận Bắc"}),
+        ("administrator_a", {"Di Linh", "Hàm Thuận Bắc"}, {"Phong Thổ"}),
+    ],
+)
+def test_each_two_post_persona_lists_in_the_admin_only_what_their_posts_see(
+    request: Any, tree: Any, recorder: Any, persona: str, seen: set[str], unseen: set[str]
+) -> None:
+    from petitions.models import PetitionKind
+    from petitions.services import PetitionerInput
+
+    outsider = UserFactory(memberships=[(tree.commune_b1, Role.PETITION_HANDLER)])
+    places = {"Di Linh": tree.commune_a1, "Hàm Thuận Bắc": tree.commune_a2}
+    for place, unit in places.items():
+        PetitionFactory(
+            actor=recorder,
+            unit=unit,
+            summary=f"Khiếu nại ở {place}",
+            petitioners=[PetitionerInput(full_name="Trần Văn Bình", citizen_id="068190004321")],
+        )
+    PetitionFactory(actor=outsider, unit=tree.commune_b1, summary="Khiếu nại ở Phong Thổ")
+    PetitionFactory(
+        actor=recorder,
+        unit=tree.commune_a1,
+        kind=PetitionKind.DENUNCIATION,
+        summary="Tố cáo ở Di Linh",
+        petitioners=[PetitionerInput(full_name="Lê Thị Mai", citizen_id="068190009999")],
+    )
+    for place in ("Di Linh", "Hàm Thuận Bắc", "Phong Thổ"):
+        make_task(
+            title=f"Nhiệm vụ ở {place}",
+            issuing_unit=tree.province_b if place == "Phong Thổ" else tree.province_a,
+            lead_unit={"Phong Thổ": tree.commune_b1, **places}[place],
+        )
+    client = logged_in(request.getfixturevalue(persona))
+
+    petitions_list = client.get(PETITIONS_ADMIN).content.decode()
+    tasks_list = client.get(TASKS_ADMIN).content.decode()
+
+    for place in seen:
+        assert f"Khiếu nại ở {place}" in petitions_list, place
+        assert f"Nhiệm vụ ở {place}" in tasks_list, place
+    for place in unseen:
+        assert f"Khiếu nại ở {place}" not in petitions_list, place
+        assert f"Nhiệm vụ ở {place}" not in tasks_list, place
+    assert "Tố cáo ở Di Linh" in petitions_list  # the denunciation is listed...
+    assert "Lê Thị Mai" not in petitions_list  # ...its denouncer is not
+    assert "068190004321" not in petitions_list and "068190009999" not in petitions_list
