@@ -587,3 +587,21 @@ def test_each_two_post_persona_lists_in_the_admin_only_what_their_posts_see(
     assert "Tố cáo ở Di Linh" in petitions_list  # the denunciation is listed...
     assert "Lê Thị Mai" not in petitions_list  # ...its denouncer is not
     assert "068190004321" not in petitions_list and "068190009999" not in petitions_list
+
+
+def test_the_intake_form_offers_the_units_where_a_role_records_petitions(
+    supervisor_b_cadre_a1: Any, administrator_a: Any
+) -> None:
+    """Intake is a cadre's, handler's or supervisor's action; an administrator's post is not."""
+    import re
+
+    def offered(user: Any) -> set[str]:
+        page = logged_in(user).get("/petitions/new/").content.decode()
+        select = page[page.index('name="receiving_unit"') :]
+        select = select[: select.index("</select>")]
+        return set(re.findall(r"<option value=\"\d+\"[^>]*>([^<]+)</option>", select))
+
+    two_posts = offered(supervisor_b_cadre_a1)
+    assert {"Xã Di Linh", "Lai Châu", "Xã Phong Thổ"} <= two_posts
+    assert "Xã Hàm Thuận Bắc" not in two_posts and "Lâm Đồng" not in two_posts
+    assert offered(administrator_a) == set()
