@@ -23,7 +23,8 @@ from django.utils.translation import gettext_lazy as _
 from danvan.core.admin import ReadOnlyAdmin
 from danvan.core.errors import ServiceError
 from danvan.org.models import Unit, User
-from danvan.org.permissions import can_at_any
+from danvan.org.permissions import can_at_any, units_q
+from danvan.org.roles import READ_LOGS
 from danvan.org.selectors import units_visible_to, users_visible_to
 from petitions import roles as actions
 from petitions import selectors, services
@@ -418,8 +419,13 @@ class IdentityAccessLogAdmin(ReadOnlyAdmin):
     readonly_fields = ["at", "user", "petition", "channel", "reason"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[IdentityAccessLog]:
-        visible = selectors.petitions_visible_to(request.user).values("pk")
-        return IdentityAccessLog.objects.filter(petition__in=visible).select_related(
+        # Petitions of units where the reader holds org.read_logs, not those seen through
+        # another post (an administrator of one province who is a cadre in another).
+        user = request.user
+        visible = selectors.petitions_visible_to(user).filter(
+            units_q(user, READ_LOGS, "handling_unit") | units_q(user, READ_LOGS, "receiving_unit")
+        )
+        return IdentityAccessLog.objects.filter(petition__in=visible.values("pk")).select_related(
             "user", "petition"
         )
 

@@ -25,6 +25,10 @@ MANAGE_PEOPLE = "org.manage_people"
 # National settings and logs (calendar, reminder stages, schedules, the audit log, every login
 # record and reminder sent): at the root of the tree.
 ADMINISTER_NATIONAL = "org.administer_national"
+# Read who saw a denouncer or exported what: at the record's unit (a petition's receiving or
+# handling unit, an export's unit).
+READ_LOGS = "org.read_logs"
+grant(READ_LOGS, Role.ADMINISTRATOR)
 grant(MANAGE_UNITS, Role.ADMINISTRATOR)
 grant(MANAGE_PEOPLE, Role.ADMINISTRATOR)
 grant(ADMINISTER_NATIONAL, Role.ADMINISTRATOR)

@@ -605,3 +605,40 @@ def test_the_intake_form_offers_the_units_where_a_role_records_petitions(
     assert {"Xã Di Linh", "Lai Châu", "Xã Phong Thổ"} <= two_posts
     assert "Xã Hàm Thuận Bắc" not in two_posts and "Lâm Đồng" not in two_posts
     assert offered(administrator_a) == set()
+
+
+def test_the_logs_an_administrator_reads_are_those_of_their_province(
+    tree: Any, recorder: Any, di_linh: Petition
+) -> None:
+    """Administrator of province A + cadre of Xã Phong Thổ (B1): A's logs only."""
+    from petitions.models import IdentityAccessLog
+    from reports.models import ExportRecord
+
+    two_posts_admin = UserFactory(
+        memberships=[(tree.province_a, Role.ADMINISTRATOR), (tree.commune_b1, Role.COMMUNE_CADRE)]
+    )
+    outsider = UserFactory(
+        username="xuly_phong_tho", memberships=[(tree.commune_b1, Role.PETITION_HANDLER)]
+    )
+    phong_tho = PetitionFactory(actor=outsider, unit=tree.commune_b1)
+    IdentityAccessLog.objects.create(
+        user=recorder, petition=di_linh, reason="Xác minh ở Di Linh", channel="web"
+    )
+    IdentityAccessLog.objects.create(
+        user=outsider, petition=phong_tho, reason="Xác minh ở Phong Thổ", channel="web"
+    )
+    ExportRecord.objects.create(
+        user=recorder, unit=tree.commune_a1, subject="petitions", file_format="csv"
+    )
+    ExportRecord.objects.create(
+        user=outsider, unit=tree.commune_b1, subject="petitions", file_format="csv"
+    )
+    client = logged_in(two_posts_admin)
+
+    views = client.get("/admin/petitions/identityaccesslog/").content.decode()
+    exports = client.get("/admin/reports/exportrecord/").content.decode()
+
+    assert "Xác minh ở Di Linh" in views
+    assert "Xác minh ở Phong Thổ" not in views
+    assert str(recorder) in exports  # the list names people by their full names
+    assert str(outsider) not in exports
