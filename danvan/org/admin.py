@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import HttpRequest
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from danvan.org import selectors, services
 from danvan.org.models import Membership, Unit, User
 from danvan.org.permissions import can, can_nationally, holds_anywhere, units_q
-from danvan.org.roles import ADMINISTER_NATIONAL, MANAGE_PEOPLE, MANAGE_UNITS
+from danvan.org.roles import ADMINISTER_NATIONAL, MANAGE_PEOPLE, MANAGE_UNITS, VIEW_PEOPLE
 
 admin.site.site_header = _("danvan administration")
 admin.site.site_title = _("danvan")
@@ -131,6 +131,18 @@ class UnitAdmin(ScopedUnitChoicesMixin, admin.ModelAdmin):
         return False
 
 
+def people_visible_in_admin(user: Any) -> QuerySet[User]:
+    """
+    People with a post at or below a unit where the reader holds org.view_people, and the
+    reader: a supervisor of one province who is a cadre in another sees the people of the
+    first only (the role's group opens the page, the rule decides whose).
+    """
+    if getattr(user, "is_superuser", False):
+        return User.objects.all()
+    posts = Membership.objects.filter(units_q(user, VIEW_PEOPLE, "unit"), user=OuterRef("pk"))
+    return User.objects.filter(Q(Exists(posts)) | Q(pk=user.pk))
+
+
 def may_manage_person(request: HttpRequest, person: User | None) -> bool:
     """
     org.manage_people at every unit where `person` holds a post: an administrator of one
@@ -155,7 +167,8 @@ class MembershipInline(ScopedUnitChoicesMixin, admin.TabularInline):
     autocomplete_fields = ["unit"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Membership]:
-        return selectors.memberships_visible_to(request.user)
+        rule = units_q(request.user, VIEW_PEOPLE, "unit") | Q(user=request.user)
+        return selectors.memberships_visible_to(request.user).filter(rule)
 
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         if db_field.name == "unit":  # a post is given only where the actor manages people
@@ -194,7 +207,7 @@ class UserAdmin(DjangoUserAdmin):
         return fieldsets
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[User]:
-        return selectors.users_visible_to(request.user)
+        return people_visible_in_admin(request.user)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return may_manage_person(request, None) and super().has_add_permission(request)
@@ -255,7 +268,7 @@ class ScopedByUsernameMixin:
         queryset = super().get_queryset(request)  # type: ignore[misc]
         if _sees_everything(request):
             return queryset
-        usernames = selectors.users_visible_to(request.user).values("username")
+        usernames = people_visible_in_admin(request.user).values("username")
         return queryset.filter(username__in=usernames)
 
 

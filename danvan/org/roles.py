@@ -25,6 +25,9 @@ MANAGE_PEOPLE = "org.manage_people"
 # National settings and logs (calendar, reminder stages, schedules, the audit log, every login
 # record and reminder sent): at the root of the tree.
 ADMINISTER_NATIONAL = "org.administer_national"
+# See a person and their posts in the admin: at a unit where the person holds a post.
+VIEW_PEOPLE = "org.view_people"
+grant(VIEW_PEOPLE, Role.SUPERVISOR, Role.ADMINISTRATOR)
 # Read who saw a denouncer or exported what: at the record's unit (a petition's receiving or
 # handling unit, an export's unit).
 READ_LOGS = "org.read_logs"

@@ -502,15 +502,18 @@ def test_an_administrator_who_is_a_cadre_elsewhere_changes_only_their_provinces_
 
     own_page = client.get(f"{users}{own.pk}/change/").content.decode()
     assert 'name="_save"' in own_page
+    # A person with a post in A2 and one in B1: seen (the A2 post), read only.
+    page = client.get(f"{users}{both.pk}/change/")
+    assert page.status_code == 200
+    assert 'name="_save"' not in page.content.decode()
+    assert client.post(f"{users}{both.pk}/change/", {"username": "doi_ten"}).status_code == 403
+    assert client.get(f"{users}{both.pk}/password/").status_code == 403
+    # A person of B1 only: not among the people this administrator sees at all.
+    assert client.get(f"{users}{other.pk}/change/").status_code == 302
+    assert client.post(f"{users}{other.pk}/change/", {"username": "doi_ten"}).status_code == 302
     for person in (other, both):
-        page = client.get(f"{users}{person.pk}/change/")
-        assert page.status_code == 200  # seen through the cadre post, read only
-        assert 'name="_save"' not in page.content.decode()
-        posted = client.post(f"{users}{person.pk}/change/", {"username": "doi_ten"})
-        assert posted.status_code == 403
         person.refresh_from_db()
         assert person.username != "doi_ten"
-    assert client.get(f"/admin/org/user/{other.pk}/password/").status_code == 403
 
     # Units: Lâm Đồng's are changed, Lai Châu's read; a new unit only below Lâm Đồng.
     assert (
@@ -642,3 +645,24 @@ def test_the_logs_an_administrator_reads_are_those_of_their_province(
     assert "Xác minh ở Phong Thổ" not in views
     assert str(recorder) in exports  # the list names people by their full names
     assert str(outsider) not in exports
+
+
+def test_a_supervisor_who_is_a_cadre_elsewhere_sees_the_people_of_their_province_only(
+    tree: Any, supervisor_b_cadre_a1: Any
+) -> None:
+    """The supervisor's group opens the people's pages; a cadre post in A1 shows nobody there."""
+    in_b: Any = UserFactory(
+        username="canbo_phong_tho", memberships=[(tree.commune_b1, Role.COMMUNE_CADRE)]
+    )
+    in_a1: Any = UserFactory(
+        username="canbo_di_linh", memberships=[(tree.commune_a1, Role.COMMUNE_CADRE)]
+    )
+    client = logged_in(supervisor_b_cadre_a1)
+
+    people = client.get("/admin/org/user/").content.decode()
+    own_page = client.get(f"/admin/org/user/{supervisor_b_cadre_a1.pk}/change/").content.decode()
+
+    assert in_b.username in people
+    assert in_a1.username not in people
+    assert client.get(f"/admin/org/user/{in_a1.pk}/change/").status_code == 302  # as if absent
+    assert "Xã Di Linh" in own_page  # one's own posts, all of them
