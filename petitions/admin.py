@@ -13,7 +13,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ActionForm
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.template.response import TemplateResponse
 from django.urls import path
@@ -476,8 +476,12 @@ class IdentityGrantAdmin(admin.ModelAdmin):
     actions = ["revoke"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[IdentityGrant]:
-        visible = units_visible_to(request.user).values("pk")
-        return IdentityGrant.objects.filter(unit__in=visible).select_related(
+        # Grants of units where the reader may grant (not those seen through another post),
+        # and the reader's own.
+        user = request.user
+        visible = units_visible_to(user).values("pk")
+        mine = units_q(user, actions.GRANT_IDENTITY, "unit") | Q(user=user)
+        return IdentityGrant.objects.filter(mine, unit__in=visible).select_related(
             "user", "unit", "granted_by"
         )
 

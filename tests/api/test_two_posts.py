@@ -666,3 +666,23 @@ def test_a_supervisor_who_is_a_cadre_elsewhere_sees_the_people_of_their_province
     assert in_a1.username not in people
     assert client.get(f"/admin/org/user/{in_a1.pk}/change/").status_code == 302  # as if absent
     assert "Xã Di Linh" in own_page  # one's own posts, all of them
+
+
+def test_the_grants_a_supervisor_reads_are_those_of_units_where_they_may_grant(
+    tree: Any, supervisor_b_cadre_a1: Any
+) -> None:
+    """Who may see denouncers in Di Linh is not shown to someone who is only a cadre there."""
+    from tests.petitions.factories import IdentityGrantFactory
+
+    officer: Any = UserFactory(memberships=[(tree.commune_a1, Role.PETITION_HANDLER)])
+    elsewhere: Any = UserFactory(memberships=[(tree.commune_b1, Role.PETITION_HANDLER)])
+    IdentityGrantFactory(user=officer, unit=tree.commune_a1, reason="Tổ xác minh ở Di Linh")
+    IdentityGrantFactory(user=elsewhere, unit=tree.commune_b1, reason="Tổ xác minh ở Phong Thổ")
+    IdentityGrantFactory(user=supervisor_b_cadre_a1, unit=tree.commune_a1)
+
+    page = logged_in(supervisor_b_cadre_a1).get("/admin/petitions/identitygrant/")
+    listed = page.content.decode()
+
+    assert str(elsewhere) in listed  # province B: where the supervisor may grant
+    assert str(officer) not in listed  # Di Linh: only a cadre there
+    assert str(supervisor_b_cadre_a1) in listed  # one's own grant
