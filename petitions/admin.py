@@ -13,7 +13,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ActionForm
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.template.response import TemplateResponse
 from django.urls import path
@@ -23,7 +23,8 @@ from django.utils.translation import gettext_lazy as _
 from danvan.core.admin import ReadOnlyAdmin
 from danvan.core.errors import ServiceError
 from danvan.org.models import Unit, User
-from danvan.org.permissions import can_at_any
+from danvan.org.permissions import can_at_any, units_q
+from danvan.org.roles import READ_LOGS
 from danvan.org.selectors import units_visible_to, users_visible_to
 from petitions import roles as actions
 from petitions import selectors, services
@@ -418,8 +419,13 @@ class IdentityAccessLogAdmin(ReadOnlyAdmin):
     readonly_fields = ["at", "user", "petition", "channel", "reason"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[IdentityAccessLog]:
-        visible = selectors.petitions_visible_to(request.user).values("pk")
-        return IdentityAccessLog.objects.filter(petition__in=visible).select_related(
+        # Petitions of units where the reader holds org.read_logs, not those seen through
+        # another post (an administrator of one province who is a cadre in another).
+        user = request.user
+        visible = selectors.petitions_visible_to(user).filter(
+            units_q(user, READ_LOGS, "handling_unit") | units_q(user, READ_LOGS, "receiving_unit")
+        )
+        return IdentityAccessLog.objects.filter(petition__in=visible.values("pk")).select_related(
             "user", "petition"
         )
 
@@ -470,8 +476,12 @@ class IdentityGrantAdmin(admin.ModelAdmin):
     actions = ["revoke"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[IdentityGrant]:
-        visible = units_visible_to(request.user).values("pk")
-        return IdentityGrant.objects.filter(unit__in=visible).select_related(
+        # Grants of units where the reader may grant (not those seen through another post),
+        # and the reader's own.
+        user = request.user
+        visible = units_visible_to(user).values("pk")
+        mine = units_q(user, actions.GRANT_IDENTITY, "unit") | Q(user=user)
+        return IdentityGrant.objects.filter(mine, unit__in=visible).select_related(
             "user", "unit", "granted_by"
         )
 

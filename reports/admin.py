@@ -8,6 +8,8 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from danvan.core.admin import ReadOnlyAdmin
+from danvan.org.permissions import units_q
+from danvan.org.roles import READ_LOGS
 from reports import selectors
 from reports.models import ExportRecord, ReportDocument
 
@@ -19,7 +21,10 @@ class ExportRecordAdmin(ReadOnlyAdmin):
     date_hierarchy = "at"
 
     def get_queryset(self, request: HttpRequest) -> Any:
-        return selectors.exports_visible_to(request.user)
+        # The role's group opens the page; the rows are those of units where the reader holds
+        # org.read_logs (not those seen through another post).
+        visible = selectors.exports_visible_to(request.user)
+        return visible.filter(units_q(request.user, READ_LOGS, "unit"))
 
 
 @admin.register(ReportDocument)

@@ -1,4 +1,4 @@
-"""The audit log in the admin: read-only, for administrators (the view permission) only."""
+"""The audit log in the admin: read-only, for administrators at the root of the tree only."""
 
 from __future__ import annotations
 
@@ -8,10 +8,11 @@ from django.http import HttpRequest
 
 from danvan.audit.models import AuditEvent
 from danvan.core.admin import ReadOnlyAdmin
+from danvan.org.admin import NationalOnlyMixin
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(ReadOnlyAdmin):
+class AuditEventAdmin(NationalOnlyMixin, ReadOnlyAdmin):
     list_display = ["at", "kind", "username", "channel", "ip_address", "object_type", "object_id"]
     list_filter = ["kind", "channel", "at"]
     search_fields = ["username", "ip_address", "object_id"]

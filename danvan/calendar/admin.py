@@ -16,6 +16,7 @@ from danvan.calendar import services
 from danvan.calendar.models import CalendarEvent, CalendarException
 from danvan.core.admin import ReadOnlyAdmin
 from danvan.core.errors import ServiceError
+from danvan.org.admin import NationalWriteMixin
 
 
 class CalendarExceptionForm(forms.ModelForm):
@@ -52,7 +53,7 @@ def _report(request: HttpRequest, changed: int) -> None:
 
 
 @admin.register(CalendarException)
-class CalendarExceptionAdmin(admin.ModelAdmin):
+class CalendarExceptionAdmin(NationalWriteMixin, admin.ModelAdmin):
     form = CalendarExceptionForm
     list_display = ["day_display", "weekday", "kind", "name", "created_by", "created_at"]
     list_filter = ["kind"]

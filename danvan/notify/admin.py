@@ -1,4 +1,7 @@
-"""Admin: the policy is editable; what was sent (and what failed) is visible, read-only."""
+"""
+Admin: the policy is editable; what was sent (and what failed) is visible, read-only. All of
+it is national: read and changed by administrators at the root of the tree only.
+"""
 
 from __future__ import annotations
 
@@ -17,9 +20,10 @@ from danvan.notify.models import (
     Reminder,
     ReminderStage,
 )
+from danvan.org.admin import NationalOnlyMixin, NationalWriteMixin
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(NationalOnlyMixin, admin.ModelAdmin):
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
@@ -31,7 +35,7 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 
 @admin.register(ReminderStage)
-class ReminderStageAdmin(admin.ModelAdmin):
+class ReminderStageAdmin(NationalWriteMixin, admin.ModelAdmin):
     list_display = [
         "name",
         "subject",
@@ -48,7 +52,7 @@ class ReminderStageAdmin(admin.ModelAdmin):
 
 
 @admin.register(NotificationPreference)
-class NotificationPreferenceAdmin(admin.ModelAdmin):
+class NotificationPreferenceAdmin(NationalOnlyMixin, admin.ModelAdmin):
     list_display = ["user", "email", "in_app", "push", "daily_digest", "quiet_start", "quiet_end"]
     list_filter = ["daily_digest", "email", "push"]
     search_fields = ["user__username", "user__full_name", "user__email"]

@@ -175,6 +175,8 @@ class CanConsumeOutbox(permissions.BasePermission):
     message = _("Only the push gateway may read the push outbox.")
 
     def has_permission(self, request: Request, view: Any) -> bool:
+        # Not a person's action on a unit's record (danvan.org.permissions): the permission of
+        # the gateway's technical account, given by hand (docs/api.md); no role grants it.
         user = request.user
         return bool(user and user.is_authenticated and user.has_perm("notify.consume_outbox"))
 

@@ -6,13 +6,16 @@ from typing import Any
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from django.db.models import QuerySet
+from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import HttpRequest
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from danvan.org import selectors, services
-from danvan.org.models import PATH_SEPARATOR, Membership, Unit, User
+from danvan.org.models import Membership, Unit, User
+from danvan.org.permissions import can, can_nationally, holds_anywhere, units_q
+from danvan.org.roles import ADMINISTER_NATIONAL, MANAGE_PEOPLE, MANAGE_UNITS, VIEW_PEOPLE
 
 admin.site.site_header = _("danvan administration")
 admin.site.site_title = _("danvan")
@@ -23,7 +26,7 @@ class ScopedUnitChoicesMixin:
     """Foreign keys to units offer only the units the user may see."""
 
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
-        if db_field.related_model is Unit:
+        if db_field.related_model is Unit and "queryset" not in kwargs:
             kwargs["queryset"] = selectors.units_visible_to(request.user)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)  # type: ignore[misc]
 
@@ -91,7 +94,28 @@ class UnitAdmin(ScopedUnitChoicesMixin, admin.ModelAdmin):
     def children_link(self, unit: Unit) -> str:
         return format_html('<a href="?parent__id__exact={}">{}</a>', unit.pk, _("open"))
 
+    # The role's group opens the pages; a unit is changed only by those holding
+    # org.manage_units at it (or above), a unit added below one where they hold it.
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return holds_anywhere(request.user, MANAGE_UNITS) and super().has_add_permission(request)
+
+    def has_change_permission(self, request: HttpRequest, obj: Unit | None = None) -> bool:
+        if obj is not None and not can(request.user, MANAGE_UNITS, obj):
+            return False
+        return super().has_change_permission(request, obj)
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name == "parent":
+            kwargs["queryset"] = Unit.objects.filter(units_q(request.user, MANAGE_UNITS, ""))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
     def save_model(self, request: HttpRequest, obj: Unit, form: Any, change: bool) -> None:
+        if not (
+            can(request.user, MANAGE_UNITS, obj.parent)
+            if obj.parent_id
+            else can_nationally(request.user, MANAGE_UNITS)
+        ):
+            raise PermissionDenied
         services.unit_upsert(
             code=obj.code,
             name=obj.name,
@@ -107,6 +131,35 @@ class UnitAdmin(ScopedUnitChoicesMixin, admin.ModelAdmin):
         return False
 
 
+def people_visible_in_admin(user: Any) -> QuerySet[User]:
+    """
+    People with a post at or below a unit where the reader holds org.view_people, and the
+    reader: a supervisor of one province who is a cadre in another sees the people of the
+    first only (the role's group opens the page, the rule decides whose).
+    """
+    if getattr(user, "is_superuser", False):
+        return User.objects.all()
+    posts = Membership.objects.filter(units_q(user, VIEW_PEOPLE, "unit"), user=OuterRef("pk"))
+    return User.objects.filter(Q(Exists(posts)) | Q(pk=user.pk))
+
+
+def may_manage_person(request: HttpRequest, person: User | None) -> bool:
+    """
+    org.manage_people at every unit where `person` holds a post: an administrator of one
+    province does not reset the password of someone who also holds a post elsewhere. A person
+    of no unit is the root's; a superuser, only another superuser's.
+    """
+    actor: Any = request.user
+    if person is None or person.pk is None:
+        return holds_anywhere(actor, MANAGE_PEOPLE)
+    if person.is_superuser and not actor.is_superuser:
+        return False
+    units = [m.unit for m in Membership.objects.filter(user=person).select_related("unit")]
+    if not units:
+        return can_nationally(actor, MANAGE_PEOPLE)
+    return all(can(actor, MANAGE_PEOPLE, unit) for unit in units)
+
+
 class MembershipInline(ScopedUnitChoicesMixin, admin.TabularInline):
     model = Membership
     extra = 1
@@ -114,7 +167,22 @@ class MembershipInline(ScopedUnitChoicesMixin, admin.TabularInline):
     autocomplete_fields = ["unit"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Membership]:
-        return selectors.memberships_visible_to(request.user)
+        rule = units_q(request.user, VIEW_PEOPLE, "unit") | Q(user=request.user)
+        return selectors.memberships_visible_to(request.user).filter(rule)
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name == "unit":  # a post is given only where the actor manages people
+            kwargs["queryset"] = Unit.objects.filter(units_q(request.user, MANAGE_PEOPLE, ""))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return may_manage_person(request, obj) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return may_manage_person(request, obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return may_manage_person(request, obj) and super().has_delete_permission(request, obj)
 
 
 @admin.register(User)
@@ -139,7 +207,15 @@ class UserAdmin(DjangoUserAdmin):
         return fieldsets
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[User]:
-        return selectors.users_visible_to(request.user)
+        return people_visible_in_admin(request.user)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return may_manage_person(request, None) and super().has_add_permission(request)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        if obj is not None and not may_manage_person(request, obj):
+            return False
+        return super().has_change_permission(request, obj)
 
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
         super().save_related(request, form, formsets, change)
@@ -148,9 +224,37 @@ class UserAdmin(DjangoUserAdmin):
 
 # --- Third-party admins, scoped too --------------------------------------------------------------
 def _sees_everything(request: HttpRequest) -> bool:
-    """A superuser, or a member of a root of the tree (the central unit, path "/TW/")."""
-    paths = selectors.scope_paths(request.user)
-    return paths is None or any(path.count(PATH_SEPARATOR) == 2 for path in paths)
+    """A superuser, or one holding org.administer_national at the root (not any post there)."""
+    return can_nationally(request.user, ADMINISTER_NATIONAL)
+
+
+class NationalWriteMixin:
+    """
+    A national setting (no unit of its own): those whose role's group opens the page read it;
+    only those holding org.administer_national at the root add, change or delete.
+    """
+
+    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
+        return _sees_everything(request) and super().has_add_permission(request, *args)  # type: ignore[misc]
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return _sees_everything(request) and super().has_change_permission(request, obj)  # type: ignore[misc]
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return _sees_everything(request) and super().has_delete_permission(request, obj)  # type: ignore[misc]
+
+
+class NationalOnlyMixin(NationalWriteMixin):
+    """
+    A country-wide log (audit events, reminders and messages sent to everyone): the role's
+    group gives the menu, but an administrator of one province does not read the others'.
+    """
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return _sees_everything(request) and super().has_view_permission(request, obj)  # type: ignore[misc]
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return _sees_everything(request) and super().has_module_permission(request)  # type: ignore[misc]
 
 
 class ScopedByUsernameMixin:
@@ -164,7 +268,7 @@ class ScopedByUsernameMixin:
         queryset = super().get_queryset(request)  # type: ignore[misc]
         if _sees_everything(request):
             return queryset
-        usernames = selectors.users_visible_to(request.user).values("username")
+        usernames = people_visible_in_admin(request.user).values("username")
         return queryset.filter(username__in=usernames)
 
 

@@ -28,7 +28,7 @@ from django.utils.translation import gettext as _
 from rest_framework import status
 
 from danvan.core.errors import ServiceError
-from danvan.org.models import Role, Unit
+from danvan.org.models import PATH_SEPARATOR, Role, Unit
 from danvan.org.selectors import held_roles
 
 # action -> roles that grant it; filled by the apps' roles modules (`grant`).
@@ -129,6 +129,18 @@ def holds_anywhere(user: Any, action: str) -> bool:
     """True when the user holds a role granting `action` at some unit (records of no unit)."""
     roles_granting(action)
     return _everything(user) or bool(_granting_paths(user, action))
+
+
+def can_nationally(user: Any, action: str) -> bool:
+    """
+    `can` at the top of the tree: a national record or setting (no unit of its own: the
+    working-day calendar, reminder stages, schedules, the country's logs).
+    """
+    roles_granting(action)
+    if _everything(user):
+        return True
+    # A root's path has one segment ("/TW/"); held_roles reads active units only: no query.
+    return any(path.count(PATH_SEPARATOR) == 2 for path in _granting_paths(user, action))
 
 
 def require(user: Any, action: str, *units: Unit | None, message: str | None = None) -> None:

@@ -14,6 +14,27 @@ from typing import Any
 from django.contrib.auth.models import Group, Permission
 
 from danvan.org.models import Role
+from danvan.org.permissions import grant
+
+# Actions (danvan.org.permissions), asked at the unit: a province's administrator changes that
+# province's units and people, and the national settings and logs only if held at the root.
+MANAGE_UNITS = "org.manage_units"  # change a unit, add one below it: at the unit
+# Add or change a person (password, memberships): at every unit where the person holds a post
+# (a person of no unit, or a post at another province: only above both).
+MANAGE_PEOPLE = "org.manage_people"
+# National settings and logs (calendar, reminder stages, schedules, the audit log, every login
+# record and reminder sent): at the root of the tree.
+ADMINISTER_NATIONAL = "org.administer_national"
+# See a person and their posts in the admin: at a unit where the person holds a post.
+VIEW_PEOPLE = "org.view_people"
+grant(VIEW_PEOPLE, Role.SUPERVISOR, Role.ADMINISTRATOR)
+# Read who saw a denouncer or exported what: at the record's unit (a petition's receiving or
+# handling unit, an export's unit).
+READ_LOGS = "org.read_logs"
+grant(READ_LOGS, Role.ADMINISTRATOR)
+grant(MANAGE_UNITS, Role.ADMINISTRATOR)
+grant(MANAGE_PEOPLE, Role.ADMINISTRATOR)
+grant(ADMINISTER_NATIONAL, Role.ADMINISTRATOR)
 
 # "app_label.codename" per role. Scoping (which rows) is the selectors' job; these say
 # which kinds of rows and which actions.

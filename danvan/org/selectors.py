@@ -13,7 +13,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from danvan.core.text import fold
-from danvan.org.models import Membership, Role, Unit, User
+from danvan.org.models import Membership, Unit, User
 
 _CACHE_ATTR = "_danvan_scope_paths"
 _IDS_CACHE_ATTR = "_danvan_scope_unit_ids"
@@ -167,13 +167,6 @@ def users_visible_to(user: Any) -> QuerySet[User]:
 
 def memberships_visible_to(user: Any) -> QuerySet[Membership]:
     return Membership.objects.filter(scope_q(user, "unit")).select_related("unit", "user")
-
-
-def user_has_role(user: Any, role: Role | str, unit: Unit) -> bool:
-    """True when the user holds `role` at `unit` or at a unit above it."""
-    if getattr(user, "is_superuser", False):
-        return True
-    return any(held == role and unit.path.startswith(path) for held, path in held_roles(user))
 
 
 def me_memberships(user: User) -> QuerySet[Membership]:

@@ -24,6 +24,8 @@ class TooSoon(Exception):
 
 
 def is_powerful(user: Any) -> bool:
+    # Who must sign in with a second factor: a fact about a person's posts (an administrator
+    # anywhere), not leave to act on a record, so not a question for danvan.org.permissions.
     if not getattr(user, "is_authenticated", False):
         return False
     if user.is_superuser:

@@ -65,3 +65,13 @@ def test_each_installation_gets_its_own_password(var_dir: Path) -> None:
     User.objects.filter(username="admin").delete()
 
     assert printed_password(run()) != first
+
+
+def test_the_printout_says_the_demo_administrators_have_no_second_factor(
+    var_dir: Path, settings: Any
+) -> None:
+    settings.ADMIN_REQUIRE_OTP = False
+    assert "không cần xác thực hai lớp" in run()
+
+    settings.ADMIN_REQUIRE_OTP = True  # production: nobody is exempt, nothing to say
+    assert "xác thực hai lớp" not in run()

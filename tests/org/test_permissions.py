@@ -157,3 +157,46 @@ def test_no_global_permission_check_is_left_in_the_record_apps() -> None:
                 if re.search(r"\.has_perm\(", line) and "denouncer_identity" not in line:
                     found.append(f"{path.relative_to(ROOT)}:{number}: {line.strip()}")
     assert not found, "\n".join(found)
+
+
+def test_who_sees_what_states_its_actions_as_the_code_grants_them() -> None:
+    """docs/who-sees-what.md, section 7: each row's roles are the roles the code grants."""
+    page = (ROOT / "docs" / "who-sees-what.md").read_text()
+    section = page[page.index("## 7. The rule as the code has it") :]
+    rows = re.findall(r"^\| `([a-z_.]+)` \| ([^|]+) \|", section, re.MULTILINE)
+    stated = {action: sorted(r.strip() for r in roles.split(",")) for action, roles in rows}
+    table = permissions.table()
+
+    assert {
+        "petition.grant_identity",
+        "petition.numbers_at_receiving_unit",
+        "petition.numbers_at_handling_unit",
+    } <= set(stated)
+    assert stated == {action: table[action] for action in stated}
+
+
+# Where a Django permission or a role is asked outside the rule, and why (not an action on a
+# unit's record): the gateway's technical account, and "an administrator anywhere" needing a
+# second factor.
+_STATED_EXCEPTIONS = {
+    ("danvan/notify/api.py", 'has_perm("notify.consume_outbox")'),
+    ("danvan/twofactor/rules.py", "memberships.filter(role=Role.ADMINISTRATOR)"),
+}
+
+
+def test_nothing_in_the_product_decides_by_a_group_permission_or_a_role_of_its_own() -> None:
+    found = []
+    for folder in ("danvan", "petitions", "tasks", "reports"):
+        for path in (ROOT / folder).rglob("*.py"):
+            relative = str(path.relative_to(ROOT))
+            if "/migrations/" in relative or "/locale" in relative:
+                continue
+            for number, line in enumerate(path.read_text().splitlines(), 1):
+                if not re.search(r"\.has_perm\(|memberships\.filter\(role=|user_has_role", line):
+                    continue
+                if "denouncer_identity" in line or "def has_perm" in line:
+                    continue
+                if any(relative == p and text in line for p, text in _STATED_EXCEPTIONS):
+                    continue
+                found.append(f"{relative}:{number}: {line.strip()}")
+    assert not found, "\n".join(found)

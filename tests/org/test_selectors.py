@@ -84,12 +84,6 @@ def test_users_visible_to_supervisor_are_people_of_the_province(tree, supervisor
     assert outsider not in visible
 
 
-def test_user_has_role_is_inherited_downwards(tree, supervisor):
-    assert selectors.user_has_role(supervisor, Role.SUPERVISOR, tree.commune_a1)
-    assert not selectors.user_has_role(supervisor, Role.SUPERVISOR, tree.commune_b1)
-    assert not selectors.user_has_role(supervisor, Role.ADMINISTRATOR, tree.commune_a1)
-
-
 # --- The scope as unit ids (for big tables: filters on the unit columns' indexes) ----------
 def test_scope_unit_ids_are_the_units_of_the_subtrees(tree, cadre_a, supervisor):
     ids = selectors.scope_unit_ids(cadre_a)

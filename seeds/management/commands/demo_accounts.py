@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
@@ -17,6 +18,16 @@ class Command(BaseCommand):
             f"  admin  ({_('system administrator')})",
             *(f"  {username}  ({role.label}, {code})" for username, _n, code, role in DEMO_PEOPLE),
             _("Password: %(password)s") % {"password": password},
+            *(
+                []
+                if settings.ADMIN_REQUIRE_OTP
+                else [
+                    _(
+                        "Demo mode: the administrators above sign in without a second factor; "
+                        "production requires one (ADMIN_REQUIRE_OTP)."
+                    )
+                ]
+            ),
             "=" * 64,
             "",
         ]
