@@ -127,6 +127,20 @@ def test_a_missing_field_key_stops_start_up(tmp_path: Path) -> None:
     assert "FIELD_HASH_KEY" in result.stderr
 
 
+def test_the_production_commands_start_gunicorn_with_its_limits() -> None:
+    """Without `-c deploy/gunicorn.conf.py` gunicorn keeps its own 4 KB request line (an HTML
+    414) instead of the limits above the application's ("Request limits")."""
+    block = re.search(r"```sh\n(.*?)```", _section("Running in production"), re.S)
+    assert block
+    starts = [line for line in block.group(1).splitlines() if "bin/gunicorn " in line]
+    assert starts, "the block starts no gunicorn"
+    for line in starts:
+        assert "-c deploy/gunicorn.conf.py" in line, line
+    procfile = (ROOT / "Procfile").read_text().splitlines()
+    web = [line for line in procfile if line.startswith("web:")]
+    assert web and "-c deploy/gunicorn.conf.py" in web[0]
+
+
 def documented_variables() -> set[str]:
     names = set()
     for line in _section("Environment variables").splitlines():
@@ -143,6 +157,9 @@ def variables_read_by_the_settings() -> set[str]:
         for function, name in re.findall(r"\benv\.(\w+)\(\s*\"([A-Z][A-Z0-9_]+)\"", text):
             if function != "_fail":  # names a variable in a message, reads nothing
                 names.add(name)
+    # gunicorn's configuration reads its own few (the Procfile passes the same ones).
+    gunicorn = (ROOT / "deploy" / "gunicorn.conf.py").read_text()
+    names |= set(re.findall(r"os\.environ\.get\(\s*[\"']([A-Z][A-Z0-9_]+)[\"']", gunicorn))
     return names
 
 
