@@ -79,6 +79,7 @@ class Soak:
         self.t0 = 0.0
         self.fed = 0
         self.stop_feeding = threading.Event()
+        self.feeder: threading.Thread | None = None
         self.env = {
             **os.environ,
             "DJANGO_SETTINGS_MODULE": "danvan.settings.production",
@@ -296,6 +297,10 @@ class Soak:
             [
                 str(BIN / "gunicorn"),
                 "danvan.wsgi",
+                "-c",  # production's request limits, as the Procfile starts it
+                "deploy/gunicorn.conf.py",
+                "--access-logfile",
+                "/dev/null",
                 "--bind",
                 f"127.0.0.1:{args.port}",
                 "--workers",
@@ -310,7 +315,7 @@ class Soak:
         seconds = int(args.minutes * 60)
         self.log(f"load: {args.users} people for {seconds} s")
         self.t0 = time.time()
-        feeder = threading.Thread(target=self.feed, daemon=True)
+        feeder = self.feeder = threading.Thread(target=self.feed, daemon=True)
         feeder.start()
         locust = self.spawn(
             "locust",
@@ -498,6 +503,9 @@ class Soak:
         )
 
     def cleanup(self) -> None:
+        self.stop_feeding.set()  # before its database goes
+        if self.feeder is not None:
+            self.feeder.join(timeout=30)
         for name in list(self.procs):
             self.kill_group(name, signal.SIGTERM)
         if not self.args.keep_database:
@@ -550,17 +558,32 @@ def main() -> int:
     args = parse()
     if shutil.which("redis-server") is None or shutil.which("psql") is None:
         raise SystemExit("needs redis-server and psql on PATH")
+    # Another soak (or anything) on these ports: its redis-server would answer for ours and
+    # the faults would hit nothing. Refuse before dropping any database.
+    for port, what in ((args.redis_port, "--redis-port"), (args.port, "--port")):
+        if _connects(port):
+            raise SystemExit(f"{what} {port}: something already listens there")
     soak = Soak(args)
 
     def out_of_time(*_args: Any) -> None:
         raise TimeoutError("the soak ran past its bound")
 
+    def terminated(signum: int, _frame: Any) -> None:
+        # CI cancelled or `kill`: the children run in sessions of their own and would outlive
+        # us; raising runs the `finally` below (processes stopped, database dropped).
+        raise SystemExit(128 + signum)
+
     # Bounded: the load, the faults' recoveries, the wait for reminders, set-up and tear-down.
+    signal.signal(signal.SIGTERM, terminated)
+    signal.signal(signal.SIGHUP, terminated)
     signal.signal(signal.SIGALRM, out_of_time)
     signal.alarm(int(args.minutes * 60) + 1800)
     try:
         return soak.run()
     finally:
+        signal.alarm(0)
+        for sig in (signal.SIGTERM, signal.SIGHUP):  # a second signal must not cut it short
+            signal.signal(sig, signal.SIG_IGN)
         soak.cleanup()
 
 

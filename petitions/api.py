@@ -30,11 +30,12 @@ from rest_framework.response import Response
 
 from danvan.core.errors import ServiceError
 from danvan.core.fields import CalendarDateField
-from danvan.core.gates import WriteGateMixin
+from danvan.core.gates import WriteGateMixin, gate_create
 from danvan.core.pagination import CursorPagination
 from danvan.core.timestamps import parse_client_datetime
 from danvan.org.models import User
 from danvan.org.selectors import unit_get_for
+from petitions import roles as actions
 from petitions import selectors, services
 from petitions.models import (
     Attachment,
@@ -852,6 +853,7 @@ class PetitionViewSet(
         },
     )
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        gate_create(request.user, actions.INTAKE)
         serializer = PetitionCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         client_id = _idempotency_client_id(request, serializer.validated_data.get("client_id"))
@@ -1311,6 +1313,7 @@ class ReceptionSessionViewSet(
 
     @extend_schema(responses={201: ReceptionSessionSerializer, **ERROR_RESPONSES})
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        gate_create(request.user, actions.RECORD_SESSION)
         serializer = ReceptionSessionSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         v = serializer.validated_data

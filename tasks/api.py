@@ -36,11 +36,12 @@ from rest_framework.response import Response
 
 from danvan.core.errors import ServiceError
 from danvan.core.fields import CalendarDateField
-from danvan.core.gates import WriteGateMixin
+from danvan.core.gates import WriteGateMixin, gate_create
 from danvan.core.text import folded_words_q
 from danvan.core.timestamps import parse_client_datetime
 from danvan.org.models import Unit, UnitLevel
 from danvan.org.selectors import unit_get_for, units_visible_to
+from tasks import roles as actions
 from tasks import selectors, services
 from tasks.models import (
     PROGRESS_FIGURES,
@@ -382,6 +383,11 @@ class DirectiveViewSet(
         parameters=[OpenApiParameter("Idempotency-Key", str, OpenApiParameter.HEADER)],
     )
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        gate_create(
+            request.user,
+            actions.MANAGE_DIRECTIVE,
+            _("Only supervisors and administrators record directive documents."),
+        )
         data = DirectiveCreateSerializer(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
         values = data.validated_data
@@ -741,6 +747,9 @@ class TaskViewSet(
         parameters=[OpenApiParameter("Idempotency-Key", str, OpenApiParameter.HEADER)],
     )
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        gate_create(
+            request.user, actions.MANAGE_TASK, _("Only the issuing unit's leaders give tasks.")
+        )
         data = TaskCreateSerializer(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
         values = data.validated_data
@@ -1123,6 +1132,11 @@ class MeetingViewSet(
         parameters=[OpenApiParameter("Idempotency-Key", str, OpenApiParameter.HEADER)],
     )
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        gate_create(
+            request.user,
+            actions.MANAGE_MEETING,
+            _("Only the organising unit's leaders record its meetings."),
+        )
         data = MeetingCreateSerializer(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)

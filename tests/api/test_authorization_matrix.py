@@ -141,8 +141,8 @@ EXPECTED: dict[str, dict[str, str]] = {
     # supervisor of province B may; no one without a leader's post anywhere.
     "POST /api/v1/directives/": row(U, F, F, F, OK, OK, F, OK, OK),
     "POST /api/v1/directives/{id}/link/": DIRECTIVE,
-    # cadre_b: 400 "organising unit outside your units" (the body names A1).
-    "POST /api/v1/meetings/": row(U, F, OK, F, OK, OK, F, F, OK),
+    # cadre_b holds meeting.manage nowhere: 403 before the body is read (danvan.core.gates).
+    "POST /api/v1/meetings/": row(U, F, F, F, OK, OK, F, F, OK),
     "POST /api/v1/meetings/{id}/conclusions-to-tasks/": SCOPED,
     "POST /api/v1/notifications/read-all/": SIGNED_IN,
     "POST /api/v1/notifications/{id}/read/": OWN,
@@ -172,8 +172,8 @@ EXPECTED: dict[str, dict[str, str]] = {
     "POST /api/v1/push-outbox/ack/": GATEWAY,
     # petition.record_reception_session at the session's unit A1 (the body names it).
     "POST /api/v1/reception-sessions/": row(U, OK, OK, OK, OK, F, OK, OK, F),
-    # cadre_b: 400 "issuing unit outside your units" (the body names A1).
-    "POST /api/v1/tasks/": row(U, F, OK, F, OK, OK, F, F, OK),
+    # cadre_b holds task.manage nowhere: 403 before the body is read (danvan.core.gates).
+    "POST /api/v1/tasks/": row(U, F, F, F, OK, OK, F, F, OK),
     "POST /api/v1/tasks/{id}/approve/": MANAGE,
     "POST /api/v1/tasks/{id}/cancel/": MANAGE,
     "POST /api/v1/tasks/{id}/cascade/": MANAGE,

@@ -1,7 +1,8 @@
 """
 Input that answered 500 (issue 11), each case a 4xx in the one error shape now, and the
 write gate: a person without the right to change a record gets 403/404 before any of the
-body is read, whatever the body (never a 400 about it, never a 500).
+body is read, whatever the body (never a 400 about it, never a 500); likewise a create by a
+person who holds its action at no unit.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from typing import Any
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from danvan.org.permissions import holds_anywhere
 from petitions import services as petition_services
 from tests.api.schema import openapi_schema
 from tests.api.test_authorization_matrix import EXPECTED, OPERATIONS, call, client_for
@@ -119,6 +121,54 @@ def test_the_right_to_write_is_checked_before_the_body(method: str, path: str, w
                 f"{persona}: expected {expected[persona]}, got {response.status_code} "
                 f"{response.content[:200]!r}"
             )
+    assert not problems, "\n".join(problems)
+
+
+CREATES = [
+    param
+    for param in OPERATIONS
+    if param.values[0] == "POST"
+    and "{id}" not in param.values[1]
+    and "403" in EXPECTED[f"POST {param.values[1]}"].values()
+]
+
+
+# The action each create asks at the unit its body names (None: a rule of its own).
+CREATE_ACTIONS = {
+    "/api/v1/petitions/": "petition.intake",
+    "/api/v1/reception-sessions/": "petition.record_reception_session",
+    "/api/v1/directives/": "directive.manage",
+    "/api/v1/meetings/": "meeting.manage",
+    "/api/v1/tasks/": "task.manage",
+    "/api/v1/push-outbox/ack/": None,
+}
+
+
+@pytest.mark.parametrize(("method", "path"), CREATES)
+def test_the_right_to_create_is_checked_before_the_body(method: str, path: str, world: World):
+    """
+    A create names its unit in the body, but a person who holds the action at no unit (a
+    cadre posting a directive, an administrator recording a petition) is refused with 403
+    whatever the body, wrong or empty: never a 400 listing what the input must be.
+    """
+    expected = EXPECTED[f"{method} {path}"]
+    action = CREATE_ACTIONS.get(path)
+    nowhere = [
+        persona
+        for persona, outcome in expected.items()
+        if outcome == "403" and (action is None or not holds_anywhere(world.users[persona], action))
+    ]
+    assert nowhere, "nobody who holds the action nowhere: the test would test nothing"
+    problems = []
+    for persona in nowhere:
+        for body in (_garbage_body(method, path), {}):
+            response = call(client_for(world.users[persona]), method, path, None, body)
+            if response.status_code != 403:
+                problems.append(
+                    f"{persona} {body}: got {response.status_code} {response.content[:200]!r}"
+                )
+            else:
+                error(response, 403)
     assert not problems, "\n".join(problems)
 
 

@@ -127,6 +127,20 @@ def test_a_missing_field_key_stops_start_up(tmp_path: Path) -> None:
     assert "FIELD_HASH_KEY" in result.stderr
 
 
+def test_the_production_commands_start_gunicorn_with_its_limits() -> None:
+    """Without `-c deploy/gunicorn.conf.py` gunicorn keeps its own 4 KB request line (an HTML
+    414) instead of the limits above the application's ("Request limits")."""
+    block = re.search(r"```sh\n(.*?)```", _section("Running in production"), re.S)
+    assert block
+    starts = [line for line in block.group(1).splitlines() if "bin/gunicorn " in line]
+    assert starts, "the block starts no gunicorn"
+    for line in starts:
+        assert "-c deploy/gunicorn.conf.py" in line, line
+    procfile = (ROOT / "Procfile").read_text().splitlines()
+    web = [line for line in procfile if line.startswith("web:")]
+    assert web and "-c deploy/gunicorn.conf.py" in web[0]
+
+
 def documented_variables() -> set[str]:
     names = set()
     for line in _section("Environment variables").splitlines():
@@ -143,6 +157,9 @@ def variables_read_by_the_settings() -> set[str]:
         for function, name in re.findall(r"\benv\.(\w+)\(\s*\"([A-Z][A-Z0-9_]+)\"", text):
             if function != "_fail":  # names a variable in a message, reads nothing
                 names.add(name)
+    # gunicorn's configuration reads its own few (the Procfile passes the same ones).
+    gunicorn = (ROOT / "deploy" / "gunicorn.conf.py").read_text()
+    names |= set(re.findall(r"os\.environ\.get\(\s*[\"']([A-Z][A-Z0-9_]+)[\"']", gunicorn))
     return names
 
 
@@ -155,6 +172,45 @@ def test_the_variables_table_matches_the_settings() -> None:
     not_read_by_settings = {"DJANGO_SETTINGS_MODULE"}
     assert read - documented == set(), "read by the settings, missing from the table"
     assert documented - read - not_read_by_settings == set(), "in the table, read nowhere"
+
+
+def _integer_defaults(module: str) -> dict[str, int]:
+    text = (ROOT / "danvan" / "settings" / f"{module}.py").read_text()
+    found = re.findall(
+        r'\benv\.integer\(\s*"([A-Z][A-Z0-9_]+)",\s*([0-9_]+(?:\s*\*\s*[0-9_]+)*)', text
+    )
+    values = {}
+    for name, expression in found:
+        value = 1
+        for factor in expression.split("*"):
+            value *= int(factor.strip().replace("_", ""))
+        values[name] = value
+    return values
+
+
+def test_the_tables_integer_defaults_are_the_codes() -> None:
+    """The numbers the docs promise with (240 s visibility, 210 s job limit, 10 minutes before
+    a requeue, 5 s cache retry, the lockout...) are those the settings fall back to."""
+    base, production = _integer_defaults("base"), _integer_defaults("production")
+    checked = 0
+    for line in _section("Environment variables").splitlines():
+        if not line.startswith("| `"):
+            continue
+        cells = [cell.strip() for cell in line.split("|")[1:-1]]
+        names = re.findall(r"`([A-Z][A-Z0-9_]+)`", cells[0])
+        embedded = re.findall(r"^(\d+)\b", cells[2].replace(",", ""))
+        if len(names) == 1 and names[0] in base and embedded:
+            assert int(embedded[0]) == base[names[0]], line
+            checked += 1
+            live = re.findall(r"^(\d+)\b", cells[3])
+            if live:
+                assert int(live[0]) == production.get(names[0], base[names[0]]), line
+        elif len(names) > 1 and all(name in base for name in names):
+            # "5, 15, 0": one default per variable, in order.
+            numbers = [int(n) for n in re.findall(r"\d+", cells[2])]
+            assert numbers == [base[name] for name in names], line
+            checked += 1
+    assert checked >= 8
 
 
 def test_the_table_says_what_danvan_var_dir_holds() -> None:
@@ -202,3 +258,22 @@ def test_healthz_is_exempt_from_the_https_redirect(tmp_path: Path) -> None:
     assert answers["/healthz/ready"] == "passes"
     assert answers["/petitions/"] == "https://danvan.example.vn/petitions/"
     assert answers["/healthzx"] == "passes"  # "^healthz": every probe path, whatever comes
+
+
+def test_the_decision_records_quote_the_codes_numbers() -> None:
+    """docs/architecture.md's reminders and services-down records name the numbers in force."""
+    text = (ROOT / "docs" / "architecture.md").read_text()
+    reminders = text[text.index("## 10. Reminders") : text.index("## 11. ")]
+    down = text[text.index("## 11. When a service is down") : text.index("## 12. ")]
+    base = _integer_defaults("base")
+    visibility, limit = base["BROKER_VISIBILITY_TIMEOUT"], base["CELERY_TASK_TIME_LIMIT"]
+    scan = 20  # unacked_restore_interval x unacked_restore_throttle
+    transport = settings.REDIS_BROKER_TRANSPORT_OPTIONS
+    assert transport["unacked_restore_interval"] * transport["unacked_restore_throttle"] == scan
+    promise = f"{(visibility + scan) // 60} min {(visibility + scan) % 60} s"
+    for record in (reminders, down):
+        assert f"{visibility} s" in record
+        assert promise in record
+    assert f"{limit} s" in down
+    assert f"reminders pending for {base['REMINDER_STALE_MINUTES']} minutes" in down
+    assert visibility + scan < 300  # the 5-minute promise of issue 11
