@@ -134,7 +134,7 @@ def test_stateful(persona: str, world: World, in_test_transaction: None) -> None
     headers = _bearer(world, persona)
     machine = schema.as_state_machine()
 
-    class Signed(machine):  # type: ignore[misc, valid-type]
+    class Signed(machine):  # type: ignore[valid-type]
         def get_call_kwargs(self, case: Any) -> dict[str, Any]:
             return {"headers": headers}
 
