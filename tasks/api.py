@@ -30,13 +30,14 @@ from drf_spectacular.utils import (
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from danvan.core.errors import ServiceError
 from danvan.core.fields import CalendarDateField
 from danvan.core.gates import WriteGateMixin
+from danvan.core.parsers import JSONParser
 from danvan.core.text import folded_words_q
 from danvan.core.timestamps import parse_client_datetime
 from danvan.org.models import Unit, UnitLevel
@@ -470,7 +471,7 @@ class DirectiveViewSet(
         request={"multipart/form-data": DirectiveFileSerializer},
         responses={201: DirectiveSerializer},
     )
-    @action(detail=True, methods=["post"], parser_classes=[MultiPartParser, FormParser])
+    @action(detail=True, methods=["post"], parser_classes=[MultiPartParser])
     def files(self, request: Request, pk: str) -> Response:
         """Attach the document's file (scan, PDF)."""
         directive = self.get_object()
@@ -480,7 +481,10 @@ class DirectiveViewSet(
             actor=request.user, directive=directive, file=data.validated_data["file"]
         )
         directive = self.get_queryset().get(pk=directive.pk)
-        return Response(self.get_serializer(directive).data, status=status.HTTP_201_CREATED)
+        return with_etag(
+            Response(self.get_serializer(directive).data, status=status.HTTP_201_CREATED),
+            directive,
+        )
 
 
 # --- Tasks ----------------------------------------------------------------------------------
@@ -838,15 +842,20 @@ class TaskViewSet(
 
     @extend_schema(
         methods=["post"],
-        request=TaskProgressSerializer,
+        # JSON; multipart only to carry evidence files (its `figures` a JSON-encoded string).
+        request={
+            "application/json": TaskProgressSerializer,
+            "multipart/form-data": TaskProgressSerializer,
+        },
         responses={201: ProgressReportSerializer, 200: ProgressReportSerializer},
     )
     @extend_schema(methods=["get"], responses=ProgressReportSerializer(many=True))
     @action(
         detail=True,
         methods=["get", "post"],
-        parser_classes=[JSONParser, MultiPartParser, FormParser],
+        parser_classes=[JSONParser, MultiPartParser],
         pagination_class=None,
+        filterset_class=None,
     )
     def progress(self, request: Request, pk: str) -> Response:
         """GET the progress reports; POST a report (JSON, or multipart with evidence files)."""
@@ -922,7 +931,7 @@ class TaskViewSet(
         return self._respond(following, status.HTTP_201_CREATED)
 
     @extend_schema(responses=TaskEventSerializer(many=True))
-    @action(detail=True, methods=["get"], pagination_class=None)
+    @action(detail=True, methods=["get"], pagination_class=None, filterset_class=None)
     def timeline(self, request: Request, pk: str) -> Response:
         task = self.get_object()
         return Response(TaskEventSerializer(selectors.task_timeline(task), many=True).data)
@@ -1189,7 +1198,13 @@ class MeetingViewSet(
         )
 
     @extend_schema(request=ConclusionsToTasksSerializer, responses={201: TaskSerializer(many=True)})
-    @action(detail=True, methods=["post"], url_path="conclusions-to-tasks", pagination_class=None)
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path="conclusions-to-tasks",
+        pagination_class=None,
+        filterset_class=None,
+    )
     def conclusions_to_tasks(self, request: Request, pk: str) -> Response:
         """Every conclusion not yet a task becomes task number N, in one step."""
         meeting = self.get_object()
