@@ -315,3 +315,18 @@ def declare_etag_headers(
                 if str(code) in ("200", "201") and _versioned_component(response, schemas):
                     response.setdefault("headers", {})["ETag"] = copy.deepcopy(ETAG_HEADER)
     return result
+
+
+def required_bodies(
+    result: dict[str, Any], generator: Any, request: Any, public: bool
+) -> dict[str, Any]:
+    """
+    drf-spectacular postprocessing hook: every declared request body is required (send `{}`
+    when no field is). drf-spectacular leaves a body of optional fields optional, and a
+    generated client then cannot import the operation (openapi-python-client: `Unset`).
+    """
+    for operations in result.get("paths", {}).values():
+        for operation in operations.values():
+            if isinstance(operation, dict) and "requestBody" in operation:
+                operation["requestBody"]["required"] = True
+    return result

@@ -385,6 +385,7 @@ SPECTACULAR_SETTINGS = {
         "danvan.core.schema.stable_enums",
         "danvan.core.schema.typed_parameters",
         "danvan.core.schema.declare_etag_headers",
+        "danvan.core.schema.required_bodies",
     ],
     # Several models have a "kind" or "status"; name each choice set after its model.
     # Every choice set has a stable ASCII component name (a generated client's class name);

@@ -20,7 +20,7 @@ from tests.petitions.factories import JPEG_BYTES, PetitionFactory
 UPLOADS = {
     ("post", "/api/v1/petitions/{id}/attachments/"),
     ("post", "/api/v1/directives/{id}/files/"),
-    ("post", "/api/v1/tasks/{id}/progress/"),  # JSON, or multipart to carry evidence files
+    # POST tasks/{id}/progress/ also takes multipart (evidence files): docs/api.md only.
 }
 ID_FILTERS = {
     "/api/v1/petitions/": {"assignee", "field", "reception_session", "unit"},
