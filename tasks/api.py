@@ -627,11 +627,12 @@ class TaskProgressSerializer(serializers.Serializer):
 @extend_schema_serializer(component_name="TaskProgress")
 class TaskProgressJSONSerializer(TaskProgressSerializer):
     """
-    The schema's progress report body: JSON, without the evidence files. The same endpoint
-    also takes multipart (the JSON fields as form fields, `figures` JSON-encoded, and
-    `evidence` files), documented in docs/api.md: openapi-python-client cannot generate an
-    operation with two body types, so the schema declares the JSON one.
+    A progress report (JSON). The endpoint also takes these fields as multipart to carry
+    `evidence` files (`figures` then JSON-encoded), as docs/api.md says.
     """
+
+    # The schema declares the JSON body only: generated clients (openapi-python-client)
+    # cannot build an operation with two body types.
 
     evidence = None  # type: ignore[assignment]
 

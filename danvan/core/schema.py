@@ -282,12 +282,9 @@ def typed_parameters(
     return result
 
 
-ETAG_HEADER = {
-    "description": str(
-        _("The record's version as an entity tag: send it back in If-Match to change it.")
-    ),
-    "schema": {"type": "string"},
-}
+ETAG_DESCRIPTION = _(
+    "The record's version as an entity tag: send it back in If-Match to change it."
+)
 
 
 def _versioned_component(response: dict[str, Any], schemas: dict[str, Any]) -> bool:
@@ -313,7 +310,10 @@ def declare_etag_headers(
                 continue
             for code, response in operation.get("responses", {}).items():
                 if str(code) in ("200", "201") and _versioned_component(response, schemas):
-                    response.setdefault("headers", {})["ETag"] = copy.deepcopy(ETAG_HEADER)
+                    response.setdefault("headers", {})["ETag"] = {
+                        "description": str(ETAG_DESCRIPTION),
+                        "schema": {"type": "string"},
+                    }
     return result
 
 
