@@ -24,7 +24,7 @@ from drf_spectacular.utils import (
 )
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -32,6 +32,7 @@ from danvan.core.errors import ServiceError
 from danvan.core.fields import CalendarDateField
 from danvan.core.gates import WriteGateMixin, gate_create
 from danvan.core.pagination import CursorPagination
+from danvan.core.parsers import JSONParser
 from danvan.core.timestamps import parse_client_datetime
 from danvan.org.models import User
 from danvan.org.selectors import unit_get_for
@@ -1067,18 +1068,19 @@ class PetitionViewSet(
         return Response(PetitionEventSerializer(events, many=True).data)
 
     @extend_schema(
+        methods=["get"],
+        responses={200: AttachmentSerializer(many=True), 404: ERROR_RESPONSES[404]},
+    )
+    @extend_schema(
+        methods=["post"],
         request={"multipart/form-data": AttachmentUploadSerializer},
-        responses={
-            201: AttachmentSerializer,
-            200: AttachmentSerializer(many=True),
-            **ERROR_RESPONSES,
-        },
+        responses={201: AttachmentSerializer, **ERROR_RESPONSES},
         parameters=[IF_MATCH],
     )
     @action(
         detail=True,
         methods=["get", "post"],
-        parser_classes=[MultiPartParser, FormParser],
+        parser_classes=[MultiPartParser],
         pagination_class=None,
         filterset_class=None,
     )

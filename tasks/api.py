@@ -25,18 +25,20 @@ from drf_spectacular.utils import (
     OpenApiParameter,
     extend_schema,
     extend_schema_field,
+    extend_schema_serializer,
     inline_serializer,
 )
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from danvan.core.errors import ServiceError
 from danvan.core.fields import CalendarDateField
 from danvan.core.gates import WriteGateMixin, gate_create
+from danvan.core.parsers import JSONParser
 from danvan.core.text import folded_words_q
 from danvan.core.timestamps import parse_client_datetime
 from danvan.org.models import Unit, UnitLevel
@@ -476,7 +478,7 @@ class DirectiveViewSet(
         request={"multipart/form-data": DirectiveFileSerializer},
         responses={201: DirectiveSerializer},
     )
-    @action(detail=True, methods=["post"], parser_classes=[MultiPartParser, FormParser])
+    @action(detail=True, methods=["post"], parser_classes=[MultiPartParser])
     def files(self, request: Request, pk: str) -> Response:
         """Attach the document's file (scan, PDF)."""
         directive = self.get_object()
@@ -486,7 +488,10 @@ class DirectiveViewSet(
             actor=request.user, directive=directive, file=data.validated_data["file"]
         )
         directive = self.get_queryset().get(pk=directive.pk)
-        return Response(self.get_serializer(directive).data, status=status.HTTP_201_CREATED)
+        return with_etag(
+            Response(self.get_serializer(directive).data, status=status.HTTP_201_CREATED),
+            directive,
+        )
 
 
 # --- Tasks ----------------------------------------------------------------------------------
@@ -623,6 +628,19 @@ class TaskProgressSerializer(serializers.Serializer):
         if value > timezone.localdate():
             raise serializers.ValidationError(_("A report cannot be dated in the future."))
         return value
+
+
+@extend_schema_serializer(component_name="TaskProgress")
+class TaskProgressJSONSerializer(TaskProgressSerializer):
+    """
+    A progress report (JSON). The endpoint also takes these fields as multipart to carry
+    `evidence` files (`figures` then JSON-encoded), as docs/api.md says.
+    """
+
+    # The schema declares the JSON body only: generated clients (openapi-python-client)
+    # cannot build an operation with two body types.
+
+    evidence = None  # type: ignore[assignment]
 
 
 class ProgressReportSerializer(serializers.ModelSerializer):
@@ -847,15 +865,17 @@ class TaskViewSet(
 
     @extend_schema(
         methods=["post"],
-        request=TaskProgressSerializer,
+        # JSON; multipart too (to carry evidence files), documented in docs/api.md only.
+        request={"application/json": TaskProgressJSONSerializer},
         responses={201: ProgressReportSerializer, 200: ProgressReportSerializer},
     )
     @extend_schema(methods=["get"], responses=ProgressReportSerializer(many=True))
     @action(
         detail=True,
         methods=["get", "post"],
-        parser_classes=[JSONParser, MultiPartParser, FormParser],
+        parser_classes=[JSONParser, MultiPartParser],
         pagination_class=None,
+        filterset_class=None,
     )
     def progress(self, request: Request, pk: str) -> Response:
         """GET the progress reports; POST a report (JSON, or multipart with evidence files)."""
@@ -931,7 +951,7 @@ class TaskViewSet(
         return self._respond(following, status.HTTP_201_CREATED)
 
     @extend_schema(responses=TaskEventSerializer(many=True))
-    @action(detail=True, methods=["get"], pagination_class=None)
+    @action(detail=True, methods=["get"], pagination_class=None, filterset_class=None)
     def timeline(self, request: Request, pk: str) -> Response:
         task = self.get_object()
         return Response(TaskEventSerializer(selectors.task_timeline(task), many=True).data)
@@ -1203,7 +1223,13 @@ class MeetingViewSet(
         )
 
     @extend_schema(request=ConclusionsToTasksSerializer, responses={201: TaskSerializer(many=True)})
-    @action(detail=True, methods=["post"], url_path="conclusions-to-tasks", pagination_class=None)
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path="conclusions-to-tasks",
+        pagination_class=None,
+        filterset_class=None,
+    )
     def conclusions_to_tasks(self, request: Request, pk: str) -> Response:
         """Every conclusion not yet a task becomes task number N, in one step."""
         meeting = self.get_object()

@@ -14,6 +14,8 @@ class CoreConfig(AppConfig):
         from rest_framework import serializers
 
         from danvan.core import checks  # noqa: F401 (registers the system checks)
-        from danvan.core.fields import CalendarDateField
+        from danvan.core.fields import CalendarDateField, bound_text_inputs
 
         serializers.ModelSerializer.serializer_field_mapping[models.DateField] = CalendarDateField
+        # Every writable text input has a length limit, declared in the schema (maxLength).
+        bound_text_inputs()

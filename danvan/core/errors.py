@@ -187,7 +187,14 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
             code = nested.get("code") or getattr(exc, "default_code", "error")
         else:
             code = getattr(other_detail, "code", None) or getattr(exc, "default_code", "error")
-        response.data = {"code": str(code), "message": str(other_detail or exc), "fields": {}}
+        message = str(other_detail or exc)
+        # A body that cannot be parsed names it (danvan.core.parsers.BodyParseError).
+        field = getattr(exc, "field", None)
+        response.data = {
+            "code": str(code),
+            "message": message,
+            "fields": {field: [message]} if field else {},
+        }
     return response
 
 

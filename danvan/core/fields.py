@@ -32,3 +32,23 @@ class CalendarDateField(serializers.DateField):
                 code="out_of_range",
             )
         return parsed
+
+
+# Every text a client sends has a declared and enforced length: a field without a limit of its
+# own (a petition's content, a reason, a task's description: model TextFields and hand-written
+# CharFields alike) takes at most TEXT_MAX_LENGTH characters. Longer is a 400 naming the field,
+# and the schema declares the limit (`maxLength`) so a client can check before sending.
+TEXT_MAX_LENGTH = 20_000
+_char_field_init = serializers.CharField.__init__
+
+
+def _bounded_char_field_init(self: serializers.CharField, **kwargs: Any) -> None:
+    if not kwargs.get("read_only") and kwargs.get("max_length") is None:
+        kwargs["max_length"] = TEXT_MAX_LENGTH
+    _char_field_init(self, **kwargs)
+
+
+def bound_text_inputs() -> None:
+    """Give every writable CharField without a max_length the TEXT_MAX_LENGTH (at startup)."""
+    if serializers.CharField.__init__ is not _bounded_char_field_init:
+        serializers.CharField.__init__ = _bounded_char_field_init  # type: ignore[method-assign]

@@ -25,6 +25,40 @@ class CursorPagination(pagination.CursorPagination):
             return (declared,) if isinstance(declared, str) else tuple(declared)
         return tuple(super().get_ordering(request, queryset, view))
 
+    def get_page_size(self, request: Any) -> int:
+        """
+        `page_size` is 1 to 100; anything else is a 400 naming it (DRF silently fell back to
+        25 rows, so a client asking for 0 or 500 never learnt it was ignored).
+        """
+        raw = request.query_params.get(self.page_size_query_param)
+        if raw is None or raw == "":
+            return self.page_size
+        try:
+            size = int(raw)
+        except ValueError:
+            size = 0
+        if not 1 <= size <= self.max_page_size:
+            raise exceptions.ValidationError(
+                {
+                    self.page_size_query_param: [
+                        _("Enter a whole number from 1 to %(max)d.") % {"max": self.max_page_size}
+                    ]
+                }
+            )
+        return size
+
+    def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
+        parameters: list[dict[str, Any]] = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] == self.page_size_query_param:
+                parameter["schema"] = {
+                    "type": "integer",
+                    "minimum": 1,
+                    "maximum": self.max_page_size,
+                    "default": self.page_size,
+                }
+        return parameters
+
     def decode_cursor(self, request: Any) -> Any:
         """A cursor the server did not hand out is the client's input: a 400 naming it."""
         try:

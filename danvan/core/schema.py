@@ -157,3 +157,176 @@ def declare_error_responses(
                         "schema": {"type": "integer", "minimum": 0},
                     }
     return result
+
+
+# --- Stable enum names, typed parameters, ETag headers -----------------------------------------
+# Query parameters whose choices are not a model's choice set: their own component names.
+PARAMETER_ENUMS = {"period": "ReportPeriodKind", "file": "ReportFileFormat"}
+# Enum components that share their values with a more general one are not parameter targets.
+NOT_PARAMETER_TARGETS = {"BlankEnum", "NullEnum"}
+
+
+def _drop_titles(node: Any) -> None:
+    """
+    drf-spectacular copies a filter's (Vietnamese) label into `title`; generators name classes
+    after it (`PetitionsListTrẠNgThÁI`). Labels stay in `description`; titles go. A property
+    that happens to be called "title" is a dict, not a string, and stays.
+    """
+    if isinstance(node, dict):
+        if isinstance(node.get("title"), str):
+            del node["title"]
+        for value in node.values():
+            _drop_titles(value)
+    elif isinstance(node, list):
+        for value in node:
+            _drop_titles(value)
+
+
+# Enum components drf-spectacular names after a serializer field (no model choice set).
+GENERATED_ENUMS = {"SourceEnum": "HolidaySource"}
+
+
+def _rename_refs(node: Any, old: str, new: str) -> None:
+    if isinstance(node, dict):
+        if node.get("$ref") == old:
+            node["$ref"] = new
+        for value in node.values():
+            _rename_refs(value, old, new)
+    elif isinstance(node, list):
+        for value in node:
+            _rename_refs(value, old, new)
+
+
+def _merge_generated_enums(result: dict[str, Any], schemas: dict[str, Any]) -> None:
+    """
+    An enum component still named after a field (`...Enum`, not in ENUM_NAME_OVERRIDES) is
+    folded into the named component of the same values, or renamed (GENERATED_ENUMS).
+    """
+    named = {
+        frozenset(schema["enum"]): name
+        for name, schema in schemas.items()
+        if "enum" in schema and not name.endswith("Enum")
+    }
+    for name in [n for n in schemas if n.endswith("Enum") and n not in NOT_PARAMETER_TARGETS]:
+        schema = schemas[name]
+        if "enum" not in schema:
+            continue
+        target = named.get(frozenset(schema["enum"])) or GENERATED_ENUMS.get(name)
+        if target is None:
+            continue
+        schemas.setdefault(target, schemas[name])
+        del schemas[name]
+        _rename_refs(result, f"#/components/schemas/{name}", f"#/components/schemas/{target}")
+
+
+def stable_enums(
+    result: dict[str, Any], generator: Any, request: Any, public: bool
+) -> dict[str, Any]:
+    """
+    drf-spectacular postprocessing hook (after its own enum hook): a query parameter with
+    choices refers to the enum component of the same values (`PetitionStatus`), or to a
+    component of its own with a stable ASCII name, instead of an inline enum that generators
+    name after the operation and the label.
+    """
+    schemas = result.setdefault("components", {}).setdefault("schemas", {})
+    _merge_generated_enums(result, schemas)
+    by_values: dict[frozenset[Any], str] = {}
+    for name, schema in sorted(schemas.items()):
+        if "enum" in schema and name not in NOT_PARAMETER_TARGETS:
+            by_values.setdefault(frozenset(schema["enum"]), name)
+    for operations in result.get("paths", {}).values():
+        for operation in operations.values():
+            if not isinstance(operation, dict):
+                continue
+            for parameter in operation.get("parameters", []):
+                holder = parameter.get("schema", {})
+                if holder.get("type") == "array":
+                    holder = holder.get("items", {})
+                if "enum" not in holder:
+                    continue
+                values = frozenset(holder["enum"])
+                name = by_values.get(values)
+                if name is None and parameter.get("name") in PARAMETER_ENUMS:
+                    name = PARAMETER_ENUMS[parameter["name"]]
+                    schemas.setdefault(name, {"type": "string", "enum": sorted(values)})
+                    by_values[values] = name
+                if name is None:
+                    continue
+                holder.clear()
+                holder["$ref"] = f"#/components/schemas/{name}"
+    _drop_titles(result.get("paths", {}))
+    _drop_titles(schemas)
+    return result
+
+
+def typed_parameters(
+    result: dict[str, Any], generator: Any, request: Any, public: bool
+) -> dict[str, Any]:
+    """
+    A filter on a related record (`?unit=`, `?assignee=`, `?parent=`) takes the record's id:
+    an integer. drf-spectacular leaves such filters untyped (a queryset built per request) or
+    types them as a number (a float); every one of them is an id.
+    """
+    for operations in result.get("paths", {}).values():
+        for operation in operations.values():
+            if not isinstance(operation, dict):
+                continue
+            for parameter in operation.get("parameters", []):
+                schema = parameter.get("schema")
+                if parameter.get("in") in ("query", "path") and (
+                    schema == {} or (schema or {}).get("type") == "number"
+                ):
+                    parameter["schema"] = {"type": "integer"}
+                if parameter.get("in") == "query" and parameter.get("name") == "page_size":
+                    parameter["schema"] = {"type": "integer", "minimum": 1, "maximum": 100}
+    return result
+
+
+ETAG_DESCRIPTION = _(
+    "The record's version as an entity tag: send it back in If-Match to change it."
+)
+
+
+def _versioned_component(response: dict[str, Any], schemas: dict[str, Any]) -> bool:
+    """The response's body is one versioned record (a component with a `version`)."""
+    for media in response.get("content", {}).values():
+        ref = media.get("schema", {}).get("$ref", "")
+        if ref and "version" in schemas.get(ref.rsplit("/", 1)[-1], {}).get("properties", {}):
+            return True
+    return False
+
+
+def declare_etag_headers(
+    result: dict[str, Any], generator: Any, request: Any, public: bool
+) -> dict[str, Any]:
+    """
+    drf-spectacular postprocessing hook: a success response carrying one versioned record (a
+    detail, a write returning the record) declares the `ETag` header it is sent with.
+    """
+    schemas = result.get("components", {}).get("schemas", {})
+    for operations in result.get("paths", {}).values():
+        for method, operation in operations.items():
+            if method not in ("get", "put", "patch", "post"):
+                continue
+            for code, response in operation.get("responses", {}).items():
+                if str(code) in ("200", "201") and _versioned_component(response, schemas):
+                    response.setdefault("headers", {})["ETag"] = {
+                        "description": str(ETAG_DESCRIPTION),
+                        "schema": {"type": "string"},
+                    }
+    return result
+
+
+def required_bodies(
+    result: dict[str, Any], generator: Any, request: Any, public: bool
+) -> dict[str, Any]:
+    """
+    drf-spectacular postprocessing hook: every declared request body is required (send `{}`
+    when no field is). drf-spectacular leaves a body of optional fields optional, and a
+    generated client then cannot import the operation (openapi-python-client: `Unset`).
+    """
+    for operations in result.get("paths", {}).values():
+        for operation in operations.values():
+            if isinstance(operation, dict) and "requestBody" in operation:
+                operation["requestBody"]["required"] = True
+    return result

@@ -336,6 +336,9 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # Request bodies are JSON; only the actions that upload a file take multipart (and declare
+    # it), so the schema documents one media type per body (docs/api.md).
+    "DEFAULT_PARSER_CLASSES": ["danvan.core.parsers.JSONParser"],
     "DEFAULT_PAGINATION_CLASS": "danvan.core.pagination.CursorPagination",
     "PAGE_SIZE": 25,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
@@ -379,15 +382,42 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "danvan.core.schema.declare_error_responses",
+        "danvan.core.schema.stable_enums",
+        "danvan.core.schema.typed_parameters",
+        "danvan.core.schema.declare_etag_headers",
+        "danvan.core.schema.required_bodies",
     ],
     # Several models have a "kind" or "status"; name each choice set after its model.
+    # Every choice set has a stable ASCII component name (a generated client's class name);
+    # danvan.core.schema.stable_enums points query parameters at these components too.
     "ENUM_NAME_OVERRIDES": {
-        "PetitionKindEnum": "petitions.models.PetitionKind",
-        "PetitionStatusEnum": "petitions.models.Status",
-        "PetitionLinkKindEnum": "petitions.models.LinkKind",
-        "MeetingKindEnum": "tasks.models.MeetingKind",
-        "TaskStatusEnum": "tasks.models.TaskStatus",
-        "NotificationTargetTypeEnum": "danvan.notify.models.TargetType",
+        "PetitionKind": "petitions.models.PetitionKind",
+        "PetitionStatus": "petitions.models.Status",
+        "PetitionLinkKind": "petitions.models.LinkKind",
+        "PetitionChannel": "petitions.models.Channel",
+        "PetitionComplexity": "petitions.models.Complexity",
+        "PetitionInstance": "petitions.models.Instance",
+        "PetitionResult": "petitions.models.Result",
+        "PetitionEventAction": "petitions.models.EventAction",
+        "ClockStage": "petitions.models.Stage",
+        "DeadlineState": "petitions.models.DeadlineState",
+        "RespondentKind": "petitions.models.RespondentKind",
+        "DirectiveType": "tasks.models.DirectiveType",
+        "DirectiveStatus": "tasks.models.DirectiveStatus",
+        "MeetingKind": "tasks.models.MeetingKind",
+        "TaskSource": "tasks.models.TaskSource",
+        "TaskPriority": "tasks.models.Priority",
+        "TaskRecurrence": "tasks.models.Recurrence",
+        "TaskStatus": "tasks.models.TaskStatus",
+        "TaskAssignmentRole": "tasks.models.AssignmentRole",
+        "ProgressReportState": "tasks.models.ReportState",
+        "ReportDocumentKind": "reports.models.DocumentKind",
+        "ReportDocumentStatus": "reports.models.DocumentStatus",
+        "UnitLevel": "danvan.org.models.UnitLevel",
+        "UnitKind": "danvan.org.models.UnitKind",
+        "MembershipRole": "danvan.org.models.Role",
+        "DayUnit": "danvan.calendar.models.DayUnit",
+        "NotificationTargetType": "danvan.notify.models.TargetType",
     },
 }
 

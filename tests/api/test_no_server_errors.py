@@ -285,16 +285,15 @@ def test_attaching_a_directive_file_answers_the_documented_201(api_as, tree, sup
 
 
 # --- Too many fields: a 400, logged as a warning without a traceback ---------------------------
-def test_too_many_fields_is_a_400_and_a_warning(api_as, cadre_a, settings, caplog):
+def test_too_many_fields_is_a_400_and_a_warning(api_as, tree, supervisor, settings, caplog):
+    # Bodies are JSON except uploads: the form fields come in a multipart upload.
     settings.DATA_UPLOAD_MAX_NUMBER_FIELDS = 10
-    fields = "&".join(f"f{i}=x" for i in range(50))
+    directive = DirectiveFactory(issuing_unit=tree.province_a)
+    fields = {f"f{i}": "x" for i in range(50)}
 
     with caplog.at_level(logging.DEBUG):
-        response = api_as(cadre_a).generic(
-            "POST",
-            "/api/v1/petitions/duplicate-candidates/",
-            fields,
-            content_type="application/x-www-form-urlencoded",
+        response = api_as(supervisor).post(
+            f"/api/v1/directives/{directive.pk}/files/", fields, format="multipart"
         )
 
     error(response, 400)

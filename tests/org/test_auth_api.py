@@ -226,7 +226,8 @@ def test_long_user_agent_is_harmless(api, cadre_a):
     assert response.status_code == 401
 
 
-def test_form_encoded_sign_in_works_and_xml_is_415(api, cadre_a):
+def test_sign_in_takes_json_only_and_other_bodies_are_a_415_in_vietnamese(api, cadre_a):
+    # Request bodies are JSON (only uploads take multipart): the schema declares one type.
     form = api.post(
         TOKEN_URL,
         data=f"username=cadre_a&password={PASSWORD.replace(' ', '+')}",
@@ -234,9 +235,13 @@ def test_form_encoded_sign_in_works_and_xml_is_415(api, cadre_a):
     )
     xml = api.post(TOKEN_URL, data="<x/>", content_type="text/xml")
 
-    assert form.status_code == 200
+    assert form.status_code == 415
     assert xml.status_code == 415
     assert_error_shape(xml.json(), "unsupported_media_type")
+    assert form.json()["message"] == (
+        "Kiểu dữ liệu “application/x-www-form-urlencoded” trong yêu cầu không được hỗ trợ."
+    )
+    assert obtain(api, "cadre_a").status_code == 200
 
 
 def test_refresh_with_garbage_is_401_and_missing_is_400(api, tree):
