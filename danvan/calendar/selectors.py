@@ -246,8 +246,3 @@ def _exceptions_of(year: int) -> dict[date, tuple[str, str]]:
             day__gte=date(year, 1, 1), day__lte=date(year, 12, 31)
         ).values_list("day", "kind", "name")
     }
-
-
-def calendar_exceptions() -> list[CalendarException]:
-    """Every exception, newest day first (the admin and the API read through this)."""
-    return list(CalendarException.objects.select_related("created_by").order_by("-day"))

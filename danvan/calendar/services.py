@@ -45,10 +45,6 @@ def unregister_deadline_recomputer(func: DeadlineRecomputer) -> None:
         _recomputers.remove(func)
 
 
-def deadline_recomputers() -> tuple[DeadlineRecomputer, ...]:
-    return tuple(_recomputers)
-
-
 def _calendar_changed(days: Iterable[date]) -> int:
     """Make the new calendar visible to this transaction, then recompute open deadlines."""
     index.forget_in_transaction()

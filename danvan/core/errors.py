@@ -118,22 +118,8 @@ def _field_labels(context: dict[str, Any], exc: BaseException | None = None) -> 
         return {}
 
 
-def _raised_by_a_parser(exc: BaseException) -> bool:
-    """Whether the exception came out of DRF's parsing of the request body."""
-    tb = exc.__traceback__
-    while tb is not None:
-        if tb.tb_frame.f_code.co_filename.replace("\\", "/").endswith("rest_framework/parsers.py"):
-            return True
-        tb = tb.tb_next
-    return False
-
-
 def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     original = exc
-    if isinstance(exc, RecursionError) and _raised_by_a_parser(exc):
-        # JSON nested thousands deep: Python's decoder gives up with a RecursionError, which
-        # DRF's parsers do not turn into a ParseError (every JSON endpoint answered 500).
-        exc = exceptions.ParseError(_("The JSON body is nested too deeply."))
     if isinstance(exc, YearOutOfRange):
         # Last line of defence: the API's date inputs are bounded (danvan.core.fields), but a
         # deadline computed from them that leaves the calendar is the client's date, not a 500.

@@ -25,6 +25,10 @@ class JSONParser(parsers.JSONParser):
     def parse(self, stream: Any, media_type: Any = None, parser_context: Any = None) -> Any:
         try:
             return super().parse(stream, media_type, parser_context)
+        except RecursionError:
+            # JSON nested thousands deep: Python's decoder gives up with a RecursionError,
+            # which DRF's parser lets through (a 500 before).
+            raise BodyParseError(_("The JSON body is nested too deeply.")) from None
         except exceptions.ParseError as exc:
             cause = exc.__cause__ or exc.__context__
             if isinstance(cause, json.JSONDecodeError):

@@ -106,9 +106,6 @@ class Unit(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def is_ancestor_of(self, other: Unit) -> bool:
-        return other.path.startswith(self.path)
-
 
 class User(AbstractUser):
     """A person who signs in. What they may see and do comes from their memberships."""

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from danvan.core.errors import ServiceError
 from danvan.core.text import fold
-from danvan.org.models import PATH_SEPARATOR, Membership, Role, Unit, UnitLevel, User
+from danvan.org.models import PATH_SEPARATOR, Membership, Role, Unit, User
 from danvan.org.roles import group_name
 from danvan.org.selectors import forget_scope
 
@@ -58,13 +58,6 @@ def membership_add(*, user: User, unit: Unit, role: Role | str, title: str = "")
     return membership
 
 
-@transaction.atomic
-def membership_remove(*, membership: Membership) -> None:
-    user = membership.user
-    membership.delete()
-    user_sync_groups(user=user)
-
-
 def user_sync_groups(*, user: User) -> None:
     """Groups follow memberships: one group per role held anywhere; staff if any role."""
     roles = set(Membership.objects.filter(user=user).values_list("role", flat=True))
@@ -76,7 +69,3 @@ def user_sync_groups(*, user: User) -> None:
             user.is_staff = is_staff
             user.save(update_fields=["is_staff"])
     forget_scope(user)
-
-
-def is_territorial(level: str) -> bool:
-    return level != UnitLevel.ORGANISATION

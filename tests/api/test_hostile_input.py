@@ -478,6 +478,6 @@ def test_json_nested_too_deeply_is_a_400_not_a_500(
     assert response.json() == {
         "code": "parse_error",
         "message": "Nội dung JSON lồng nhau quá sâu.",
-        "fields": {},
+        "fields": {"body": ["Nội dung JSON lồng nhau quá sâu."]},
     }
     assert Petition.objects.count() == before
