@@ -11,7 +11,6 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, cast
 
-import django_filters
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
@@ -35,9 +34,9 @@ from danvan.core.pagination import CursorPagination
 from danvan.core.parsers import JSONParser
 from danvan.core.timestamps import parse_client_datetime
 from danvan.org.models import User
-from danvan.org.selectors import unit_get_for
 from petitions import roles as actions
 from petitions import selectors, services
+from petitions.filters import PetitionFilter
 from petitions.models import (
     Attachment,
     Channel,
@@ -51,7 +50,6 @@ from petitions.models import (
     ReceptionSession,
     RespondentKind,
     Result,
-    Status,
 )
 
 CITIZEN_ID_MESSAGE = _("A citizen ID number (CCCD) has exactly 12 digits.")
@@ -624,84 +622,6 @@ class SyncSerializer(serializers.Serializer):
     next_updated_since = serializers.DateTimeField(allow_null=True)
     next_after_id = serializers.IntegerField()
     has_more = serializers.BooleanField()
-
-
-# --- Filters ---------------------------------------------------------------------------------
-class PetitionFilter(django_filters.FilterSet):
-    kind = django_filters.ChoiceFilter(choices=PetitionKind.choices, label=_("kind"))
-    field = django_filters.NumberFilter(method="filter_field", label=_("field id (and below)"))
-    status = django_filters.MultipleChoiceFilter(choices=Status.choices, label=_("status"))
-    deadline_state = django_filters.ChoiceFilter(
-        choices=DeadlineState.choices, method="filter_deadline_state", label=_("deadline state")
-    )
-    unit = django_filters.NumberFilter(
-        method="filter_unit", label=_("unit id: petitions received or handled in its subtree")
-    )
-    received_from = django_filters.DateFilter(
-        field_name="received_on", lookup_expr="gte", label=_("received from")
-    )
-    received_to = django_filters.DateFilter(
-        field_name="received_on", lookup_expr="lte", label=_("received until")
-    )
-    assignee = django_filters.NumberFilter(method="filter_id", label=_("assignee id"))
-    reception_session = django_filters.NumberFilter(
-        method="filter_id", label=_("reception session id")
-    )
-    search = django_filters.CharFilter(method="filter_search", label=_("search"))
-
-    class Meta:
-        model = Petition
-        fields: list[str] = []
-
-    def filter_field(
-        self, queryset: QuerySet[Petition], name: str, value: Any
-    ) -> QuerySet[Petition]:
-        field_id = _database_id(value)
-        return queryset.filter(models_q_field(field_id)) if field_id else queryset.none()
-
-    def filter_id(self, queryset: QuerySet[Petition], name: str, value: Any) -> QuerySet[Petition]:
-        row_id = _database_id(value)
-        return queryset.filter(**{f"{name}_id": row_id}) if row_id else queryset.none()
-
-    def filter_deadline_state(
-        self, queryset: QuerySet[Petition], name: str, value: str
-    ) -> QuerySet[Petition]:
-        return selectors.filter_deadline_state(queryset, value)
-
-    def filter_unit(
-        self, queryset: QuerySet[Petition], name: str, value: Any
-    ) -> QuerySet[Petition]:
-        unit = unit_get_for(self.request.user, value)
-        return queryset.filter(
-            models_q_subtree("handling_unit", unit.path)
-            | models_q_subtree("receiving_unit", unit.path)
-        )
-
-    def filter_search(
-        self, queryset: QuerySet[Petition], name: str, value: str
-    ) -> QuerySet[Petition]:
-        return selectors.petitions_search(queryset, value)
-
-
-def _database_id(value: Any) -> int | None:
-    """An id a database column can hold (a 64-bit integer), else None."""
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        return None
-    return number if 0 < number < 2**63 else None
-
-
-def models_q_field(field_id: int) -> Any:
-    from django.db.models import Q
-
-    return Q(field_id=field_id) | Q(field__parent_id=field_id)
-
-
-def models_q_subtree(unit_field: str, path: str) -> Any:
-    from django.db.models import Q
-
-    return Q(**{f"{unit_field}__path__startswith": path})
 
 
 def _user(request: Request) -> User:

@@ -109,7 +109,7 @@ def petition_export_queryset(
     Then the period (received in it) and every filter of the API list, plus `channel`, `q`
     (the web list's search) and `deadline_state` as of `today`.
     """
-    from petitions.api import PetitionFilter
+    from petitions.filters import PetitionFilter
 
     queryset = petitions_in_scope(user, unit) if unit is not None else petitions_visible_to(user)
     if period is not None:
@@ -227,7 +227,7 @@ def task_export_queryset(
     through its sub-tasks). Without one: what the user's task list shows. Then the period
     (due in it), every filter of the API list, and `q` (the web list's search).
     """
-    from tasks.api import TaskFilter
+    from tasks.filters import TaskFilter
 
     if unit is not None:
         queryset = tasks_in_scope(user, unit).with_status(today=today)

@@ -1,0 +1,59 @@
+"""The task list's filters: the API, the pages and the exports filter through these."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import django_filters
+from django.utils.translation import gettext_lazy as _
+from rest_framework.exceptions import ValidationError
+
+from danvan.core.text import folded_words_q
+from danvan.org.selectors import unit_get_for
+from tasks import selectors
+from tasks.models import Priority, Task, TaskSource, TaskStatus
+from tasks.periods import parse_period
+
+
+class TaskFilter(django_filters.FilterSet):
+    status = django_filters.MultipleChoiceFilter(choices=TaskStatus.choices, label=_("status"))
+    priority = django_filters.ChoiceFilter(choices=Priority.choices, label=_("priority"))
+    source = django_filters.ChoiceFilter(
+        field_name="source_kind", choices=TaskSource.choices, label=_("source")
+    )
+    unit = django_filters.NumberFilter(method="filter_unit", label=_("unit (with units below)"))
+    parent = django_filters.NumberFilter(field_name="parent_id", label=_("parent task"))
+    top_level = django_filters.BooleanFilter(
+        field_name="parent", lookup_expr="isnull", label=_("top-level tasks only")
+    )
+    meeting = django_filters.NumberFilter(field_name="conclusion__meeting_id", label=_("meeting"))
+    directive = django_filters.NumberFilter(field_name="directive_id", label=_("directive"))
+    due_from = django_filters.DateFilter(
+        field_name="due_on", lookup_expr="gte", label=_("due from")
+    )
+    due_to = django_filters.DateFilter(field_name="due_on", lookup_expr="lte", label=_("due until"))
+    due_in = django_filters.CharFilter(method="filter_due_in", label=_("due within a period"))
+    awaiting_approval = django_filters.BooleanFilter(label=_("awaiting approval"))
+    search = django_filters.CharFilter(
+        method="filter_search", label=_("search (title, description; accents optional)")
+    )
+
+    class Meta:
+        model = Task
+        fields = ["status", "priority", "awaiting_approval"]
+
+    def filter_search(self, queryset: Any, name: str, value: str) -> Any:
+        return queryset.filter(folded_words_q("search_text", value))
+
+    def filter_unit(self, queryset: Any, name: str, value: Any) -> Any:
+        unit = unit_get_for(self.request.user, value)
+        return selectors.tasks_of_unit_subtree(queryset, unit.path)
+
+    def filter_due_in(self, queryset: Any, name: str, value: str) -> Any:
+        from tasks.numbering import ParseError
+
+        try:
+            period = parse_period(value)
+        except ParseError as exc:
+            raise ValidationError({"due_in": [exc.message]}) from None
+        return queryset.filter(due_on__gte=period.start, due_on__lte=period.end)
