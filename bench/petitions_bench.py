@@ -252,7 +252,7 @@ def bench_reads(runs: int) -> dict[str, Any]:
     from danvan.org.models import User
     from danvan.org.selectors import scope_paths
     from petitions import selectors
-    from petitions.api import PetitionListSerializer
+    from petitions.serializers import PetitionListSerializer
 
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM petitions_petition")

@@ -70,7 +70,7 @@ def bench_list(runs: int) -> list[dict[str, Any]]:
     from danvan.org.models import User
     from danvan.org.selectors import scope_paths
     from tasks import selectors
-    from tasks.api import TaskSerializer
+    from tasks.serializers import TaskSerializer
     from tasks.models import Task
 
     today = timezone.localdate()

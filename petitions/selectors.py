@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from pathlib import PurePosixPath
 from typing import Any
 
@@ -418,26 +418,10 @@ def duplicate_candidates(
 
 
 # --- Sync -----------------------------------------------------------------------------------------
-def petitions_changed_since(
-    user: Any, *, since: datetime | None, after_id: int = 0, limit: int = 100
-) -> list[Petition]:
-    """Rows (tombstones included) changed after (since, after_id), oldest first: a stable feed."""
-    queryset = Petition.objects.filter(scope_ids_q(user, "handling_unit", "receiving_unit"))
-    if since is not None:
-        queryset = queryset.filter(Q(updated_at__gt=since) | Q(updated_at=since, id__gt=after_id))
-    return list(
-        queryset.select_related(
-            "field", "field__parent", "location_unit", "receiving_unit", "handling_unit", "assignee"
-        )
-        .prefetch_related(
-            Prefetch(
-                "parties",
-                queryset=PetitionPetitioner.objects.select_related("petitioner").order_by(
-                    "position", "id"
-                ),
-            )
-        )
-        .order_by("updated_at", "id")[:limit]
+def petitions_deleted_for(user: Any) -> QuerySet[Petition]:
+    """Tombstones of petitions the user could see: what a sync reports as deleted."""
+    return Petition.objects.filter(
+        scope_ids_q(user, "handling_unit", "receiving_unit"), deleted_at__isnull=False
     )
 
 

@@ -1522,9 +1522,11 @@ def petition_link(
     target: Petition,
     kind: str = LinkKind.LINKED,
     reason: str = "",
+    expected_version: int | None = None,
 ) -> PetitionLink:
     petition = _lock(petition)
     _require_handler(actor, petition)
+    _check_version(petition, expected_version)
     if kind not in LinkKind.values:
         raise ServiceError(_("Unknown link kind."), field="kind")
     if target.pk == petition.pk:
@@ -1545,11 +1547,17 @@ def petition_link(
 
 @transaction.atomic
 def petition_dismiss_duplicate(
-    *, actor: User, petition: Petition, candidate: Petition, reason: str = ""
+    *,
+    actor: User,
+    petition: Petition,
+    candidate: Petition,
+    reason: str = "",
+    expected_version: int | None = None,
 ) -> None:
     """The handler decides a suggested earlier petition is not the same matter."""
     petition = _lock(petition)
     _require_handler(actor, petition)
+    _check_version(petition, expected_version)
     if candidate.pk == petition.pk:
         raise ServiceError(_("A petition cannot duplicate itself."), field="candidate")
     _save(petition)

@@ -22,6 +22,7 @@ from danvan.org.models import User
 from petitions import selectors, services
 from petitions.forms import TRANSITION_FORMS, IdentityRevealForm, IntakeForm, TransitionForm
 from petitions.models import DeadlineState, Petition, PetitionEvent, Result
+from petitions.workflow import WORKFLOW
 
 PAGE_SIZE = 100
 # Service field names -> form field names, so a refusal shows next to the right input.
@@ -180,7 +181,7 @@ def _render_detail(
     status: int = 200,
 ) -> HttpResponse:
     user = request.user
-    available = services.actions_available_to(user, petition)
+    available = WORKFLOW.available_to(user, petition)
     forms = [
         bound
         if bound is not None and bound.action == action

@@ -5,13 +5,23 @@ from __future__ import annotations
 from typing import Any
 
 import django_filters
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from rest_framework.exceptions import ValidationError
 
 from danvan.core.text import folded_words_q
 from danvan.org.selectors import unit_get_for
 from tasks import selectors
-from tasks.models import Priority, Task, TaskSource, TaskStatus
+from tasks.models import (
+    Directive,
+    DirectiveType,
+    Meeting,
+    MeetingKind,
+    Priority,
+    Task,
+    TaskSource,
+    TaskStatus,
+)
 from tasks.periods import parse_period
 
 
@@ -57,3 +67,47 @@ class TaskFilter(django_filters.FilterSet):
         except ParseError as exc:
             raise ValidationError({"due_in": [exc.message]}) from None
         return queryset.filter(due_on__gte=period.start, due_on__lte=period.end)
+
+
+class DirectiveFilter(django_filters.FilterSet):
+    doc_type = django_filters.ChoiceFilter(choices=DirectiveType.choices, label=_("type"))
+    issuer = django_filters.CharFilter(field_name="issuer", label=_("issuer code"))
+    number = django_filters.CharFilter(method="filter_number", label=_("document number"))
+    search = django_filters.CharFilter(method="filter_search", label=_("search"))
+
+    class Meta:
+        model = Directive
+        fields = ["doc_type", "issuer", "status"]
+
+    def filter_number(self, queryset: QuerySet[Directive], name: str, value: str) -> Any:
+        from tasks.numbering import ParseError, parse_document_number
+
+        try:
+            parsed = parse_document_number(value)
+        except ParseError as exc:
+            raise ValidationError({"number": [exc.message]}) from None
+        queryset = queryset.filter(doc_type=parsed.type, number=parsed.number)
+        if parsed.term:  # "Nghị quyết Trung ương 4 (khóa XII)" is not the one of khóa XI
+            queryset = queryset.filter(term=parsed.term)
+        return queryset.filter(issuer=parsed.issuer) if parsed.issuer else queryset
+
+    def filter_search(self, queryset: QuerySet[Directive], name: str, value: str) -> Any:
+        return queryset.filter(folded_words_q("search_text", value))
+
+
+class MeetingFilter(django_filters.FilterSet):
+    kind = django_filters.ChoiceFilter(choices=MeetingKind.choices, label=_("kind"))
+    starts_from = django_filters.DateFilter(
+        field_name="starts_on", lookup_expr="gte", label=_("from")
+    )
+    starts_to = django_filters.DateFilter(field_name="starts_on", lookup_expr="lte", label=_("to"))
+    search = django_filters.CharFilter(
+        method="filter_search", label=_("search (title, place, chair; accents optional)")
+    )
+
+    class Meta:
+        model = Meeting
+        fields = ["kind"]
+
+    def filter_search(self, queryset: Any, name: str, value: str) -> Any:
+        return queryset.filter(folded_words_q("search_text", value))

@@ -99,13 +99,9 @@ def task_get_for(user: Any, task_id: Any) -> Task:
         raise Http404 from None
 
 
-def tasks_deleted_since(
-    user: Any, since: datetime.datetime, *, after_id: int = 0
-) -> QuerySet[Task]:
-    """Deleted tasks the user could see, after the sync point (time, then id)."""
-    return _tasks_in_scope(user, Task.objects.filter(deleted_at__isnull=False)).filter(
-        Q(updated_at__gt=since) | Q(updated_at=since, id__gt=after_id)
-    )
+def tasks_deleted_for(user: Any) -> QuerySet[Task]:
+    """Deleted tasks the user could see: what a sync reports as deleted."""
+    return _tasks_in_scope(user, Task.objects.filter(deleted_at__isnull=False))
 
 
 def rollup_percent(task: Task) -> float | None:

@@ -301,8 +301,16 @@ def _manages_somewhere(actor: Any) -> bool:
 
 
 @transaction.atomic
-def directive_link(*, actor: Any, directive: Directive, implements: Iterable[Directive]) -> None:
+def directive_link(
+    *,
+    actor: Any,
+    directive: Directive,
+    implements: Iterable[Directive],
+    expected_version: int | None = None,
+) -> None:
     """Record that `directive` carries out the higher documents `implements`."""
+    directive = Directive.objects.select_for_update().get(pk=directive.pk)
+    check_version(directive, expected_version)
     if directive.issuing_unit is not None:
         _require_manager(
             actor,
@@ -327,7 +335,15 @@ def directive_link(*, actor: Any, directive: Directive, implements: Iterable[Dir
 
 
 @transaction.atomic
-def directive_replace(*, actor: Any, directive: Directive, replaced_by: Directive) -> Directive:
+def directive_replace(
+    *,
+    actor: Any,
+    directive: Directive,
+    replaced_by: Directive,
+    expected_version: int | None = None,
+) -> Directive:
+    directive = Directive.objects.select_for_update().get(pk=directive.pk)
+    check_version(directive, expected_version)
     if replaced_by.pk == directive.pk:
         raise ServiceError(_("A document cannot replace itself."), field="replaced_by")
     _require_directive_manager(actor, directive)
@@ -354,12 +370,23 @@ def _require_directive_manager(actor: Any, directive: Directive) -> None:
 
 
 @transaction.atomic
-def directive_attach_file(*, actor: Any, directive: Directive, file: UploadedFile) -> DirectiveFile:
+def directive_attach_file(
+    *,
+    actor: Any,
+    directive: Directive,
+    file: UploadedFile,
+    expected_version: int | None = None,
+) -> DirectiveFile:
+    directive = Directive.objects.select_for_update().get(pk=directive.pk)
+    check_version(directive, expected_version)
     _require_directive_manager(actor, directive)
     content_type = validate_upload(file, field_name="file", label=_("file"))
     name = client_name(file, limit=255)
     attached = DirectiveFile.objects.create(
         directive=directive, file=renamed(file, content_type), name=name
+    )
+    Directive.objects.filter(pk=directive.pk).update(
+        version=F("version") + 1, updated_at=timezone.now()
     )
     _event(actor=actor, action="directive_file_attached", directive=directive, name=attached.name)
     return attached
@@ -490,7 +517,11 @@ def meeting_update(
 
 
 @transaction.atomic
-def meeting_add_conclusion(*, actor: Any, meeting: Meeting, text: str) -> MeetingConclusion:
+def meeting_add_conclusion(
+    *, actor: Any, meeting: Meeting, text: str, expected_version: int | None = None
+) -> MeetingConclusion:
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    check_version(meeting, expected_version)
     _require_manager(
         actor,
         meeting.organising_unit,
@@ -541,11 +572,14 @@ def meeting_conclusions_to_tasks(
     deadline: Deadline | None = None,
     priority: str = Priority.NORMAL,
     coordinating_units: Sequence[Unit] = (),
+    expected_version: int | None = None,
 ) -> list[Task]:
     """
     Turn every conclusion not yet a task into task number N, in one step. Conclusions that
     already have a task are left alone, so running it again creates nothing.
     """
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    check_version(meeting, expected_version)
     issuer = issuing_unit or meeting.organising_unit
     _require_manager(actor, issuer, _("Only the issuing unit's leaders give tasks."))
     period_start, due_on, label = (deadline or Deadline()).resolve()
@@ -776,7 +810,13 @@ def task_delete(*, actor: Any, task: Task, expected_version: int | None = None) 
 
 
 @transaction.atomic
-def task_cascade(*, actor: Any, task: Task, level: str = UnitLevel.COMMUNE) -> list[Task]:
+def task_cascade(
+    *,
+    actor: Any,
+    task: Task,
+    level: str = UnitLevel.COMMUNE,
+    expected_version: int | None = None,
+) -> list[Task]:
     """
     Give the task to every unit of `level` below its lead unit (for an organisation: below
     its territorial unit), as sub-tasks, in one step.
@@ -785,6 +825,12 @@ def task_cascade(*, actor: Any, task: Task, level: str = UnitLevel.COMMUNE) -> l
     of units (3,321 communes included); SQLite splits them into batches of at most 999
     parameters. Units that already have a sub-task are skipped, so a repeat creates nothing.
     """
+    task = (
+        Task.objects.select_for_update(of=("self",))
+        .select_related("lead_unit", "lead_unit__parent")
+        .get(pk=task.pk)
+    )
+    check_version(task, expected_version)
     if level not in UnitLevel.values:
         raise ServiceError(_("Unknown level of units."), field="level")
     if task.cancelled or task.deleted_at:
@@ -886,6 +932,7 @@ def progress_report_submit(
     files: Sequence[UploadedFile] = (),
     reported_on: datetime.date | None = None,
     client_id: str | None = None,
+    expected_version: int | None = None,
 ) -> ProgressReport:
     """A unit reports progress; at 100 % the task waits for the issuer's approval."""
     if client_id:
@@ -897,6 +944,7 @@ def progress_report_submit(
                 )
             return existing
     task = Task.objects.select_for_update().get(pk=task.pk)
+    check_version(task, expected_version)
     prefetch_related_objects(
         [task], Prefetch("assignments", queryset=TaskAssignment.objects.select_related("unit"))
     )
@@ -1078,7 +1126,11 @@ def _shift(value: datetime.date | None, step: relativedelta) -> datetime.date | 
 
 @transaction.atomic
 def task_create_next_occurrence(
-    *, actor: Any, task: Task, not_before: datetime.date | None = None
+    *,
+    actor: Any,
+    task: Task,
+    not_before: datetime.date | None = None,
+    expected_version: int | None = None,
 ) -> Task:
     """
     The next occurrence of a repeating task (the 15/10 anniversary of 2018 -> of 2019), with the
@@ -1089,6 +1141,8 @@ def task_create_next_occurrence(
     job that did not run) resumes with the current occurrence instead of creating every missed
     one as overdue. How many were passed over is written on the previous task's timeline.
     """
+    task = Task.objects.select_for_update().get(pk=task.pk)
+    check_version(task, expected_version)
     _require_manager(actor, task.issuing_unit, _("Only the issuing unit's leaders give tasks."))
     if not task.recurrence:
         raise ServiceError(_("This task does not repeat."), field="recurrence")
@@ -1137,6 +1191,7 @@ def task_create_next_occurrence(
     if skipped:
         details["skipped_occurrences"] = skipped
     _event(actor=actor, action="next_occurrence_created", task=task, **details)
+    Task.objects.filter(pk=task.pk).update(version=F("version") + 1, updated_at=timezone.now())
     return following
 
 

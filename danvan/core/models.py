@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -44,3 +45,35 @@ class QueuedJob(models.Model):
 
     def __str__(self) -> str:
         return f"{self.task}{tuple(self.args)}"
+
+
+class IdempotencyKey(models.Model):
+    """
+    A create's `Idempotency-Key` (or body `client_id`), per person and kind of record, with a
+    fingerprint of the body it came with (danvan.core.idempotency): a retry with the same
+    body gets the first record back; the same key with another body is refused (422).
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    scope = models.CharField(_("kind of record"), max_length=40)
+    key = models.CharField(_("key"), max_length=64)
+    fingerprint = models.CharField(_("body fingerprint"), max_length=64)
+    record_id = models.PositiveBigIntegerField(_("record id"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("idempotency key")
+        verbose_name_plural = _("idempotency keys")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "scope", "key"], name="core_idempotencykey_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scope}:{self.key}"

@@ -7,14 +7,17 @@ from typing import Any
 
 from django.db import models
 from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_field, inline_serializer
-from rest_framework import permissions, serializers, viewsets
+from rest_framework import mixins, permissions, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from danvan.core.records import IF_MATCH, RecordViewSetMixin, record_api
+from danvan.core.versions import expected_version
 from danvan.notify import selectors, services
 from danvan.notify.messages import request_link
 from danvan.notify.models import Notification, NotificationPreference, OutboxMessage, TargetType
@@ -48,6 +51,8 @@ class NotificationSerializer(serializers.ModelSerializer):
             "created_at",
             "read_at",
             "is_read",
+            "version",
+            "updated_at",
         ]
         read_only_fields = fields
 
@@ -113,7 +118,10 @@ class PreferenceSerializer(serializers.ModelSerializer):
         return attrs
 
 
-class NotificationViewSet(viewsets.ReadOnlyModelViewSet):
+@record_api(
+    name="Notification", detail=NotificationSerializer, row=NotificationSerializer, timeline=False
+)
+class NotificationViewSet(RecordViewSetMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
     """The signed-in person's notifications, newest first."""
 
     serializer_class = NotificationSerializer
@@ -128,6 +136,12 @@ class NotificationViewSet(viewsets.ReadOnlyModelViewSet):
             return PreferenceSerializer
         return NotificationSerializer
 
+    def scoped_record(self, pk: Any) -> Notification:
+        return get_object_or_404(self.get_queryset(), pk=pk)  # another person's: 404
+
+    def sync_changed(self) -> QuerySet[Notification]:
+        return selectors.notifications_for(self.request.user)
+
     @extend_schema(
         request=None,
         responses=inline_serializer("UnreadCount", {"unread": serializers.IntegerField()}),
@@ -136,12 +150,16 @@ class NotificationViewSet(viewsets.ReadOnlyModelViewSet):
     def unread_count(self, request: Request) -> Response:
         return Response({"unread": selectors.unread_count(request.user)})
 
-    @extend_schema(request=None, responses=NotificationSerializer)
+    @extend_schema(request=None, responses=NotificationSerializer, parameters=[IF_MATCH])
     @action(detail=True, methods=["post"])
     def read(self, request: Request, pk: Any = None) -> Response:
-        notification = self.get_object()  # 404 for another person's notification
-        services.notification_mark_read(actor=request.user, notification=notification)
-        return Response(self.get_serializer(notification).data)
+        notification = self.get_object()
+        services.notification_mark_read(
+            actor=request.user,
+            notification=notification,
+            expected_version=expected_version(request, notification),
+        )
+        return self.detail_response(notification)
 
     @extend_schema(
         request=None,

@@ -252,6 +252,10 @@ class Notification(models.Model):
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+    # The one record contract (danvan.core.versions, danvan.core.sync): marking it read is a
+    # write that raises the version; a phone's sync sees it by updated_at.
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
         verbose_name = _("notification")
@@ -259,6 +263,7 @@ class Notification(models.Model):
         ordering = ["-id"]
         indexes = [
             models.Index(fields=["user", "-id"], name="notify_notification_user"),
+            models.Index(fields=["user", "updated_at", "id"], name="notify_notification_sync"),
             models.Index(
                 fields=["user"], name="notify_notification_unread", condition=Q(read_at=None)
             ),

@@ -30,6 +30,7 @@ from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
 from danvan.core.jobs import enqueue
+from danvan.core.versions import check_version
 from danvan.notify import messages
 from danvan.notify.models import (
     Audience,
@@ -587,19 +588,23 @@ def send_digests(*, today: date | None = None, now: datetime | None = None) -> i
 
 # --- The inbox -----------------------------------------------------------------------------
 @transaction.atomic
-def notification_mark_read(*, actor: Any, notification: Notification) -> Notification:
-    if notification.read_at is None:
-        notification.read_at = timezone.now()
-        Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(
-            read_at=notification.read_at
-        )
-    return notification
+def notification_mark_read(
+    *, actor: Any, notification: Notification, expected_version: int | None = None
+) -> Notification:
+    """Mark one of the person's notifications read (If-Match checked under the row lock)."""
+    locked = Notification.objects.select_for_update().get(pk=notification.pk)
+    check_version(locked, expected_version)
+    if locked.read_at is None:
+        locked.read_at = timezone.now()
+        locked.version += 1
+        locked.save(update_fields=["read_at", "version", "updated_at"])
+    return locked
 
 
 @transaction.atomic
 def notifications_mark_all_read(*, actor: Any) -> int:
     return Notification.objects.filter(user=actor, read_at__isnull=True).update(
-        read_at=timezone.now()
+        read_at=timezone.now(), version=F("version") + 1, updated_at=timezone.now()
     )
 
 

@@ -108,6 +108,7 @@ EXPECTED: dict[str, dict[str, str]] = {
     "GET /api/v1/meetings/sync/": SIGNED_IN,
     "GET /api/v1/notifications/": SIGNED_IN,
     "GET /api/v1/notifications/unread-count/": SIGNED_IN,
+    "GET /api/v1/notifications/sync/": SIGNED_IN,
     "GET /api/v1/notifications/preferences/": SIGNED_IN,
     "PUT /api/v1/notifications/preferences/": SIGNED_IN,
     "PATCH /api/v1/notifications/preferences/": SIGNED_IN,

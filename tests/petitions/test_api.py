@@ -253,7 +253,7 @@ def test_full_workflow_through_the_api(api_as, handler_a, tree, petition):
         response = client.post(f"{base}/{name}/", payload)
         assert response.status_code == 200, (name, response.json())
 
-    timeline = client.get(f"{base}/timeline/").json()
+    timeline = client.get(f"{base}/timeline/?page_size=100").json()["results"]
     assert [e["action"] for e in timeline] == [
         "created",
         "accepted",

@@ -3,7 +3,6 @@ The petitions scope by unit ids (`scope_ids_q`) keeps exactly the rows the path-
 (`scope_q` on the handling and receiving units) kept, for every persona, large scopes too.
 """
 
-from datetime import datetime
 from typing import Any
 
 import pytest
@@ -94,9 +93,7 @@ def test_superuser_and_memberless(tree: Any, spread: dict[str, Petition]) -> Non
 def test_sync_feed_uses_the_same_scope(
     tree: Any, spread: dict[str, Petition], supervisor: Any
 ) -> None:
-    rows = selectors.petitions_changed_since(
-        supervisor, since=datetime(2000, 1, 1, tzinfo=timezone.get_current_timezone())
-    )
+    live = set(selectors.petitions_visible_to(supervisor).values_list("pk", flat=True))
+    tombstones = set(selectors.petitions_deleted_for(supervisor).values_list("pk", flat=True))
     # Tombstones travel in the feed.
-    expected = _by_paths(supervisor) | {spread["deleted"].pk}
-    assert {p.pk for p in rows} == expected
+    assert live | tombstones == _by_paths(supervisor) | {spread["deleted"].pk}

@@ -148,7 +148,7 @@ def test_create_is_for_the_issuers_leaders(
     refused = api_as(supervisor).post(TASKS, stray, format="json")
     assert refused.status_code == 400
     assert "coordinating_due_dates" in refused.json()["fields"]
-    events = api_as(supervisor).get(f"{TASKS}{created['id']}/timeline/").json()
+    events = api_as(supervisor).get(f"{TASKS}{created['id']}/timeline/").json()["results"]
     assert [e["action"] for e in events] == ["created"]
 
 
@@ -238,7 +238,9 @@ def test_progress_approve_and_return_by_persona(
     assert again.status_code == 409
     listed = api_as(cadre_a).get(detail(task_a1, "progress/")).json()
     assert [r["state"] for r in listed] == ["approved", "returned"]
-    timeline = [e["action"] for e in api_as(cadre_a).get(detail(task_a1, "timeline/")).json()]
+    timeline = [
+        e["action"] for e in api_as(cadre_a).get(detail(task_a1, "timeline/")).json()["results"]
+    ]
     assert timeline == ["progress_reported", "returned", "progress_reported", "approved"]
 
 
@@ -572,7 +574,7 @@ def test_meeting_minutes_are_written_after_the_meeting_with_if_match(
     assert stale.status_code == 412
     meeting.refresh_from_db()
     assert meeting.minutes == "Biên bản: 12 đại biểu dự"
-    timeline = client.get(f"{url}timeline/").json()
+    timeline = client.get(f"{url}timeline/").json()["results"]
     assert timeline[-1]["action"] == "meeting_updated"
 
     # Bad dates name the field; nothing changes.

@@ -117,7 +117,7 @@ def test_directive_timeline_records_link_and_replacement(
         f"{DIRECTIVES}{programme.pk}/link/", {"implements": [resolution.pk]}, format="json"
     )
     assert linked.status_code == 200
-    events = api_as(cadre_b).get(f"{DIRECTIVES}{programme.pk}/timeline/").json()
+    events = api_as(cadre_b).get(f"{DIRECTIVES}{programme.pk}/timeline/").json()["results"]
     assert [e["action"] for e in events] == ["directive_created", "directive_linked"]
     assert events[1]["actor_name"] == str(supervisor)
     assert events[1]["data"] == {"implements": [resolution.pk]}
@@ -139,7 +139,7 @@ def test_meeting_timeline_and_new_version_after_conclusions_become_tasks(
     assert [len(c["tasks"]) for c in synced["changed"][0]["conclusions"]] == [1, 1]
     stale = client.post(f"{url}conclusions/", {"text": "Ba"}, format="json", HTTP_IF_MATCH=before)
     assert stale.status_code == 412
-    events = api_as(cadre_a).get(f"{url}timeline/").json()
+    events = api_as(cadre_a).get(f"{url}timeline/").json()["results"]
     assert [e["action"] for e in events] == ["meeting_created", "conclusions_to_tasks"]
 
 
