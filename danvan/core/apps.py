@@ -14,8 +14,11 @@ class CoreConfig(AppConfig):
         from rest_framework import serializers
 
         from danvan.core import checks  # noqa: F401 (registers the system checks)
+        from danvan.core.errors import label_validation_errors
         from danvan.core.fields import CalendarDateField, bound_text_inputs
 
         serializers.ModelSerializer.serializer_field_mapping[models.DateField] = CalendarDateField
         # Every writable text input has a length limit, declared in the schema (maxLength).
         bound_text_inputs()
+        # A refused input names its fields by their labels (danvan.core.errors).
+        label_validation_errors()

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from rest_framework import exceptions, status
 from rest_framework.response import Response
+from rest_framework.serializers import BaseSerializer
 from rest_framework.views import exception_handler
 
 from danvan.calendar.index import YearOutOfRange
@@ -75,23 +76,6 @@ def _first_message(fields: dict[str, Any], labels: dict[str, str]) -> str:
     return _("Invalid input.")
 
 
-def _raising_serializer(exc: BaseException) -> Any:
-    """The serializer whose `is_valid(raise_exception=True)` raised `exc`, if it did."""
-    from rest_framework.serializers import BaseSerializer
-
-    found = None
-    tb = exc.__traceback__
-    while tb is not None:
-        frame = tb.tb_frame
-        if frame.f_code.co_name == "is_valid":
-            candidate = frame.f_locals.get("self")
-            if isinstance(candidate, BaseSerializer):
-                found = candidate
-        tb = tb.tb_next
-    child = getattr(found, "child", None)  # a many=True serializer: its rows' fields
-    return child if child is not None else found
-
-
 def _labels_of(serializer: Any) -> dict[str, str]:
     try:
         return {name: str(field.label or name) for name, field in serializer.fields.items()}
@@ -99,21 +83,44 @@ def _labels_of(serializer: Any) -> dict[str, str]:
         return {}
 
 
+_is_valid = BaseSerializer.is_valid
+
+
+def _labelled_is_valid(self: BaseSerializer, *, raise_exception: bool = False) -> bool:
+    """
+    `is_valid` that hands its field labels to the error it raises: the error body says
+    "Lý do: …" with the label of the serializer that refused the input (a workflow step's own
+    input, say), not the field's code name.
+    """
+    try:
+        return bool(_is_valid(self, raise_exception=raise_exception))
+    except exceptions.ValidationError as exc:
+        if not hasattr(exc, "field_labels"):
+            own = getattr(self, "child", None) or self  # many=True: its rows' fields
+            exc.field_labels = _labels_of(own)  # type: ignore[attr-defined]
+        raise
+
+
+def label_validation_errors() -> None:
+    """Install `_labelled_is_valid` on every serializer (at startup, danvan.core.apps)."""
+    if BaseSerializer.is_valid is not _labelled_is_valid:
+        BaseSerializer.is_valid = _labelled_is_valid  # type: ignore[method-assign]
+
+
 def _field_labels(context: dict[str, Any], exc: BaseException | None = None) -> dict[str, str]:
     """
-    Labels of the fields of the serializer that refused the input: the one that raised
-    (a workflow action's own serializer, say), else the view's.
+    Labels of the fields of the serializer that refused the input, as it handed them over;
+    else the view's.
     """
-    raised = _raising_serializer(exc) if exc is not None else None
-    if raised is not None:
-        return _labels_of(raised)
+    labels = getattr(exc, "field_labels", None)
+    if labels is not None:
+        return dict(labels)
     view = context.get("view")
     get_serializer = getattr(view, "get_serializer", None)
     if get_serializer is None:
         return {}
     try:
-        serializer = get_serializer()
-        return {name: str(field.label or name) for name, field in serializer.fields.items()}
+        return _labels_of(get_serializer())
     except Exception:  # a view without a usable serializer still gets an error body
         return {}
 
