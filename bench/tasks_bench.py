@@ -70,8 +70,8 @@ def bench_list(runs: int) -> list[dict[str, Any]]:
     from danvan.org.models import User
     from danvan.org.selectors import scope_paths
     from tasks import selectors
-    from tasks.serializers import TaskSerializer
     from tasks.models import Task
+    from tasks.serializers import TaskSerializer
 
     today = timezone.localdate()
     print(f"{Task.objects.count():,} tasks")

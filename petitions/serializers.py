@@ -12,6 +12,7 @@ from drf_spectacular.utils import extend_schema_field, inline_serializer
 from rest_framework import serializers
 
 from danvan.core.fields import CalendarDateField
+from danvan.org.serializers import UnitRefSerializer
 from petitions import selectors, services
 from petitions.models import (
     Attachment,
@@ -31,12 +32,6 @@ CITIZEN_ID_MESSAGE = _("A citizen ID number (CCCD) has exactly 12 digits.")
 
 
 # --- Serializers: reading -----------------------------------------------------------------------
-class UnitRefSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    code = serializers.CharField()
-    name = serializers.CharField()
-
-
 class FieldRefSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     code = serializers.CharField()

@@ -23,6 +23,7 @@ from rest_framework.views import APIView
 
 from danvan.core.errors import ServiceError
 from danvan.org.models import Unit
+from danvan.org.serializers import UnitRefSerializer
 from reports import exports, figures, selectors, services
 from reports.models import ExportFormat, ExportSubject, ReportDocument
 from reports.periods import Period, period_from_params, today_from_params
@@ -42,12 +43,6 @@ PERIOD_PARAMS = [
 
 
 # --- Response shapes (for the OpenAPI schema; the views return the figures' dicts) ----------
-class ReportUnitRefSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    code = serializers.CharField()
-    name = serializers.CharField()
-
-
 class ReportPeriodSerializer(serializers.Serializer):
     kind = serializers.CharField()
     start = serializers.DateField()
@@ -85,11 +80,11 @@ class PetitionByFieldSerializer(PetitionMetricsSerializer):
 
 
 class PetitionByUnitSerializer(PetitionMetricsSerializer):
-    unit = ReportUnitRefSerializer()
+    unit = UnitRefSerializer()
 
 
 class PetitionReportSerializer(serializers.Serializer):
-    unit = ReportUnitRefSerializer()
+    unit = UnitRefSerializer()
     period = ReportPeriodSerializer()
     as_of = serializers.DateField()
     totals = PetitionMetricsSerializer()
@@ -111,11 +106,11 @@ class TaskMetricsSerializer(serializers.Serializer):
 
 
 class TaskByUnitSerializer(TaskMetricsSerializer):
-    unit = ReportUnitRefSerializer()
+    unit = UnitRefSerializer()
 
 
 class TaskReportSerializer(serializers.Serializer):
-    unit = ReportUnitRefSerializer()
+    unit = UnitRefSerializer()
     period = ReportPeriodSerializer()
     as_of = serializers.DateField()
     totals = TaskMetricsSerializer()
@@ -130,7 +125,7 @@ class TrendMonthSerializer(serializers.Serializer):
 
 
 class TrendSerializer(serializers.Serializer):
-    unit = ReportUnitRefSerializer()
+    unit = UnitRefSerializer()
     months = TrendMonthSerializer(many=True)
 
 
@@ -142,7 +137,7 @@ class OverduePetitionSerializer(serializers.Serializer):
     kind_label = serializers.CharField()
     status = serializers.CharField()
     status_label = serializers.CharField()
-    handling_unit = ReportUnitRefSerializer()
+    handling_unit = UnitRefSerializer()
     received_on = serializers.DateField()
     due_date = serializers.DateField(allow_null=True)
     days_overdue = serializers.IntegerField(allow_null=True)
@@ -152,7 +147,7 @@ class OverduePetitionSerializer(serializers.Serializer):
 class OverdueTaskSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     title = serializers.CharField()
-    lead_unit = ReportUnitRefSerializer()
+    lead_unit = UnitRefSerializer()
     due_on = serializers.DateField(allow_null=True)
     days_overdue = serializers.IntegerField(allow_null=True)
     progress_percent = serializers.IntegerField()

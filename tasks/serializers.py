@@ -19,6 +19,7 @@ from rest_framework import serializers
 from danvan.core.fields import CalendarDateField
 from danvan.org.models import Unit, UnitLevel
 from danvan.org.selectors import units_visible_to
+from danvan.org.serializers import UnitRefSerializer
 from tasks import selectors, services
 from tasks.models import (
     PROGRESS_FIGURES,
@@ -74,12 +75,6 @@ class DeadlineInputMixin(serializers.Serializer):
         return services.Deadline(due_on=values.get("due_on"), period=values.get("period", ""))
 
 
-class TaskUnitBriefSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = Unit
-        fields = ["id", "code", "name"]
-
-
 class DirectiveBriefSerializer(serializers.ModelSerializer):
     class Meta:
         model = Directive
@@ -89,7 +84,7 @@ class DirectiveBriefSerializer(serializers.ModelSerializer):
 class DirectiveSerializer(serializers.ModelSerializer):
     doc_type_display = serializers.CharField(source="get_doc_type_display", read_only=True)
     status_display = serializers.CharField(source="get_status_display", read_only=True)
-    issuing_unit = TaskUnitBriefSerializer(read_only=True, allow_null=True)
+    issuing_unit = UnitRefSerializer(read_only=True, allow_null=True)
     implements = DirectiveBriefSerializer(many=True, read_only=True)
     implemented_by = DirectiveBriefSerializer(many=True, read_only=True)
     files = serializers.SerializerMethodField()
@@ -161,7 +156,7 @@ class DirectiveFileSerializer(serializers.Serializer):
 
 
 class TaskAssignmentSerializer(serializers.ModelSerializer):
-    unit = TaskUnitBriefSerializer(read_only=True)
+    unit = UnitRefSerializer(read_only=True)
     role_display = serializers.CharField(source="get_role_display", read_only=True)
 
     class Meta:
@@ -173,8 +168,8 @@ class TaskSerializer(serializers.ModelSerializer):
     status = serializers.ChoiceField(choices=TaskStatus.choices, read_only=True)
     status_display = serializers.SerializerMethodField()
     rollup_percent = serializers.FloatField(read_only=True, allow_null=True)
-    issuing_unit = TaskUnitBriefSerializer(read_only=True)
-    lead_unit = TaskUnitBriefSerializer(read_only=True)
+    issuing_unit = UnitRefSerializer(read_only=True)
+    lead_unit = UnitRefSerializer(read_only=True)
     assignments = TaskAssignmentSerializer(many=True, read_only=True)
 
     class Meta:
@@ -309,7 +304,7 @@ class TaskProgressJSONSerializer(TaskProgressSerializer):
 
 
 class ProgressReportSerializer(serializers.ModelSerializer):
-    unit = TaskUnitBriefSerializer(read_only=True)
+    unit = UnitRefSerializer(read_only=True)
     evidence = serializers.SerializerMethodField()
     author_name = serializers.CharField(source="author.__str__", default=None, read_only=True)
 
@@ -352,9 +347,9 @@ class MeetingConclusionSerializer(serializers.ModelSerializer):
 
 class MeetingSerializer(serializers.ModelSerializer):
     kind_display = serializers.CharField(source="get_kind_display", read_only=True)
-    organising_unit = TaskUnitBriefSerializer(read_only=True)
-    participating_units = TaskUnitBriefSerializer(many=True, read_only=True)
-    bridge_points = TaskUnitBriefSerializer(many=True, read_only=True)
+    organising_unit = UnitRefSerializer(read_only=True)
+    participating_units = UnitRefSerializer(many=True, read_only=True)
+    bridge_points = UnitRefSerializer(many=True, read_only=True)
     directives_cited = DirectiveBriefSerializer(many=True, read_only=True)
     conclusions = MeetingConclusionSerializer(many=True, read_only=True)
 

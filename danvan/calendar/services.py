@@ -92,6 +92,7 @@ def calendar_exception_validate(
             _("There is already an exception for %(day)s; change that one instead.")
             % {"day": f"{day:%d/%m/%Y}"},
             field="day",
+            code="already_exists",
         )
     working_by_law = index.statutory_is_working(day)
     if kind == ExceptionKind.WORKING_DAY and working_by_law:
@@ -128,6 +129,7 @@ def calendar_exception_add(
             _("There is already an exception for %(day)s; change that one instead.")
             % {"day": f"{day:%d/%m/%Y}"},
             field="day",
+            code="already_exists",
         ) from None
     exception.deadlines_changed = _calendar_changed([day])
     CalendarEvent.objects.create(

@@ -49,9 +49,25 @@ class ServiceError(Exception):
             self.status_code = status_code
 
 
+# The causes of a 409, one code each, the same for every kind of record (docs/api.md, "Errors").
+CONFLICT_CODES: dict[str, str] = {
+    "invalid_transition": "The record's status does not allow this step.",
+    "extension_not_allowed": "The deadline cannot be extended (again).",
+    "client_id_taken": "The client id is already used by another record.",
+    "already_exists": "The same record already exists; change that one instead.",
+    "has_children": "The record has sub-records that must be removed or cancelled first.",
+}
+
+
 class Conflict(ServiceError):
+    """The record's state refuses the operation (409), with one of CONFLICT_CODES."""
+
     status_code: int = status.HTTP_409_CONFLICT
-    code = "conflict"
+
+    def __init__(self, message: str, *, code: str, field: str | None = None) -> None:
+        if code not in CONFLICT_CODES:
+            raise ValueError(f"undocumented conflict code {code!r}: add it to CONFLICT_CODES")
+        super().__init__(message, field=field, code=code)
 
 
 def _flatten(detail: Any) -> Any:

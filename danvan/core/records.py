@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar, TypeVar
 
 from django.db.models import Model, QuerySet
+from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
@@ -180,7 +181,10 @@ class RecordViewSetMixin(WriteGateMixin):
         return self.scoped_record(pk)
 
     def get_object(self) -> Any:
-        record = self.scoped_record(self.kwargs["pk"])  # type: ignore[attr-defined]
+        pk = self.kwargs["pk"]  # type: ignore[attr-defined]
+        if not str(pk).isdigit():
+            raise Http404  # ids are whole numbers; anything else names no record
+        record = self.scoped_record(int(pk))
         self.check_object_permissions(self.request, record)  # type: ignore[attr-defined]
         return self.gate_write(record)
 

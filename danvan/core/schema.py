@@ -75,9 +75,13 @@ ERROR_DESCRIPTIONS = {
     "401": _("Not signed in, or the token is invalid, expired or revoked."),
     "403": _("Signed in, but not allowed to do this."),
     "404": _("No such record, or outside your units."),
-    "409": _("The record's state does not allow this, or a client id is already used."),
+    "409": _(
+        "The record's state refuses this; `code` says why: invalid_transition, "
+        "extension_not_allowed, client_id_taken, already_exists or has_children."
+    ),
     "412": _("If-Match names another version: reload the record and retry."),
     "415": _("The body is not of a supported media type."),
+    "422": _("This Idempotency-Key was already used with a different body."),
     "429": _("Too many requests: wait the seconds in Retry-After."),
 }
 WRITE_METHODS = ("post", "put", "patch", "delete")
@@ -119,6 +123,8 @@ def _error_statuses(
         statuses.append("412")
     if has_body:
         statuses.append("415")
+    if any(p.get("name") == "Idempotency-Key" for p in parameters):
+        statuses.append("422")
     if method == "post":
         statuses.append("429")  # every POST counts against a throttle (danvan.core.throttling)
     return sorted(statuses)

@@ -159,12 +159,18 @@ def test_the_field_cadres_day_through_the_generated_client(
     again = create.sync_detailed(client=cadre, body=body, idempotency_key="cadre-a-day-1")
     petition = _ok(first, 201)
     assert _ok(again, 200).id == petition.id
+    # The same key with another body is refused, naming the key: a new petition needs a new key.
+    body.summary = "Một đơn khác"
+    reused = create.sync_detailed(client=cadre, body=body, idempotency_key="cadre-a-day-1")
+    assert reused.status_code == 422, reused.content
+    assert "Idempotency-Key" in reused.parsed.fields.additional_properties
     assert petition.status == m.PetitionStatus.RECEIVED
     assert [p.full_name for p in petition.petitioners] == ["Nguyễn Văn Nam"]
 
     # Sync: the new petition is among the changes.
     synced = _ok(api("petitions.petitions_sync_retrieve").sync_detailed(client=cadre))
-    assert petition.id in {row.id for row in synced.results}
+    assert petition.id in {row.id for row in synced.changed}
+    assert [row.id for row in synced.results] == [row.id for row in synced.changed]  # alias
 
     # The commune's petition handler corrects it with If-Match (a commune cadre records
     # petitions but does not correct them); the same, now stale, ETag again is a 412.
@@ -226,7 +232,7 @@ def test_the_field_cadres_day_through_the_generated_client(
     timeline = _ok(
         api("petitions.petitions_timeline_list").sync_detailed(petition.id, client=cadre)
     )
-    assert len(timeline) >= 3
+    assert len(timeline.results) >= 3
 
     # A task of the commune: a progress report with figures, approved by the supervisor.
     task = make_task(
