@@ -672,7 +672,9 @@ def _existing_for_client(actor: Any, client_id: uuid.UUID) -> Petition | None:
         _in_scope(actor, existing.receiving_unit) or _in_scope(actor, existing.handling_unit)
     ):
         raise Conflict(
-            _("This client id was already used for another petition."), field="client_id"
+            _("This client id was already used for another petition."),
+            field="client_id",
+            code="client_id_taken",
         )
     return existing
 
@@ -1398,7 +1400,7 @@ def petition_resume(
     resumed_on = resumed_on or today or today_local()
     suspension = petition.suspensions.filter(ended_on__isnull=True).order_by("-id").first()
     if suspension is None:  # pragma: no cover - a suspended petition always has one
-        raise Conflict(_("This petition is not suspended."))
+        raise Conflict(_("This petition is not suspended."), code="invalid_transition")
     if resumed_on <= suspension.started_on:
         raise ServiceError(_("Resumption must be after the suspension began."), field="resumed_on")
     # The paused period is the days from the suspension up to the day before resumption.

@@ -117,7 +117,11 @@ def _existing_by_client_id(
         return None
     existing = model.objects.filter(client_id=client_id).first()
     if existing is not None and getattr(existing, owner_field) != getattr(actor, "pk", None):
-        raise Conflict(_("This client id is already used by another record."), field="client_id")
+        raise Conflict(
+            _("This client id is already used by another record."),
+            field="client_id",
+            code="client_id_taken",
+        )
     return existing
 
 
@@ -286,6 +290,7 @@ def refuse_duplicate_directive(
             )
             % {"number": existing.full_number, "id": existing.pk, "title": existing.title},
             field="number",
+            code="already_exists",
         )
 
 
@@ -800,7 +805,9 @@ def task_delete(*, actor: Any, task: Task, expected_version: int | None = None) 
     check_version(task, expected_version)
     _require_manager(actor, task.issuing_unit, _("Only the issuing unit's leaders delete a task."))
     if task.children.filter(deleted_at__isnull=True).exists():
-        raise Conflict(_("Delete or cancel the sub-tasks first."), field="children")
+        raise Conflict(
+            _("Delete or cancel the sub-tasks first."), field="children", code="has_children"
+        )
     task.deleted_at = timezone.now()
     task.version += 1
     task.save(update_fields=["deleted_at", "version", "updated_at"])
@@ -834,7 +841,7 @@ def task_cascade(
     if level not in UnitLevel.values:
         raise ServiceError(_("Unknown level of units."), field="level")
     if task.cancelled or task.deleted_at:
-        raise Conflict(_("A cancelled task cannot be cascaded."))
+        raise Conflict(_("A cancelled task cannot be cascaded."), code="invalid_transition")
     lead = task.lead_unit
     _require_manager(
         actor, lead, _("Only the lead unit's leaders can pass the task down."), actions.CASCADE_TASK
@@ -940,7 +947,9 @@ def progress_report_submit(
         if existing is not None:
             if existing.task_id != task.pk or existing.author_id != getattr(actor, "pk", None):
                 raise Conflict(
-                    _("This client id is already used by another record."), field="client_id"
+                    _("This client id is already used by another record."),
+                    field="client_id",
+                    code="client_id_taken",
                 )
             return existing
     task = Task.objects.select_for_update().get(pk=task.pk)
@@ -953,9 +962,9 @@ def progress_report_submit(
     if found is None:
         raise _forbidden(_("Only the lead and coordinating units report on this task."))
     if task.cancelled:
-        raise Conflict(_("The task is cancelled."))
+        raise Conflict(_("The task is cancelled."), code="invalid_transition")
     if task.completed_on is not None:
-        raise Conflict(_("The task is already approved as done."))
+        raise Conflict(_("The task is already approved as done."), code="invalid_transition")
     if isinstance(percent, bool) or not isinstance(percent, int) or not 0 <= percent <= 100:
         raise ServiceError(_("The progress must be a whole number from 0 to 100."), field="percent")
     if not text.strip():
@@ -1051,7 +1060,10 @@ def _latest_completion_report(task: Task) -> ProgressReport:
         .first()
     )
     if not task.awaiting_approval or report is None:
-        raise Conflict(_("Nothing to approve: the lead unit has not reported the task done."))
+        raise Conflict(
+            _("Nothing to approve: the lead unit has not reported the task done."),
+            code="invalid_transition",
+        )
     return report
 
 
