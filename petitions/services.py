@@ -22,11 +22,11 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from rest_framework import status as http
 
 from danvan.core.errors import Conflict, ServiceError
 from danvan.core.text import fold
 from danvan.core.uploads import client_name, renamed, validate_upload
+from danvan.core.versions import check_version
 from danvan.org.models import Unit, User
 from danvan.org.permissions import Forbidden, can, holds_anywhere, require
 from danvan.org.selectors import scope_paths
@@ -69,11 +69,6 @@ from petitions.models import (
 
 CITIZEN_ID_RE = re.compile(r"^\d{12}$")
 PHONE_RE = re.compile(r"^0\d{8,10}$")
-
-
-class PreconditionFailed(ServiceError):
-    status_code = http.HTTP_412_PRECONDITION_FAILED
-    code = "precondition_failed"
 
 
 __all__ = ["Forbidden"]  # the permission error, raised here for every refused action
@@ -187,17 +182,6 @@ def _lock(petition: Petition) -> Petition:
         .select_related("handling_unit", "receiving_unit", "location_unit")
         .get(pk=petition.pk, deleted_at__isnull=True)
     )
-
-
-def _check_version(petition: Petition, expected_version: int | None) -> None:
-    if expected_version is not None and petition.version != expected_version:
-        raise PreconditionFailed(
-            _(
-                "This petition was changed by someone else (version %(current)s, you sent "
-                "%(sent)s). Reload it and try again."
-            )
-            % {"current": petition.version, "sent": expected_version}
-        )
 
 
 def _save(petition: Petition, *fields: str) -> None:
@@ -814,7 +798,7 @@ def petition_update(
 ) -> Petition:
     """Correct the recorded details (not the status); clocks follow complexity and remoteness."""
     petition = _lock(petition)
-    _check_version(petition, expected_version)
+    check_version(petition, expected_version)
     require_editor(actor, petition)
     _require_status(petition, "update")
     unknown = set(changes) - set(UPDATABLE_FIELDS)
@@ -912,7 +896,7 @@ def _transition(
     petition: Petition, *, actor: User, action: str, expected_version: int | None
 ) -> Petition:
     petition = _lock(petition)
-    _check_version(petition, expected_version)
+    check_version(petition, expected_version)
     _require_handler(actor, petition)
     _require_status(petition, action)
     return petition
@@ -1528,7 +1512,7 @@ def petition_link(
 ) -> PetitionLink:
     petition = _lock(petition)
     _require_handler(actor, petition)
-    _check_version(petition, expected_version)
+    check_version(petition, expected_version)
     if kind not in LinkKind.values:
         raise ServiceError(_("Unknown link kind."), field="kind")
     if target.pk == petition.pk:
@@ -1559,7 +1543,7 @@ def petition_dismiss_duplicate(
     """The handler decides a suggested earlier petition is not the same matter."""
     petition = _lock(petition)
     _require_handler(actor, petition)
-    _check_version(petition, expected_version)
+    check_version(petition, expected_version)
     if candidate.pk == petition.pk:
         raise ServiceError(_("A petition cannot duplicate itself."), field="candidate")
     _save(petition)
@@ -1591,7 +1575,7 @@ def attachment_add(
     expected_version: int | None = None,
 ) -> Attachment:
     petition = _lock(petition)
-    _check_version(petition, expected_version)
+    check_version(petition, expected_version)
     require_attacher(actor, petition)
     content_type = validate_upload(upload, field_name="file", label=_("file"))
     name = client_name(upload)

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from danvan.core.errors import Conflict, ServiceError
 from danvan.core.uploads import client_name, renamed, validate_upload
+from danvan.core.versions import check_version
 from danvan.org.models import Unit, UnitLevel
 from danvan.org.permissions import Forbidden, holds_anywhere, require
 from danvan.org.selectors import scope_paths
@@ -67,13 +68,6 @@ class SystemActor:
 SYSTEM = SystemActor()
 
 
-class PreconditionFailed(ServiceError):
-    """The client edited a stale copy (If-Match does not match the current version)."""
-
-    status_code = 412
-    code = "precondition_failed"
-
-
 def _forbidden(message: str) -> ServiceError:
     return Forbidden(message)
 
@@ -95,18 +89,6 @@ def _event(
         action=action,
         data=data,
     )
-
-
-def check_version(obj: Directive | Meeting | Task, expected_version: int | None) -> None:
-    """Refuse a write made on a stale copy (the API's If-Match)."""
-    if expected_version is not None and expected_version != obj.version:
-        raise PreconditionFailed(
-            _(
-                "This record was changed by someone else (version %(current)s, yours "
-                "%(yours)s). Reload it and try again."
-            )
-            % {"current": obj.version, "yours": expected_version}
-        )
 
 
 def _existing_by_client_id(

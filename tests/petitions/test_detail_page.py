@@ -274,7 +274,7 @@ def test_a_stale_page_is_refused(client, complaint, handler_a):
     )
 
     assert response.status_code == 412
-    assert "Đơn đã được người khác thay đổi" in page_of(response)
+    assert "đã được người khác thay đổi" in page_of(response)
     complaint.refresh_from_db()
     assert complaint.status == Status.ACCEPTED
 
