@@ -54,29 +54,7 @@ from tasks.serializers import (
     TaskSerializer,
     TaskUpdateSerializer,
 )
-from tasks.workflow import DIRECTIVE_WORKFLOW, MEETING_WORKFLOW, TASK_WORKFLOW
-
-# What a timeline shows for each kind of event of these records.
-EVENT_NAMES = {
-    "created": _("Created"),
-    "updated": _("Changed"),
-    "cancelled": _("Cancelled"),
-    "deleted": _("Deleted"),
-    "cascaded": _("Passed down to the units below"),
-    "progress_reported": _("Progress reported"),
-    "completion_reported": _("Reported done"),
-    "approved": _("Completion approved"),
-    "returned": _("Completion returned"),
-    "next_occurrence_created": _("Next occurrence created"),
-    "directive_created": _("Document recorded"),
-    "directive_linked": _("Linked to higher documents"),
-    "directive_replaced": _("Replaced by a newer document"),
-    "directive_file_attached": _("File attached"),
-    "meeting_created": _("Meeting recorded"),
-    "meeting_updated": _("Meeting changed"),
-    "conclusion_added": _("Conclusion added"),
-    "conclusions_to_tasks": _("Conclusions turned into tasks"),
-}
+from tasks.workflow import DIRECTIVE_WORKFLOW, EVENT_NAMES, MEETING_WORKFLOW, TASK_WORKFLOW
 
 
 def _made(record: Any, started: datetime.datetime) -> tuple[Any, bool]:

@@ -13,7 +13,6 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from danvan.core.errors import ServiceError
@@ -21,22 +20,11 @@ from danvan.core.text import folded_words_q
 from tasks import selectors, services
 from tasks.forms import ProgressReportForm, ReturnForm
 from tasks.models import PROGRESS_FIGURES, AssignmentRole, Task, TaskStatus
+from tasks.workflow import EVENT_NAMES, TASK_WORKFLOW
 
 # A phone shows a page of 25 and a "more" link; no COUNT(*) over the scope.
 PAGE_SIZE = 25
 CHILDREN_SHOWN = 20
-
-EVENT_LABELS: dict[str, Any] = {
-    "created": gettext_lazy("Task created"),
-    "updated": gettext_lazy("Task changed"),
-    "cascaded": gettext_lazy("Passed down to the units below"),
-    "progress_reported": gettext_lazy("Progress reported"),
-    "approved": gettext_lazy("Completion approved"),
-    "returned": gettext_lazy("Returned for more work"),
-    "cancelled": gettext_lazy("Cancelled"),
-    "deleted": gettext_lazy("Deleted"),
-    "next_occurrence_created": gettext_lazy("Next occurrence created"),
-}
 
 
 def _page_link(request: HttpRequest, before: int) -> str:
@@ -110,8 +98,8 @@ def _detail_context(request: HttpRequest, task_id: Any) -> dict[str, Any]:
         ]
     events = list(selectors.task_timeline(task))
     for event in events:
-        event.label = EVENT_LABELS.get(event.action, event.action)  # type: ignore[attr-defined]
-    open_for_reports = not task.cancelled and task.completed_on is None
+        event.label = EVENT_NAMES.get(event.action, event.action)  # type: ignore[attr-defined]
+    available = TASK_WORKFLOW.available_to(user, task)
     return {
         "task": task,
         "today": today,
@@ -125,8 +113,8 @@ def _detail_context(request: HttpRequest, task_id: Any) -> dict[str, Any]:
         ],
         "reports": reports,
         "events": events,
-        "may_report": open_for_reports and selectors.can_report(user, task),
-        "may_decide": task.awaiting_approval and selectors.can_manage(user, task.issuing_unit),
+        "may_report": "progress" in available,
+        "may_decide": "approve" in available,
     }
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import inline_serializer
 from rest_framework import serializers, status
 from rest_framework.request import Request
@@ -17,6 +18,28 @@ from danvan.core.records import Step, Workflow
 from tasks import selectors, services
 from tasks import serializers as s
 from tasks.models import Priority, Task
+
+# What a timeline (the API's and the page's) shows for each kind of event.
+EVENT_NAMES = {
+    "created": _("Task created"),
+    "updated": _("Task changed"),
+    "cancelled": _("Cancelled"),
+    "deleted": _("Deleted"),
+    "cascaded": _("Passed down to the units below"),
+    "progress_reported": _("Progress reported"),
+    "completion_reported": _("Reported done"),
+    "approved": _("Completion approved"),
+    "returned": _("Returned for more work"),
+    "next_occurrence_created": _("Next occurrence created"),
+    "directive_created": _("Document recorded"),
+    "directive_linked": _("Linked to higher documents"),
+    "directive_replaced": _("Replaced by a newer document"),
+    "directive_file_attached": _("File attached"),
+    "meeting_created": _("Meeting recorded"),
+    "meeting_updated": _("Meeting changed"),
+    "conclusion_added": _("Conclusion added"),
+    "conclusions_to_tasks": _("Conclusions turned into tasks"),
+}
 
 
 # --- Answers of the steps that do not answer their record -------------------------------------
@@ -50,7 +73,7 @@ def _awaiting_approval(actor: Any, task: Task) -> bool:
 
 
 def _open(actor: Any, task: Task) -> bool:
-    return not task.cancelled and task.approved_at is None
+    return not task.cancelled and task.completed_on is None
 
 
 def _repeats(actor: Any, task: Task) -> bool:
