@@ -75,7 +75,6 @@ class PetitionViewSet(
     # The right to change the petition at all, asked before the body is read (the steps'
     # gates come from the workflow).
     write_gates = {
-        "partial_update": services.require_editor,
         "attachments": services.require_attacher,
         "identity": services.require_identity_viewer,
     }

@@ -51,8 +51,19 @@ WORKFLOW = Workflow(
     record="petition",
     gate=services.require_handler,
     machine=services.actions_available_to,
-    governed=frozenset(services.TRANSITIONS),
+    # "update" is the editors' (the receiving commune's cadres too), not the handlers'.
+    governed=frozenset(services.TRANSITIONS) - {"update"},
     steps=(
+        Step(
+            "update",
+            s.PetitionUpdateSerializer,
+            services.petition_update,
+            "Correct the recorded details",
+            gate=services.require_editor,
+            method="partial_update",
+            route=False,
+            available=lambda actor, petition: petition.status in services.TRANSITIONS["update"],
+        ),
         _step("accept", s.AcceptSerializer, services.petition_accept, "Accept (thụ lý)"),
         _step(
             "guide",

@@ -768,6 +768,10 @@ def task_cancel(
     task = Task.objects.select_for_update().get(pk=task.pk)
     check_version(task, expected_version)
     _require_manager(actor, task.issuing_unit, _("Only the issuing unit's leaders cancel a task."))
+    if task.cancelled:
+        raise Conflict(_("The task is cancelled."), code="invalid_transition")
+    if task.completed_on is not None:
+        raise Conflict(_("The task is already approved as done."), code="invalid_transition")
     if not reason.strip():
         raise ServiceError(_("Give the reason for cancelling."), field="reason")
     task.cancelled = True

@@ -26,6 +26,7 @@ from typing import Any, ClassVar, TypeVar
 
 from django.db.models import Model, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
@@ -41,7 +42,7 @@ from danvan.core.idempotency import create_once
 from danvan.core.parsers import JSONParser
 from danvan.core.sync import SYNC_PARAMETERS, sync_response, sync_schema
 from danvan.core.timeline import TimelineEventSerializer, TimelinePagination, timeline_response
-from danvan.core.versions import etag, expected_version, not_modified
+from danvan.core.versions import PreconditionFailed, etag, expected_version, not_modified
 
 R = TypeVar("R", bound=Model)
 
@@ -110,9 +111,10 @@ class Step:
 @dataclass(frozen=True)
 class Workflow:
     """
-    The steps of one kind of record, and who may take which now: the workflow's gate (asked
-    once), each step's own gate, the record's state machine for the steps it governs
-    (`machine(actor, record)` -> the names it admits now), then each step's `available`.
+    The steps of one kind of record, and who may take which now: each step's gate (its own,
+    else the workflow's; each rule asked once), the record's state machine for the steps it
+    governs (`machine(actor, record)` -> the names it admits now), then each step's
+    `available`.
     """
 
     record: str
@@ -132,20 +134,27 @@ class Workflow:
         return (step.gate or self.gate) if step.gated else None
 
     def available_to(self, actor: Any, record: Any) -> list[str]:
-        try:
-            if self.gate is not None:
-                self.gate(actor, record)
-        except ServiceError:
-            return []
-        admitted = set(self.machine(actor, record)) if self.machine is not None else set()
+        passed: dict[Any, bool] = {}
+
+        def allowed(gate: Callable[[Any, Any], None] | None) -> bool:
+            if gate is None:
+                return True
+            if gate not in passed:  # each rule asked once, however many steps share it
+                try:
+                    gate(actor, record)
+                    passed[gate] = True
+                except ServiceError:
+                    passed[gate] = False
+            return passed[gate]
+
+        steps = [step for step in self.steps if allowed(self.gate_of(step))]
+        governed = [step for step in steps if step.name in self.governed]
+        admitted = set(self.machine(actor, record)) if governed and self.machine else set()
         found = []
-        for step in self.steps:
+        for step in steps:
             if step.name in self.governed and step.name not in admitted:
                 continue
             try:
-                gate = self.gate_of(step)
-                if gate is not None and gate is not self.gate:
-                    gate(actor, record)
                 if step.available is not None and not step.available(actor, record):
                     continue
             except ServiceError:
@@ -184,9 +193,28 @@ class RecordViewSetMixin(WriteGateMixin):
         pk = self.kwargs["pk"]  # type: ignore[attr-defined]
         if not str(pk).isdigit():
             raise Http404  # ids are whole numbers; anything else names no record
-        record = self.scoped_record(int(pk))
+        try:
+            record = self.scoped_record(int(pk))
+        except Http404:
+            self._refuse_write_on_tombstone(int(pk))
+            raise
         self.check_object_permissions(self.request, record)  # type: ignore[attr-defined]
         return self.gate_write(record)
+
+    def _refuse_write_on_tombstone(self, pk: int) -> None:
+        """
+        A conditional write on a record deleted since the client read it is a 412 (RFC 9110:
+        If-Match fails when there is no current representation), not a 404: of two people
+        deleting with one ETag, the second learns that the record changed. Only for records
+        the person could see (their tombstones); anything else stays a 404.
+        """
+        if not self.request.headers.get("If-Match"):  # type: ignore[attr-defined]
+            return
+        tombstones = self.sync_deleted()
+        if tombstones is not None and tombstones.filter(pk=pk).exists():
+            raise PreconditionFailed(
+                str(_("This record was deleted by someone else after you read it."))
+            )
 
     def detail_response(self, record: Any, status_code: int = status.HTTP_200_OK) -> Response:
         fresh = self.detail_record(record.pk)
