@@ -6,7 +6,7 @@ import pytest
 
 from danvan.calendar import services as calendar_services
 from danvan.calendar.models import DayUnit
-from petitions import selectors, services
+from petitions import clock, selectors, services
 from petitions.models import (
     Complexity,
     DeadlinePolicy,
@@ -96,7 +96,7 @@ def test_first_complaint_limits_follow_complexity_and_remoteness(
     accept(petition, handler_a, date(2026, 6, 1))
     petition.refresh_from_db()
 
-    expected = services.clock.deadline(date(2026, 6, 1), days_to_due, DayUnit.CALENDAR)
+    expected = clock.deadline(date(2026, 6, 1), days_to_due, DayUnit.CALENDAR)
     assert petition.due_date == expected
     assert (petition.due_date - date(2026, 6, 1)).days >= days_to_due
 

@@ -1,0 +1,133 @@
+"""
+Every write to petitions: intake, the handling workflow, the clocks, identity access.
+
+Each public function is keyword-only, atomic, takes `actor=` and writes a PetitionEvent in the
+same transaction. A transition that the current status does not allow raises a Conflict (409)
+with a message saying what is allowed; nothing is changed.
+
+The services by concept: base, states, deadlines, deadline_steps, workflow, intake, links,
+identity, attachments; every name is re-exported here.
+"""
+
+from danvan.core.errors import Conflict, ServiceError
+from danvan.core.versions import PreconditionFailed
+from danvan.org.permissions import Forbidden
+from petitions.services.attachments import attachment_add
+from petitions.services.base import (
+    CITIZEN_ID_RE,
+    PHONE_RE,
+    AnswerInput,
+    PetitionData,
+    PetitionerInput,
+    RespondentInput,
+    require_attacher,
+    require_editor,
+    require_handler,
+    require_identity_viewer,
+    today_local,
+)
+from petitions.services.deadline_steps import petition_extend, petition_resume, petition_suspend
+from petitions.services.deadlines import (
+    CLOCK_FIELDS,
+    FINISH_FIELDS,
+    compute_due_date,
+    deadline_recompute,
+    deadlines_recompute_for_day,
+    intake_stage,
+    policy_for,
+    resolution_stage,
+)
+from petitions.services.identity import (
+    identity_grant_allowed,
+    identity_grant_create,
+    identity_grant_revoke,
+    identity_reveal,
+)
+from petitions.services.intake import (
+    MAX_HEAD_COUNT,
+    UPDATABLE_FIELDS,
+    build_search_text,
+    petition_create,
+    petition_delete,
+    petition_update,
+    petitioner_recognise,
+    reception_session_create,
+)
+from petitions.services.links import dismissed_duplicates, petition_dismiss_duplicate, petition_link
+from petitions.services.states import ACTION_NAMES, TRANSITIONS, allowed_actions
+from petitions.services.workflow import (
+    actions_available_to,
+    assignable_users,
+    petition_accept,
+    petition_assign,
+    petition_close,
+    petition_file,
+    petition_guide,
+    petition_reopen_second_complaint,
+    petition_report_transfer,
+    petition_resolve,
+    petition_return_papers,
+    petition_start_resolution,
+    petition_transfer,
+)
+
+__all__ = [
+    "ACTION_NAMES",
+    "CITIZEN_ID_RE",
+    "CLOCK_FIELDS",
+    "FINISH_FIELDS",
+    "MAX_HEAD_COUNT",
+    "PHONE_RE",
+    "TRANSITIONS",
+    "UPDATABLE_FIELDS",
+    "AnswerInput",
+    "Conflict",
+    "Forbidden",
+    "PetitionData",
+    "PetitionerInput",
+    "PreconditionFailed",
+    "RespondentInput",
+    "ServiceError",
+    "actions_available_to",
+    "allowed_actions",
+    "assignable_users",
+    "attachment_add",
+    "build_search_text",
+    "compute_due_date",
+    "deadline_recompute",
+    "deadlines_recompute_for_day",
+    "dismissed_duplicates",
+    "identity_grant_allowed",
+    "identity_grant_create",
+    "identity_grant_revoke",
+    "identity_reveal",
+    "intake_stage",
+    "petition_accept",
+    "petition_assign",
+    "petition_close",
+    "petition_create",
+    "petition_delete",
+    "petition_dismiss_duplicate",
+    "petition_extend",
+    "petition_file",
+    "petition_guide",
+    "petition_link",
+    "petition_reopen_second_complaint",
+    "petition_report_transfer",
+    "petition_resolve",
+    "petition_resume",
+    "petition_return_papers",
+    "petition_start_resolution",
+    "petition_suspend",
+    "petition_transfer",
+    "petition_update",
+    "petitioner_recognise",
+    "policy_for",
+    "reception_session_create",
+    "require_attacher",
+    "require_editor",
+    "require_handler",
+    "require_identity_viewer",
+    "resolution_stage",
+    "today_local",
+]

@@ -1,0 +1,49 @@
+"""Files attached to a petition (scans, photos), checked by content."""
+
+from __future__ import annotations
+
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from danvan.core.uploads import client_name, renamed, validate_upload
+from danvan.core.versions import check_version
+from danvan.org.models import User
+from petitions.models import (
+    Attachment,
+    EventAction,
+    Petition,
+)
+from petitions.services.base import _event, _lock, _save, require_attacher
+
+
+@transaction.atomic
+def attachment_add(
+    *,
+    actor: User,
+    petition: Petition,
+    upload: UploadedFile,
+    expected_version: int | None = None,
+) -> Attachment:
+    petition = _lock(petition)
+    check_version(petition, expected_version)
+    require_attacher(actor, petition)
+    content_type = validate_upload(upload, field_name="file", label=_("file"))
+    name = client_name(upload)
+    attachment = Attachment(
+        petition=petition,
+        original_name=name,
+        content_type=content_type,
+        size=upload.size or 0,
+        uploaded_by=actor,
+    )
+    attachment.file.save(renamed(upload, content_type).name or "", upload, save=False)
+    attachment.save()
+    _save(petition)
+    _event(
+        petition,
+        actor=actor,
+        action=EventAction.ATTACHED,
+        data={"attachment": attachment.pk, "content_type": content_type, "size": attachment.size},
+    )
+    return attachment
