@@ -75,6 +75,13 @@ class DeadlineInputMixin(serializers.Serializer):
         return services.Deadline(due_on=values.get("due_on"), period=values.get("period", ""))
 
 
+class StoredFileSerializer(serializers.Serializer):
+    """A file kept with a record: its name as sent, and its address."""
+
+    name = serializers.CharField(read_only=True)
+    url = serializers.CharField(read_only=True)
+
+
 class DirectiveBriefSerializer(serializers.ModelSerializer):
     class Meta:
         model = Directive
@@ -117,6 +124,7 @@ class DirectiveSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
+    @extend_schema_field(StoredFileSerializer(many=True))
     def get_files(self, directive: Directive) -> list[dict[str, str]]:
         return [{"name": f.name, "url": f.file.url} for f in directive.files.all()]
 
@@ -326,8 +334,14 @@ class ProgressReportSerializer(serializers.ModelSerializer):
             "created_at",
         ]
 
+    @extend_schema_field(StoredFileSerializer(many=True))
     def get_evidence(self, report: ProgressReport) -> list[dict[str, str]]:
         return [{"name": e.name, "url": e.file.url} for e in report.evidence.all()]
+
+
+class EvidenceUploadSerializer(serializers.Serializer):
+    report = serializers.IntegerField(label=_("progress report"), min_value=1)
+    file = serializers.FileField(label=_("file"), max_length=255)
 
 
 class TaskReasonSerializer(serializers.Serializer):

@@ -99,7 +99,7 @@ def _detail_context(request: HttpRequest, task_id: Any) -> dict[str, Any]:
     events = list(selectors.task_timeline(task))
     for event in events:
         event.label = EVENT_NAMES.get(event.action, event.action)  # type: ignore[attr-defined]
-    available = TASK_WORKFLOW.available_to(user, task)
+    available = TASK_WORKFLOW.available_to(user, task, only=("progress", "approve"))
     return {
         "task": task,
         "today": today,

@@ -31,6 +31,7 @@ EVENT_NAMES = {
     "approved": _("Completion approved"),
     "returned": _("Returned for more work"),
     "next_occurrence_created": _("Next occurrence created"),
+    "evidence_added": _("Evidence file added"),
     "directive_created": _("Document recorded"),
     "directive_linked": _("Linked to higher documents"),
     "directive_replaced": _("Replaced by a newer document"),
@@ -62,6 +63,11 @@ def _tasks_made(view: Any, meeting: Any, tasks: list[Task]) -> Response:
     )
 
 
+def _report(view: Any, task: Task, report: Any) -> Response:
+    fresh = selectors.progress_reports_of(task).get(pk=report.pk)
+    return Response(s.ProgressReportSerializer(fresh).data, status=status.HTTP_201_CREATED)
+
+
 def _deadline(request: Request, v: dict[str, Any]) -> dict[str, Any]:
     deadline = services.Deadline(due_on=v.pop("due_on", None), period=v.pop("period", ""))
     return {**v, "deadline": deadline, "priority": v.get("priority", Priority.NORMAL)}
@@ -74,6 +80,11 @@ def _awaiting_approval(actor: Any, task: Task) -> bool:
 
 def _open(actor: Any, task: Task) -> bool:
     return not task.cancelled and task.completed_on is None
+
+
+def _report_open(actor: Any, task: Task) -> bool:
+    """A report the issuer has not decided on yet, to add files to."""
+    return _open(actor, task) and task.progress_reports.filter(state="submitted").exists()
 
 
 def _repeats(actor: Any, task: Task) -> bool:
@@ -109,6 +120,18 @@ TASK_WORKFLOW = Workflow(
             gate=services.require_task_reporter,
             available=_open,
             route=False,
+        ),
+        Step(
+            "evidence",
+            s.EvidenceUploadSerializer,
+            services.progress_evidence_add,
+            "Add an evidence file (photo, scan) to a progress report you sent",
+            gate=services.require_task_reporter,
+            available=_report_open,
+            multipart=True,
+            respond=_report,
+            response_schema=s.ProgressReportSerializer,
+            status_code=status.HTTP_201_CREATED,
         ),
         Step(
             "cascade",

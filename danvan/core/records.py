@@ -133,7 +133,8 @@ class Workflow:
     def gate_of(self, step: Step) -> Callable[[Any, Any], None] | None:
         return (step.gate or self.gate) if step.gated else None
 
-    def available_to(self, actor: Any, record: Any) -> list[str]:
+    def available_to(self, actor: Any, record: Any, only: Iterable[str] | None = None) -> list[str]:
+        """The steps `actor` may take on `record` now (of `only`, when a page asks for a few)."""
         passed: dict[Any, bool] = {}
 
         def allowed(gate: Callable[[Any, Any], None] | None) -> bool:
@@ -147,7 +148,12 @@ class Workflow:
                     passed[gate] = False
             return passed[gate]
 
-        steps = [step for step in self.steps if allowed(self.gate_of(step))]
+        wanted = None if only is None else set(only)
+        steps = [
+            step
+            for step in self.steps
+            if (wanted is None or step.name in wanted) and allowed(self.gate_of(step))
+        ]
         governed = [step for step in steps if step.name in self.governed]
         admitted = set(self.machine(actor, record)) if governed and self.machine else set()
         found = []

@@ -36,6 +36,7 @@ from tasks.services.meetings import (
 )
 from tasks.services.progress import (
     FIGURE_KEYS,
+    progress_evidence_add,
     progress_report_submit,
     task_approve,
     task_return,
@@ -65,6 +66,7 @@ __all__ = [
     "meeting_conclusions_to_tasks",
     "meeting_create",
     "meeting_update",
+    "progress_evidence_add",
     "progress_report_submit",
     "recurring_tasks_needing_next",
     "refuse_duplicate_directive",

@@ -167,6 +167,46 @@ def progress_report_submit(
     return report
 
 
+MAX_EVIDENCE_FILES = 20
+
+
+@transaction.atomic
+def progress_evidence_add(
+    *,
+    actor: Any,
+    task: Task,
+    report: int,
+    file: UploadedFile,
+    expected_version: int | None = None,
+) -> ProgressReport:
+    """
+    One more evidence file (a photo, a scan) on a progress report of the task, by someone who
+    reports on it, while the issuer has not decided on the report: how an app sends a report
+    as JSON, then its photos one by one.
+    """
+    task = Task.objects.select_for_update().get(pk=task.pk)
+    check_version(task, expected_version)
+    found = ProgressReport.objects.filter(task=task, pk=report).first()
+    if found is None:
+        raise ServiceError(_("This task has no such progress report."), field="report")
+    if reporting_unit(actor, task) is None:
+        raise _forbidden(_("Only the lead and coordinating units report on this task."))
+    if found.state != ReportState.SUBMITTED:
+        raise Conflict(_("The report has already been decided on."), code="invalid_transition")
+    if found.evidence.count() >= MAX_EVIDENCE_FILES:
+        raise ServiceError(
+            _("A report has at most %(count)d files.") % {"count": MAX_EVIDENCE_FILES},
+            field="file",
+        )
+    name = client_name(file, limit=255)
+    renamed(file, validate_upload(file, field_name="file", label=_("file")))
+    ProgressEvidence.objects.create(report=found, file=file, name=name)
+    task.version += 1
+    task.save(update_fields=["version", "updated_at"])
+    _event(actor=actor, action="evidence_added", task=task, report=found.pk, name=name)
+    return found
+
+
 def _latest_completion_report(task: Task) -> ProgressReport:
     report = (
         task.progress_reports.filter(

@@ -21,6 +21,7 @@ persona does not change what the next one sees.
 
 from __future__ import annotations
 
+import datetime
 import json
 import os
 from collections.abc import Callable
@@ -182,6 +183,7 @@ EXPECTED: dict[str, dict[str, str]] = {
     # task.report_progress at the lead unit A1: cadres, supervisors and administrators; a
     # petition handler only reads tasks (handler_elsewhere reports as A1's cadre).
     "POST /api/v1/tasks/{id}/progress/": row(U, OK, N, F, OK, OK, OK, OK, OK),
+    "POST /api/v1/tasks/{id}/evidence/": row(U, OK, N, F, OK, OK, OK, OK, OK),
     "POST /api/v1/tasks/{id}/return/": MANAGE,
     # Reports: every signed-in person gets the figures of their own units.
     "GET /api/v1/reports/documents/": SIGNED_IN,
@@ -286,9 +288,28 @@ BODIES: dict[str, Callable[[World], dict[str, Any]]] = {
     "POST /api/v1/tasks/{id}/cancel/": lambda w: REASON,
     "POST /api/v1/tasks/{id}/return/": lambda w: REASON,
     "POST /api/v1/tasks/{id}/progress/": lambda w: {"text": "Đã triển khai", "percent": 50},
+    "POST /api/v1/tasks/{id}/evidence/": lambda w: {
+        "report": _report_of(w.inside["tasks"]),
+        "file": SimpleUploadedFile("anh.pdf", PDF_BYTES, content_type="application/pdf"),
+    },
     "PATCH /api/v1/tasks/{id}/": lambda w: {"title": "Nhiệm vụ đã sửa"},
     "PATCH /api/v1/meetings/{id}/": lambda w: {"minutes": "Biên bản giao ban"},
 }
+
+
+def _report_of(task_id: int) -> int:
+    """A progress report the commune A1 sent on its task (the evidence endpoint names one)."""
+    from tasks.models import ProgressReport, Task
+
+    task = Task.objects.get(pk=task_id)
+    report = ProgressReport.objects.filter(task=task).first() or ProgressReport.objects.create(
+        task=task,
+        unit_id=task.lead_unit_id,
+        text="Đã triển khai",
+        percent=10,
+        reported_on=datetime.date(2026, 3, 2),
+    )
+    return report.pk
 
 
 # --- Harness ---------------------------------------------------------------------------------

@@ -249,6 +249,18 @@ def test_the_field_cadres_day_through_the_generated_client(
         ),
     )
     assert _ok(report, 201).figures == {"meetings_held": 3}
+    # Its photo goes after it (multipart, the upload's one body type).
+    evidence = api("tasks.tasks_evidence_create").sync_detailed(
+        task.pk,
+        client=cadre,
+        body=m.EvidenceUploadRequest(
+            report=report.parsed.id,
+            file=types.File(
+                payload=io.BytesIO(JPEG_BYTES), file_name="hoi-nghi.jpg", mime_type="image/jpeg"
+            ),
+        ),
+    )
+    assert [e.name for e in _ok(evidence, 201).evidence] == ["hoi-nghi.jpg"]
     boss = generated.AuthenticatedClient(
         base_url=live_server.url, token=sign_in("supervisor").access
     )

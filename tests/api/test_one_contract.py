@@ -217,6 +217,22 @@ def _other_directives(c: Ctx) -> Directive:
     return new_directive(c)
 
 
+def _task_with_report(c: Ctx) -> Task:
+    task = new_task(c)
+    c.records["report"] = ProgressReport.objects.create(
+        task=task,
+        unit_id=task.lead_unit_id,
+        text="Đã triển khai",
+        percent=20,
+        reported_on=datetime.date.today(),
+    )
+    return task
+
+
+def _evidence(c: Ctx, m: str) -> dict[str, Any]:
+    return {"report": c.records["report"].pk, **upload(c, m)}
+
+
 def _meeting_with_conclusion(c: Ctx) -> Meeting:
     meeting = new_meeting(c)
     MeetingConclusion.objects.create(
@@ -411,6 +427,15 @@ WRITES: list[Write] = [
         new_task,
         lambda c, m: {"text": f"{m}: báo cáo", "percent": 40 if m == "Alpha" else 60},
         ("cadre_a", "supervisor"),
+    ),
+    Write(
+        "tasks",
+        "post",
+        "evidence",
+        _task_with_report,
+        _evidence,
+        ("cadre_a", "supervisor"),
+        multipart=True,
     ),
     Write(
         "tasks",
@@ -1185,6 +1210,7 @@ def test_every_petition_step_listed_for_the_handler_succeeds(ctx: Ctx) -> None:
 
 TASK_ACTIONS = {
     "progress",
+    "evidence",
     "cascade",
     "approve",
     "return",
@@ -1231,6 +1257,7 @@ def test_task_available_actions_follow_person_and_state(ctx: Ctx) -> None:
 # How each task step is taken: (method, path suffix, body); a fresh task for each.
 TASK_STEPS: dict[str, tuple[str, str, dict[str, Any]]] = {
     "progress": ("post", "progress/", {"text": "Báo cáo", "percent": 30}),
+    "evidence": ("multipart", "evidence/", {}),
     "cascade": ("post", "cascade/", {"level": "village"}),
     "approve": ("post", "approve/", {}),
     "return": ("post", "return/", {"reason": "Chưa đạt"}),
@@ -1257,13 +1284,18 @@ def test_every_task_step_listed_succeeds_for_that_person(
 
     for action in _task_actions(ctx, user, fresh()):
         method, suffix, body = TASK_STEPS[action]
-        url = detail_url("tasks", fresh().pk) + suffix
+        task = fresh()
+        url = detail_url("tasks", task.pk) + suffix
         client = as_user(ctx.user(user))
-        response = (
-            client.delete(url)
-            if method == "delete"
-            else getattr(client, method)(url, body, format="json")
-        )
+        if method == "multipart":  # evidence: a file on the task's open report
+            report = ProgressReport.objects.filter(task=task).first()
+            assert report is not None, f"{user} was offered {action} on a task without a report"
+            body = {"report": report.pk, **upload(ctx, "Alpha")}
+            response = client.post(url, body, format="multipart")
+        elif method == "delete":
+            response = client.delete(url)
+        else:
+            response = getattr(client, method)(url, body, format="json")
         assert response.status_code not in (403, 409), (
             f"{user} was offered {action} yet refused: {show(response)}"
         )

@@ -20,6 +20,7 @@ from tests.petitions.factories import JPEG_BYTES, PetitionFactory
 UPLOADS = {
     ("post", "/api/v1/petitions/{id}/attachments/"),
     ("post", "/api/v1/directives/{id}/files/"),
+    ("post", "/api/v1/tasks/{id}/evidence/"),
     # POST tasks/{id}/progress/ also takes multipart (evidence files): docs/api.md only.
 }
 ID_FILTERS = {
