@@ -100,7 +100,7 @@ class DirectiveViewSet(
         return selectors.directive_timeline(record)
 
     def sync_changed(self) -> QuerySet[Directive]:
-        return self.filter_queryset(self.get_queryset())
+        return self.get_queryset()
 
     @extend_schema(
         request=DirectiveCreateSerializer,
@@ -182,7 +182,7 @@ class TaskViewSet(
         return selectors.task_timeline(record)
 
     def sync_changed(self) -> QuerySet[Task]:
-        return self.filter_queryset(self.get_queryset())
+        return self.get_queryset()
 
     def sync_deleted(self) -> QuerySet[Task]:
         return selectors.tasks_deleted_for(self.request.user)
@@ -358,7 +358,7 @@ class MeetingViewSet(
         return selectors.meeting_timeline(record)
 
     def sync_changed(self) -> QuerySet[Meeting]:
-        return self.filter_queryset(self.get_queryset())
+        return self.get_queryset()
 
     @extend_schema(
         request=MeetingCreateSerializer,

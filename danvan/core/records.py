@@ -180,6 +180,7 @@ class RecordViewSetMixin(WriteGateMixin):
     """
 
     detail_serializer_class: ClassVar[type[serializers.BaseSerializer]]
+    filterset_class: Any = None  # a viewset's list filters, if it has any
     action_names: ClassVar[Mapping[str, Any]] = {}
     sync_aliases: ClassVar[bool] = False
     workflow: ClassVar[Workflow | None] = None
@@ -358,7 +359,12 @@ def record_api(
             cls.sync = extend_schema(  # type: ignore[attr-defined]
                 parameters=SYNC_PARAMETERS,
                 responses=sync_schema(f"{name}Sync", row, aliases=aliases),
-            )(action(detail=False, methods=["get"], pagination_class=None)(sync_))
+            )(
+                # One parameter set for every sync: no list filters (a deleted row has none).
+                action(detail=False, methods=["get"], pagination_class=None, filterset_class=None)(
+                    sync_
+                )
+            )
         if workflow is not None:
             gates = dict(getattr(cls, "write_gates", {}))
             for step in workflow.steps:

@@ -324,3 +324,23 @@ def test_an_upload_still_takes_multipart(api_as, tree, handler_a) -> None:
     )
 
     assert response.status_code == 201, response.content
+
+
+def test_every_sync_takes_one_parameter_set_and_answers_one_shape() -> None:
+    paths = openapi_schema()["paths"]
+    syncs = sorted(path for path in paths if path.endswith("/sync/"))
+    assert syncs == [
+        f"/api/v1/{name}/sync/"
+        for name in ("directives", "meetings", "notifications", "petitions", "tasks")
+    ]
+    schemas = openapi_schema()["components"]["schemas"]
+    for path in syncs:
+        operation = paths[path]["get"]
+        assert {p["name"] for p in operation["parameters"]} == {
+            "updated_since",
+            "after_id",
+            "limit",
+        }, path
+        ref = operation["responses"]["200"]["content"]["application/json"]["schema"]["$ref"]
+        keys = set(schemas[ref.rsplit("/", 1)[-1]]["properties"])
+        assert {"changed", "deleted", "until", "until_id", "has_more"} <= keys, path
