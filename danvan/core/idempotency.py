@@ -101,12 +101,17 @@ def fingerprint(request: Request) -> str:
 
 
 def _claim(user: Any, scope: str, key: str, print_: str) -> tuple[IdempotencyKey, bool]:
+    """
+    The key's row, inserted now (True) or by an earlier request (False). The insert comes
+    first: a new key (the usual case) costs one statement; a concurrent request with the same
+    key waits on the unique index until the first commits, then reads its row.
+    """
     try:
         with transaction.atomic():
-            return IdempotencyKey.objects.get_or_create(
-                user_id=user.pk, scope=scope, key=key, defaults={"fingerprint": print_}
-            )
-    except IntegrityError:  # another request claimed it between the read and the insert
+            return IdempotencyKey.objects.create(
+                user_id=user.pk, scope=scope, key=key, fingerprint=print_
+            ), True
+    except IntegrityError:
         return IdempotencyKey.objects.select_for_update().get(
             user_id=user.pk, scope=scope, key=key
         ), False
