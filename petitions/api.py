@@ -100,9 +100,6 @@ class PetitionViewSet(
     def timeline_events(self, record: Petition) -> QuerySet[PetitionEvent]:
         return selectors.petition_timeline(record)
 
-    def sync_changed(self) -> QuerySet[Petition]:
-        return self.get_queryset()
-
     def sync_deleted(self) -> QuerySet[Petition]:
         return selectors.petitions_deleted_for(self.request.user)
 

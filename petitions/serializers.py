@@ -12,6 +12,7 @@ from drf_spectacular.utils import extend_schema_field, inline_serializer
 from rest_framework import serializers
 
 from danvan.core.fields import CalendarDateField
+from danvan.core.records import AvailableActionsField
 from danvan.org.serializers import UnitRefSerializer
 from petitions import selectors, services
 from petitions.models import (
@@ -170,7 +171,7 @@ class PetitionDetailSerializer(PetitionListSerializer):
     transfers = serializers.SerializerMethodField()
     links = serializers.SerializerMethodField()
     allowed_actions = serializers.SerializerMethodField()
-    available_actions = serializers.SerializerMethodField()
+    available_actions = AvailableActionsField("petitions.workflow.WORKFLOW")
     complexity_display = serializers.CharField(source="get_complexity_display", read_only=True)
     result_display = serializers.CharField(source="get_result_display", read_only=True)
 
@@ -325,16 +326,6 @@ class PetitionDetailSerializer(PetitionListSerializer):
     def get_allowed_actions(self, petition: Petition) -> list[str]:
         """The steps the petition's status admits, whoever asks."""
         return services.allowed_actions(petition)
-
-    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
-    def get_available_actions(self, petition: Petition) -> list[str]:
-        """The steps the person asking may take now: what an app shows as buttons."""
-        from petitions.workflow import WORKFLOW  # the workflow's inputs are serializers here
-
-        request = self.context.get("request")
-        if request is None:
-            return []
-        return WORKFLOW.available_to(request.user, petition)
 
 
 # --- Serializers: writing -------------------------------------------------------------------

@@ -99,9 +99,6 @@ class DirectiveViewSet(
     def timeline_events(self, record: Directive) -> QuerySet[TaskEvent]:
         return selectors.directive_timeline(record)
 
-    def sync_changed(self) -> QuerySet[Directive]:
-        return self.get_queryset()
-
     @extend_schema(
         request=DirectiveCreateSerializer,
         responses={201: DirectiveSerializer, 200: DirectiveSerializer},
@@ -180,9 +177,6 @@ class TaskViewSet(
 
     def timeline_events(self, record: Task) -> QuerySet[TaskEvent]:
         return selectors.task_timeline(record)
-
-    def sync_changed(self) -> QuerySet[Task]:
-        return self.get_queryset()
 
     def sync_deleted(self) -> QuerySet[Task]:
         return selectors.tasks_deleted_for(self.request.user)
@@ -356,9 +350,6 @@ class MeetingViewSet(
 
     def timeline_events(self, record: Meeting) -> QuerySet[TaskEvent]:
         return selectors.meeting_timeline(record)
-
-    def sync_changed(self) -> QuerySet[Meeting]:
-        return self.get_queryset()
 
     @extend_schema(
         request=MeetingCreateSerializer,

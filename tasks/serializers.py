@@ -17,6 +17,7 @@ from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
 from danvan.core.fields import CalendarDateField
+from danvan.core.records import AvailableActionsField
 from danvan.org.models import Unit, UnitLevel
 from danvan.org.selectors import units_visible_to
 from danvan.org.serializers import UnitRefSerializer
@@ -461,17 +462,8 @@ class ConclusionsToTasksSerializer(DeadlineInputMixin):
 class TaskDetailSerializer(TaskSerializer):
     """A task's detail: its row, and the steps the person asking may take now."""
 
-    available_actions = serializers.SerializerMethodField()
+    available_actions = AvailableActionsField("tasks.workflow.TASK_WORKFLOW")
 
     class Meta(TaskSerializer.Meta):
         fields = [*TaskSerializer.Meta.fields, "available_actions"]
         read_only_fields = fields
-
-    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
-    def get_available_actions(self, task: Task) -> list[str]:
-        from tasks.workflow import TASK_WORKFLOW  # the workflow's inputs are serializers here
-
-        request = self.context.get("request")
-        if request is None:
-            return []
-        return TASK_WORKFLOW.available_to(request.user, task)

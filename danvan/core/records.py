@@ -26,9 +26,15 @@ from typing import Any, ClassVar, TypeVar
 
 from django.db.models import Model, QuerySet
 from django.http import Http404
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+)
 from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.parsers import MultiPartParser
@@ -169,6 +175,26 @@ class Workflow:
         return found
 
 
+@extend_schema_field(serializers.ListField(child=serializers.CharField()))
+class AvailableActionsField(serializers.Field):
+    """
+    A detail's `available_actions`: the steps of `workflow` (a dotted path, read when first
+    used: the workflow's inputs are serializers of the same app) the person asking may take
+    now — what an app shows as buttons.
+    """
+
+    def __init__(self, workflow: str, **kwargs: Any) -> None:
+        self.workflow_path = workflow
+        super().__init__(read_only=True, source="*", **kwargs)
+
+    def to_representation(self, record: Any) -> list[str]:
+        request = self.context.get("request")
+        if request is None:
+            return []
+        workflow: Workflow = import_string(self.workflow_path)
+        return workflow.available_to(request.user, record)
+
+
 class RecordViewSetMixin(WriteGateMixin):
     """
     The runtime half of the contract. A viewset provides:
@@ -264,8 +290,9 @@ class RecordViewSetMixin(WriteGateMixin):
     def timeline_events(self, record: Any) -> QuerySet[Any]:  # pragma: no cover
         raise NotImplementedError
 
-    def sync_changed(self) -> QuerySet[Any]:  # pragma: no cover
-        raise NotImplementedError
+    def sync_changed(self) -> QuerySet[Any]:
+        """The live rows a sync carries: the list's rows (its scope), without its filters."""
+        return self.get_queryset()  # type: ignore[attr-defined]
 
     def sync_deleted(self) -> QuerySet[Any] | None:
         return None

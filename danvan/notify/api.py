@@ -139,9 +139,6 @@ class NotificationViewSet(RecordViewSetMixin, mixins.ListModelMixin, viewsets.Ge
     def scoped_record(self, pk: Any) -> Notification:
         return get_object_or_404(self.get_queryset(), pk=pk)  # another person's: 404
 
-    def sync_changed(self) -> QuerySet[Notification]:
-        return selectors.notifications_for(self.request.user)
-
     @extend_schema(
         request=None,
         responses=inline_serializer("UnreadCount", {"unread": serializers.IntegerField()}),
