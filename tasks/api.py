@@ -93,9 +93,6 @@ class DirectiveViewSet(
     def scoped_record(self, pk: Any) -> Directive:
         return selectors.directive_get_for(self.request.user, pk)
 
-    def detail_record(self, pk: Any) -> Directive:
-        return self.get_queryset().get(pk=pk)
-
     def timeline_events(self, record: Directive) -> QuerySet[TaskEvent]:
         return selectors.directive_timeline(record)
 
@@ -170,9 +167,6 @@ class TaskViewSet(
 
     def scoped_record(self, pk: Any) -> Task:
         selectors.task_get_for(self.request.user, pk)
-        return self.get_queryset().get(pk=pk)
-
-    def detail_record(self, pk: Any) -> Task:
         return self.get_queryset().get(pk=pk)
 
     def timeline_events(self, record: Task) -> QuerySet[TaskEvent]:
@@ -344,9 +338,6 @@ class MeetingViewSet(
 
     def scoped_record(self, pk: Any) -> Meeting:
         return selectors.meeting_get_for(self.request.user, pk)
-
-    def detail_record(self, pk: Any) -> Meeting:
-        return self.get_queryset().get(pk=pk)
 
     def timeline_events(self, record: Meeting) -> QuerySet[TaskEvent]:
         return selectors.meeting_timeline(record)

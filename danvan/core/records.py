@@ -220,7 +220,8 @@ class RecordViewSetMixin(WriteGateMixin):
         raise NotImplementedError
 
     def detail_record(self, pk: Any) -> Any:
-        return self.scoped_record(pk)
+        """The record read for its detail: by default from the list's queryset."""
+        return self.get_queryset().get(pk=pk)  # type: ignore[attr-defined]
 
     def get_object(self) -> Any:
         pk = self.kwargs["pk"]  # type: ignore[attr-defined]
