@@ -107,8 +107,3 @@ def not_modified(request: Request, record: Versioned) -> Response | None:
         if tag is None or tag == current:
             return Response(status=status.HTTP_304_NOT_MODIFIED, headers={"ETag": etag(record)})
     return None
-
-
-def with_etag(response: Response, record: Versioned) -> Response:
-    response["ETag"] = etag(record)
-    return response

@@ -158,7 +158,3 @@ class Petition(models.Model):
     def identity_protected(self) -> bool:
         """The petitioners' identity is a secret (IDENTITY_PROTECTED_KINDS)."""
         return self.kind in IDENTITY_PROTECTED_KINDS
-
-    @property
-    def etag(self) -> str:
-        return f'"{self.pk}-{self.version}"'

@@ -35,7 +35,3 @@ class VersionedModel(models.Model):
 
     class Meta:
         abstract = True
-
-    @property
-    def etag(self) -> str:
-        return f'"{self.pk}-{self.version}"'
