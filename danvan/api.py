@@ -6,6 +6,7 @@ from rest_framework.routers import DefaultRouter
 
 from danvan.notify import api as notify_api
 from danvan.org import api as org_api
+from movement import api as movement_api
 from petitions import api as petitions_api
 from tasks import api as tasks_api
 
@@ -21,6 +22,12 @@ router.register("push-outbox", notify_api.PushOutboxViewSet, basename="push-outb
 router.register("directives", tasks_api.DirectiveViewSet, basename="directive")
 router.register("meetings", tasks_api.MeetingViewSet, basename="meeting")
 router.register("tasks", tasks_api.TaskViewSet, basename="task")
+router.register("movement-models", movement_api.MovementModelViewSet, basename="movement-model")
+router.register("indicators", movement_api.IndicatorViewSet, basename="indicator")
+router.register(
+    "indicator-reports", movement_api.IndicatorReportViewSet, basename="indicator-report"
+)
+router.register("dialogues", movement_api.DialogueViewSet, basename="dialogue")
 
 urlpatterns = [
     path("auth/token/", org_api.TokenObtainView.as_view(), name="token-obtain"),

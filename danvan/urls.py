@@ -18,6 +18,7 @@ urlpatterns = [
     path("reports/", include("reports.urls")),
     path("petitions/", include("petitions.urls")),
     path("tasks/", include("tasks.urls")),
+    path("movement/", include("movement.urls")),
     path("notifications/", include("danvan.notify.urls")),
 ]
 if settings.DEBUG:

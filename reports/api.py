@@ -298,10 +298,13 @@ EXPORT_PARAMS = [
 
 
 class ExportView(APIView):
-    """`/exports/<petitions|tasks>.<csv|xlsx>`: streamed, redacted, logged."""
+    """`/exports/<petitions|tasks|models>.<csv|xlsx>`: streamed, redacted, logged."""
 
     @extend_schema(
-        summary="Export a filtered list of petitions or tasks to CSV or xlsx (streamed)",
+        summary=(
+            "Export a filtered list of petitions, tasks or “Dân vận khéo” models to CSV or xlsx "
+            "(streamed)"
+        ),
         parameters=EXPORT_PARAMS,
         responses={
             (200, "text/csv"): OpenApiTypes.BINARY,
@@ -333,6 +336,9 @@ class ExportView(APIView):
                 request=request,
             )
             header, rows = exports.petition_header(), exports.petition_rows(queryset, today=today)
+        elif subject == ExportSubject.MODELS:
+            queryset = exports.model_export_queryset(request.user, unit=unit, params=params)
+            header, rows = exports.model_header(), exports.model_rows(queryset)
         else:
             queryset = exports.task_export_queryset(
                 request.user,

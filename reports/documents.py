@@ -24,6 +24,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from danvan.org.models import Unit, UnitKind, UnitLevel
+from movement.selectors import MovementSummary, movement_summary
 from reports.exports import FORMULA_STARTS
 from reports.figures import (
     PetitionReport,
@@ -57,6 +58,7 @@ class ReportContent:
     tasks: dict[str, Any]
     overdue: list[dict[str, Any]]
     overdue_tasks: list[dict[str, Any]]
+    movement: MovementSummary | None = None
 
     def tables(self) -> list[Table]:
         return figure_tables(self)
@@ -71,6 +73,7 @@ def collect(user: Any, *, unit: Unit, period: Period, today: date) -> ReportCont
         tasks=task_report(user, unit=unit, period=period, today=today),
         overdue=most_overdue_petitions(user, unit=unit, today=today, limit=20),
         overdue_tasks=most_overdue_tasks(user, unit=unit, today=today, limit=20),
+        movement=movement_summary(unit, period.start, period.end),
     )
 
 
@@ -201,6 +204,41 @@ def figure_tables(content: ReportContent) -> list[Table]:
             ],
         )
     )
+    tables += movement_tables(content.movement)
+    return tables
+
+
+def _figure(value: Any) -> str:
+    """A figure as Vietnamese reports write it: 16.505; 1.234,5."""
+    text = f"{value:,.2f}".rstrip("0").rstrip(".")
+    return text.replace(",", " ").replace(".", ",").replace(" ", ".")
+
+
+def movement_tables(summary: MovementSummary | None) -> list[Table]:
+    """The movement: dialogues held, then a table per indicator, units with figures only."""
+    if summary is None:
+        return []
+    tables = [
+        Table(
+            _("Dialogues with citizens and “Dân vận khéo” models"),
+            ["", pgettext("report column", "Number")],
+            [
+                [_("Dialogues held"), summary.dialogues_held],
+                [_("Issues raised at dialogues"), summary.issues_raised],
+                [_("of which resolved"), summary.issues_resolved],
+                [_("Models recognised in the period"), summary.models_recognised],
+            ],
+        )
+    ]
+    for row in summary.indicators:
+        tables.append(
+            Table(
+                f"{row.indicator.name} ({row.indicator.measure})",
+                [_("Unit"), row.indicator.measure],
+                [[unit.name, _figure(value)] for unit, value in row.by_unit]
+                + [[pgettext("report column", "Total"), _figure(row.total)]],
+            )
+        )
     return tables
 
 

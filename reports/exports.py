@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import date
 from typing import IO, Any
 
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch, Q, QuerySet
 from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -275,6 +275,63 @@ def task_rows(queryset: Any, *, today: date) -> Iterator[list[Any]]:
 
 
 # --- Writers ----------------------------------------------------------------------------------
+def model_export_queryset(
+    user: Any, *, unit: Unit | None, params: Mapping[str, str]
+) -> QuerySet[Any]:
+    """The register of "Dân vận khéo" models as the person sees it (status and field filters)."""
+    from movement.models import ModelField, ModelStatus
+    from movement.selectors import models_visible_to
+
+    queryset = models_visible_to(user).select_related("unit", "recognised_by")
+    if unit is not None:
+        queryset = queryset.filter(unit__path__startswith=unit.path)
+    status = _choice(params, "status", list(ModelStatus.values))
+    if status:
+        queryset = queryset.filter(status=status)
+    field = _choice(params, "field", list(ModelField.values))
+    if field:
+        queryset = queryset.filter(field=field)
+    return queryset.order_by("unit__path", "id")
+
+
+def model_header() -> list[str]:
+    return [
+        _("Name"),
+        _("Unit"),
+        _("Field"),
+        _("Year started"),
+        _("Status"),
+        _("Recognition level"),
+        _("Recognised by"),
+        _("Decision number"),
+        _("Decision date"),
+        _("Award"),
+        _("Last reviewed in"),
+        _("Figures"),
+    ]
+
+
+def model_rows(queryset: Any) -> Iterator[list[Any]]:
+    from movement.selectors import indicators
+
+    names = {i.code: f"{i.name} ({i.measure})" for i in indicators()}
+    for model in queryset.iterator(chunk_size=2000):
+        yield [
+            model.name,
+            model.unit.name,
+            model.get_field_display(),
+            model.year_started,
+            model.get_status_display(),
+            model.get_recognition_level_display(),
+            model.recognised_by.name if model.recognised_by else "",
+            model.decision_number,
+            model.decision_date.strftime("%d/%m/%Y") if model.decision_date else "",
+            model.get_award_display(),
+            model.last_reviewed_year,
+            "; ".join(f"{names.get(k, k)}: {v}" for k, v in (model.figures or {}).items()),
+        ]
+
+
 class _Echo:
     """csv.writer target that hands back each formatted line instead of storing it."""
 

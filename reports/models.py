@@ -15,6 +15,7 @@ class ExportFormat(models.TextChoices):
 class ExportSubject(models.TextChoices):
     PETITIONS = "petitions", _("Petitions")
     TASKS = "tasks", _("Tasks")
+    MODELS = "models", _("“Dân vận khéo” models")
 
 
 class ExportRecord(models.Model):

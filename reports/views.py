@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from danvan.core.errors import ServiceError
 from danvan.org.models import Unit
 from danvan.org.selectors import scope_paths
+from movement.selectors import movement_summary
 from reports import charts, figures, selectors, services
 from reports.documents import place_name
 from reports.models import DocumentStatus
@@ -120,6 +121,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "params": params,
         "years": list(range(today.year, today.year - 6, -1)),
         "place": place_name(unit),
+        "movement": movement_summary(unit, period.start, period.end),
     }
     return render(request, "reports/dashboard.html", context)
 

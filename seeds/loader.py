@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from seeds.calendar import seed_calendar
+from seeds.movement import seed_indicators, seed_movement
 from seeds.notify import seed_notify
 from seeds.org import seed_units
 from seeds.petitions import seed_petition_demo, seed_petition_reference
@@ -18,6 +19,8 @@ SEEDERS: list[tuple[str, Callable[[], None], bool]] = [
     ("schedules", seed_schedules, False),
     ("reminders", seed_notify, False),
     ("task schedules", seed_task_schedules, False),
+    ("movement indicators", seed_indicators, False),
     ("demo petitions", seed_petition_demo, True),
     ("tasks", seed_tasks, True),
+    ("movement", seed_movement, True),
 ]

@@ -189,7 +189,13 @@ def _drop_titles(node: Any) -> None:
 
 
 # Enum components drf-spectacular names after a serializer field (no model choice set).
-GENERATED_ENUMS = {"SourceEnum": "HolidaySource"}
+GENERATED_ENUMS = {
+    "SourceEnum": "HolidaySource",
+    # Another field named `source` (indicator reports) makes drf-spectacular qualify the name.
+    "CalendarDaySourceEnum": "HolidaySource",
+    "OutcomeEnum": "MovementReviewOutcome",
+    "IssueToPetitionKindEnum": "DialogueIssuePetitionKind",
+}
 
 
 def _rename_refs(node: Any, old: str, new: str) -> None:

@@ -69,6 +69,7 @@ class Channel(models.TextChoices):
     WEB_PORTAL = "web_portal", _("Web portal")
     MOBILE_APP = "mobile_app", _("Mobile app")
     HOTLINE = "hotline", _("Hotline")
+    DIALOGUE = "dialogue", _("Leader's dialogue with citizens")
 
 
 class Complexity(models.TextChoices):

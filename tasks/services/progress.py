@@ -134,6 +134,11 @@ def progress_report_submit(
             for f, name in zip(files, names, strict=True)
         ]
     )
+    if clean_figures:
+        # The figures count in the movement's indicators, for the reporting unit, that day.
+        from movement.services import report_from_progress
+
+        report_from_progress(actor=actor, progress_report=report)
     TaskAssignment.objects.filter(task=task, unit=reporting).update(
         report=report.text, reported_at=now
     )

@@ -89,6 +89,8 @@ GATEWAY = row(U, F, F, F, F, F, F, F, F)  # only the push gateway's account
 HANDLE = row(U, F, N, OK, OK, OK, F, F, OK)
 # task management (task.manage at the issuing unit, province A; meeting.manage at A1)
 MANAGE = row(U, F, N, F, OK, OK, F, F, OK)
+# movement.record / report_figures / record_dialogue at A1: cadres and leaders, not handlers
+RECORD = row(U, OK, N, F, OK, OK, OK, OK, OK)
 # directive.manage at province A (directives are reference documents everyone reads)
 DIRECTIVE = row(U, F, F, F, OK, OK, F, F, OK)
 
@@ -200,6 +202,46 @@ EXPECTED: dict[str, dict[str, str]] = {
     "POST /api/v1/petitions/{id}/dismiss-duplicate/": HANDLE,
     # cadre_b: 404, the body names commune A1 (outside their units).
     "POST /api/v1/reports/documents/": SCOPED,
+    # The movement: models, figures and dialogues are recorded at their unit (A1) by its cadres
+    # and leaders (movement.record …); a petition handler only reads them. Reviews, recognition,
+    # replication and drops: the leaders at or above the model's unit (movement.review).
+    "GET /api/v1/movement-models/": SIGNED_IN,
+    "GET /api/v1/movement-models/sync/": SIGNED_IN,
+    "GET /api/v1/movement-models/{id}/": SCOPED,
+    "GET /api/v1/movement-models/{id}/timeline/": SCOPED,
+    # cadre_b: 400, the body names commune A1; a handler holds movement.record nowhere.
+    "POST /api/v1/movement-models/": row(U, OK, OK, F, OK, OK, OK, OK, OK),
+    "PATCH /api/v1/movement-models/{id}/": RECORD,
+    "POST /api/v1/movement-models/{id}/submit/": RECORD,
+    "POST /api/v1/movement-models/{id}/evidence/": RECORD,
+    "POST /api/v1/movement-models/{id}/recognise/": MANAGE,
+    "POST /api/v1/movement-models/{id}/replicate/": MANAGE,
+    "POST /api/v1/movement-models/{id}/keep/": MANAGE,
+    "POST /api/v1/movement-models/{id}/drop/": MANAGE,
+    # cadre_b reviews nowhere: 403 before the body is read. The supervisor of province B
+    # passes that gate (a reviewer somewhere), then is refused at A1.
+    "POST /api/v1/movement-models/review/": row(U, F, F, F, OK, OK, F, F, OK),
+    "GET /api/v1/indicators/": SIGNED_IN,
+    "GET /api/v1/indicators/{id}/": SIGNED_IN,
+    "GET /api/v1/indicators/rollup/": SIGNED_IN,
+    "GET /api/v1/indicator-reports/": SIGNED_IN,
+    "GET /api/v1/indicator-reports/sync/": SIGNED_IN,
+    "GET /api/v1/indicator-reports/{id}/": SCOPED,
+    "GET /api/v1/indicator-reports/{id}/timeline/": SCOPED,
+    "POST /api/v1/indicator-reports/": row(U, OK, OK, F, OK, OK, OK, OK, OK),
+    "POST /api/v1/indicator-reports/{id}/correct/": RECORD,
+    "GET /api/v1/dialogues/": SIGNED_IN,
+    "GET /api/v1/dialogues/sync/": SIGNED_IN,
+    "GET /api/v1/dialogues/{id}/": SCOPED,
+    "GET /api/v1/dialogues/{id}/timeline/": SCOPED,
+    "POST /api/v1/dialogues/": row(U, OK, OK, F, OK, OK, OK, OK, OK),
+    "PATCH /api/v1/dialogues/{id}/": RECORD,
+    "POST /api/v1/dialogues/{id}/issues/": RECORD,
+    "POST /api/v1/dialogues/{id}/answer/": RECORD,
+    # petition.intake at A1: not an administrator's action (as for POST /petitions/).
+    "POST /api/v1/dialogues/{id}/issue-to-petition/": row(U, OK, N, F, OK, F, OK, OK, F),
+    # task.manage at the dialogue's unit A1: its leaders only.
+    "POST /api/v1/dialogues/{id}/issue-to-task/": MANAGE,
 }
 
 # Operations whose current behaviour contradicts EXPECTED: tracked until fixed (strict xfail).
@@ -294,6 +336,57 @@ BODIES: dict[str, Callable[[World], dict[str, Any]]] = {
     },
     "PATCH /api/v1/tasks/{id}/": lambda w: {"title": "Nhiệm vụ đã sửa"},
     "PATCH /api/v1/meetings/{id}/": lambda w: {"minutes": "Biên bản giao ban"},
+    "POST /api/v1/movement-models/": lambda w: {
+        "unit": w.tree.commune_a1.pk,
+        "name": "Mô hình “Dân vận khéo” dọn vệ sinh đường làng",
+        "field": "van_hoa_xa_hoi",
+        "year_started": 2025,
+    },
+    "PATCH /api/v1/movement-models/{id}/": lambda w: {"results": "Đường làng sạch đẹp"},
+    "POST /api/v1/movement-models/{id}/evidence/": lambda w: {
+        "file": SimpleUploadedFile("anh.pdf", PDF_BYTES, content_type="application/pdf")
+    },
+    "POST /api/v1/movement-models/{id}/recognise/": lambda w: {
+        "recognising_unit": w.tree.commune_a1.pk,
+        "decision_number": "15/QĐ-BCĐ",
+        "decision_date": "2026-03-02",
+    },
+    "POST /api/v1/movement-models/{id}/replicate/": lambda w: {"replicated_in": "Xã bên"},
+    "POST /api/v1/movement-models/{id}/keep/": lambda w: {"year": 2026},
+    "POST /api/v1/movement-models/{id}/drop/": lambda w: {"reason": "hinh_thuc"},
+    "POST /api/v1/movement-models/review/": lambda w: {
+        "models": [w.inside["movement-models"]],
+        "year": 2026,
+        "outcome": "drop",
+        "reason": "kem_hieu_qua",
+    },
+    "POST /api/v1/indicator-reports/": lambda w: {
+        "unit": w.tree.commune_a1.pk,
+        "period_start": "2025-04-01",
+        "period_end": "2025-06-30",
+        "values": {"workdays": 50},
+    },
+    "POST /api/v1/indicator-reports/{id}/correct/": lambda w: {
+        "values": {"workdays": 125},
+        "reason": "Cộng sót một thôn",
+    },
+    "POST /api/v1/dialogues/": lambda w: {
+        "unit": w.tree.commune_a1.pk,
+        "held_on": "2026-03-02",
+        "leader_name": "Chủ tịch UBND xã",
+    },
+    "PATCH /api/v1/dialogues/{id}/": lambda w: {"participants_count": 150},
+    "POST /api/v1/dialogues/{id}/issues/": lambda w: {"text": "Đường vào thôn xuống cấp"},
+    "POST /api/v1/dialogues/{id}/answer/": lambda w: {"number": 1, "answer": "Đã giải thích"},
+    "POST /api/v1/dialogues/{id}/issue-to-petition/": lambda w: {
+        "number": 1,
+        "kind": "recommendation",
+    },
+    "POST /api/v1/dialogues/{id}/issue-to-task/": lambda w: {
+        "number": 1,
+        "lead_unit": w.tree.commune_a1.pk,
+        "due_on": "2026-12-31",
+    },
 }
 
 
@@ -356,7 +449,7 @@ def call(
     url = path.replace("{id}", str(object_id)) if object_id is not None else path
     for name, value in PATH_VALUES.items():
         url = url.replace(name, value)
-    multipart = url.endswith(("/attachments/", "/files/"))
+    multipart = url.endswith(("/attachments/", "/files/", "/evidence/"))
     with transaction.atomic():
         response = getattr(client, method.lower())(
             url, body if method != "GET" else None, format="multipart" if multipart else "json"
@@ -394,7 +487,7 @@ def listed_ids(response: Any) -> set[int]:
 
 
 # Who may see each resource's rows (for the "lists never show out-of-scope rows" check).
-GLOBAL_RESOURCES = {"petition-fields", "directives"}
+GLOBAL_RESOURCES = {"petition-fields", "directives", "indicators"}
 PER_PERSON_RESOURCES = {"notifications", "push-outbox"}
 
 

@@ -83,7 +83,7 @@ def _garbage_body(method: str, path: str) -> dict[str, Any]:
             name = schema["$ref"].rsplit("/", 1)[-1]
             schema = openapi_schema()["components"]["schemas"][name]
         properties.update(schema.get("properties", {}))
-    multipart = path.endswith(("/attachments/", "/files/"))
+    multipart = path.endswith(("/attachments/", "/files/", "/evidence/"))
     wrong = "không-phải-giá-trị" if multipart else {"wrong": ["type"]}
     return {name: wrong for name in properties} or {"unexpected": wrong}
 
@@ -141,6 +141,10 @@ CREATE_ACTIONS = {
     "/api/v1/meetings/": "meeting.manage",
     "/api/v1/tasks/": "task.manage",
     "/api/v1/push-outbox/ack/": None,
+    "/api/v1/movement-models/": "movement.record",
+    "/api/v1/movement-models/review/": "movement.review",
+    "/api/v1/indicator-reports/": "movement.report_figures",
+    "/api/v1/dialogues/": "movement.record_dialogue",
 }
 
 

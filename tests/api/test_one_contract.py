@@ -28,11 +28,14 @@ from rest_framework.test import APIClient
 
 from danvan.notify.models import Notification
 from danvan.org.models import Role
+from movement.models import Dialogue, IndicatorReport, MovementModel
 from petitions import services as petition_services
 from petitions.models import Petition, PetitionKind
+from seeds.movement import seed_indicators
 from seeds.petitions import seed_petition_reference
 from tasks.models import Directive, Meeting, MeetingConclusion, ProgressReport, Task
 from tests.factories import UserFactory
+from tests.movement.factories import make_dialogue, make_model, make_report
 from tests.petitions.factories import PetitionFactory
 from tests.tasks.factories import DirectiveFactory, MeetingFactory, make_task
 
@@ -43,6 +46,9 @@ MODELS: dict[str, type[models.Model]] = {
     "directives": Directive,
     "meetings": Meeting,
     "notifications": Notification,
+    "movement-models": MovementModel,
+    "indicator-reports": IndicatorReport,
+    "dialogues": Dialogue,
 }
 PDF = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
 
@@ -75,6 +81,7 @@ def ctx(
     tree: Any, handler_a: Any, supervisor: Any, administrator: Any, cadre_a: Any, cadre_b: Any
 ) -> Ctx:
     seed_petition_reference()
+    seed_indicators()
     handler_a2 = UserFactory(
         username="handler_a2", memberships=[(tree.commune_a1, Role.PETITION_HANDLER)]
     )
@@ -119,6 +126,32 @@ def new_meeting(c: Ctx) -> Meeting:
 
 def new_notification(c: Ctx) -> Notification:
     return Notification.objects.create(user=c.user("supervisor"), title="Sắp đến hạn", body="Đơn")
+
+
+def new_model(c: Ctx) -> MovementModel:
+    return make_model(c.tree.commune_a1)
+
+
+def new_report(c: Ctx) -> IndicatorReport:
+    return make_report(c.tree.commune_a1)
+
+
+def new_dialogue(c: Ctx) -> Dialogue:
+    return make_dialogue(c.tree.commune_a1)
+
+
+def _recognised(c: Ctx) -> MovementModel:
+    from movement import services as movement_services
+    from tasks.services import SYSTEM
+
+    model = new_model(c)
+    return movement_services.model_recognise(
+        actor=SYSTEM,
+        model=model,
+        recognising_unit=c.tree.commune_a1,
+        decision_number="12/QĐ-BCĐ",
+        decision_date=datetime.date(2026, 1, 15),
+    )
 
 
 def detail_url(resource: str, pk: int) -> str:
@@ -484,6 +517,120 @@ WRITES: list[Write] = [
         TW,
         markers=False,
     ),
+    # the movement: models, indicator reports, dialogues (cadres and leaders of A1)
+    Write(
+        "movement-models",
+        "patch",
+        "",
+        new_model,
+        lambda c, m: {"results": f"{m}: kết quả"},
+        ("cadre_a", "supervisor"),
+    ),
+    Write(
+        "movement-models",
+        "post",
+        "submit",
+        new_model,
+        no_body,
+        ("cadre_a", "supervisor"),
+        markers=False,
+    ),
+    Write(
+        "movement-models",
+        "post",
+        "recognise",
+        new_model,
+        lambda c, m: {
+            "recognising_unit": c.tree.commune_a1.pk,
+            "decision_number": f"15/QĐ-BCĐ {m}",
+            "decision_date": "2026-03-02",
+        },
+        TW,
+    ),
+    Write(
+        "movement-models",
+        "post",
+        "replicate",
+        _recognised,
+        lambda c, m: {"replicated_in": f"{m}: thôn bên"},
+        TW,
+    ),
+    Write(
+        "movement-models",
+        "post",
+        "keep",
+        _recognised,
+        lambda c, m: {"year": 2026, "note": f"{m}: còn hiệu quả"},
+        TW,
+        markers=False,
+    ),
+    Write(
+        "movement-models",
+        "post",
+        "drop",
+        new_model,
+        lambda c, m: {"reason": "hinh_thuc", "note": f"{m}: hình thức"},
+        TW,
+    ),
+    Write(
+        "movement-models",
+        "post",
+        "evidence",
+        new_model,
+        upload,
+        ("cadre_a", "supervisor"),
+        multipart=True,
+    ),
+    Write(
+        "indicator-reports",
+        "post",
+        "correct",
+        new_report,
+        lambda c, m: {"values": {"workdays": 130 if m == "Alpha" else 140}, "reason": f"{m}: sửa"},
+        ("cadre_a", "supervisor"),
+    ),
+    Write(
+        "dialogues",
+        "patch",
+        "",
+        new_dialogue,
+        lambda c, m: {"summary": f"{m}: tóm tắt"},
+        ("cadre_a", "supervisor"),
+    ),
+    Write(
+        "dialogues",
+        "post",
+        "issues",
+        new_dialogue,
+        lambda c, m: {"text": f"{m}: kiến nghị"},
+        ("cadre_a", "supervisor"),
+    ),
+    Write(
+        "dialogues",
+        "post",
+        "answer",
+        new_dialogue,
+        lambda c, m: {"number": 1, "answer": f"{m}: trả lời"},
+        ("cadre_a", "supervisor"),
+    ),
+    Write(
+        "dialogues",
+        "post",
+        "issue-to-petition",
+        new_dialogue,
+        lambda c, m: {"number": 1, "kind": "recommendation" if m == "Alpha" else "feedback"},
+        ("cadre_a", "supervisor"),
+        markers=False,
+    ),
+    Write(
+        "dialogues",
+        "post",
+        "issue-to-task",
+        new_dialogue,
+        lambda c, m: {"number": 1, "lead_unit": c.tree.commune_a1.pk, "due_on": "2026-12-31"},
+        TW,
+        markers=False,
+    ),
     # notifications: only their owner writes them
     Write(
         "notifications",
@@ -649,6 +796,35 @@ CHEAP = [
         new_notification,
         "supervisor",
         lambda cl, c, r, h: cl.post(f"{API}/notifications/{r.pk}/read/", {}, format="json", **h),
+    ),
+]
+CHEAP += [
+    Cheap(
+        "movement-models",
+        new_model,
+        "cadre_a",
+        lambda cl, c, r, h: cl.patch(
+            detail_url("movement-models", r.pk), {"name": "Sửa"}, format="json", **h
+        ),
+    ),
+    Cheap(
+        "indicator-reports",
+        new_report,
+        "cadre_a",
+        lambda cl, c, r, h: cl.post(
+            f"{API}/indicator-reports/{r.pk}/correct/",
+            {"values": {"workdays": 7}, "reason": "Sửa"},
+            format="json",
+            **h,
+        ),
+    ),
+    Cheap(
+        "dialogues",
+        new_dialogue,
+        "cadre_a",
+        lambda cl, c, r, h: cl.patch(
+            detail_url("dialogues", r.pk), {"place": "Sửa"}, format="json", **h
+        ),
     ),
 ]
 CHEAP_IDS = [c.resource for c in CHEAP]
@@ -821,6 +997,45 @@ CREATES = [
         lambda c: ProgressReport.objects.count(),
     ),
 ]
+CREATES += [
+    Create(
+        "movement-models",
+        ("cadre_a", "supervisor"),
+        lambda c: f"{API}/movement-models/",
+        lambda c, t: {
+            "unit": c.tree.commune_a1.pk,
+            "name": t,
+            "field": "kinh_te",
+            "year_started": 2025,
+        },
+        lambda c: MovementModel.objects.count(),
+    ),
+    Create(
+        "indicator-reports",
+        ("cadre_a", "supervisor"),
+        lambda c: f"{API}/indicator-reports/",
+        lambda c, t: {
+            "unit": c.tree.commune_a1.pk,
+            "period_start": "2025-01-01",
+            "period_end": "2025-03-31",
+            "period_label": t[:100],
+            "values": {"workdays": 12},
+        },
+        lambda c: IndicatorReport.objects.count(),
+    ),
+    Create(
+        "dialogues",
+        ("cadre_a", "supervisor"),
+        lambda c: f"{API}/dialogues/",
+        lambda c, t: {
+            "unit": c.tree.commune_a1.pk,
+            "held_on": "2026-03-02",
+            "leader_name": "Chủ tịch UBND xã",
+            "topics": t,
+        },
+        lambda c: Dialogue.objects.count(),
+    ),
+]
 CREATE_IDS = [c.name for c in CREATES]
 
 
@@ -905,6 +1120,9 @@ SYNCS = [
     Sync("directives", "supervisor", new_directive),
     Sync("meetings", "supervisor", new_meeting),
     Sync("notifications", "supervisor", new_notification),
+    Sync("movement-models", "supervisor", new_model),
+    Sync("indicator-reports", "supervisor", new_report),
+    Sync("dialogues", "supervisor", new_dialogue),
 ]
 SYNC_IDS = [s.resource for s in SYNCS]
 SYNC_KEYS = {"changed", "deleted", "until", "until_id", "has_more"}
@@ -1099,7 +1317,46 @@ TIMELINES = {
     "tasks": ("supervisor", _task_history),
     "directives": ("supervisor", _directive_history),
     "meetings": ("supervisor", _meeting_history),
+    "movement-models": ("supervisor", lambda c: _model_history(c)),
+    "indicator-reports": ("supervisor", lambda c: _report_history(c)),
+    "dialogues": ("supervisor", lambda c: _dialogue_with_answer(c)),
 }
+
+
+def _model_history(c: Ctx) -> MovementModel:
+    model = new_model(c)
+    client = as_user(c.user("supervisor"))
+    for body in ({"results": "Một"}, {"results": "Hai"}):
+        assert (
+            client.patch(detail_url("movement-models", model.pk), body, format="json").status_code
+            == 200
+        )
+    return model
+
+
+def _report_history(c: Ctx) -> IndicatorReport:
+    report = new_report(c)
+    client = as_user(c.user("supervisor"))
+    for value in (5, 6):
+        response = client.post(
+            f"{API}/indicator-reports/{report.pk}/correct/",
+            {"values": {"workdays": value}, "reason": "Sửa"},
+            format="json",
+        )
+        assert response.status_code == 200, show(response)
+    return report
+
+
+def _dialogue_with_answer(c: Ctx) -> Dialogue:
+    dialogue = new_dialogue(c)
+    client = as_user(c.user("supervisor"))
+    response = client.post(
+        f"{API}/dialogues/{dialogue.pk}/answer/",
+        {"number": 1, "answer": "Đã trả lời"},
+        format="json",
+    )
+    assert response.status_code == 200, show(response)
+    return dialogue
 
 
 @pytest.mark.parametrize("resource", TIMELINES)

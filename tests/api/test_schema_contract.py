@@ -21,6 +21,7 @@ UPLOADS = {
     ("post", "/api/v1/petitions/{id}/attachments/"),
     ("post", "/api/v1/directives/{id}/files/"),
     ("post", "/api/v1/tasks/{id}/evidence/"),
+    ("post", "/api/v1/movement-models/{id}/evidence/"),
     # POST tasks/{id}/progress/ also takes multipart (evidence files): docs/api.md only.
 }
 ID_FILTERS = {
@@ -331,7 +332,16 @@ def test_every_sync_takes_one_parameter_set_and_answers_one_shape() -> None:
     syncs = sorted(path for path in paths if path.endswith("/sync/"))
     assert syncs == [
         f"/api/v1/{name}/sync/"
-        for name in ("directives", "meetings", "notifications", "petitions", "tasks")
+        for name in (
+            "dialogues",
+            "directives",
+            "indicator-reports",
+            "meetings",
+            "movement-models",
+            "notifications",
+            "petitions",
+            "tasks",
+        )
     ]
     schemas = openapi_schema()["components"]["schemas"]
     for path in syncs:

@@ -19,8 +19,10 @@ from danvan.org.models import Unit
 from petitions import services as petition_services
 from petitions.models import PetitionField, PetitionKind
 from reports.models import ReportDocument
+from seeds.movement import seed_indicators
 from seeds.petitions import seed_petition_reference
 from tests.factories import UnitTree
+from tests.movement.factories import make_dialogue, make_model, make_report
 from tests.petitions.factories import PetitionFactory, ReceptionSessionFactory
 from tests.tasks.factories import DirectiveFactory, MeetingFactory, make_task
 
@@ -75,6 +77,12 @@ def _outbox(user: Any) -> int:
     return OutboxMessage.objects.create(user=user, title="Sắp đến hạn").pk
 
 
+def _indicator() -> int:
+    from movement.models import Indicator
+
+    return Indicator.objects.get(code="workdays").pk
+
+
 def _report_document(unit: Unit) -> int:
     return ReportDocument.objects.create(
         unit=unit, kind="year", year=2025, as_of=datetime.date(2026, 3, 2)
@@ -95,12 +103,17 @@ RESOURCES: dict[str, Maker] = {
     "notifications": lambda w, unit, parent, user: _notification(user),
     "push-outbox": lambda w, unit, parent, user: _outbox(user),
     "reports/documents": lambda w, unit, parent, user: _report_document(unit),
+    "movement-models": lambda w, unit, parent, user: make_model(unit).pk,
+    "indicators": lambda w, unit, parent, user: _indicator(),
+    "indicator-reports": lambda w, unit, parent, user: make_report(unit).pk,
+    "dialogues": lambda w, unit, parent, user: make_dialogue(unit).pk,
 }
 
 
 def build_world(tree: UnitTree, users: dict[str, Any], outsider: Any) -> World:
     """Objects of every resource in A1 (made by/for cadre_a) and in B1 (for `outsider`)."""
     seed_petition_reference()
+    seed_indicators()
     world = World(tree=tree, users=users)
     for resource, make in RESOURCES.items():
         world.inside[resource] = make(world, tree.commune_a1, tree.province_a, users["cadre_a"])
