@@ -83,6 +83,12 @@ def model_list(request: HttpRequest) -> HttpResponse:
     if review:
         queryset = queryset & selectors.models_due_for_review(request.user, year)
     rows, more = _page(request, queryset)
+    names = {i.code: f"{i.name} ({i.measure})" for i in selectors.indicators()}
+    for model in rows:
+        # The latest figures the model reported: what a reviewer weighs.
+        model.figure_rows = [  # type: ignore[attr-defined]
+            (names[code], value) for code, value in (model.figures or {}).items() if code in names
+        ]
     return render(
         request,
         "movement/list.html",

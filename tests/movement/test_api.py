@@ -169,3 +169,37 @@ def test_evidence_is_served_only_to_those_who_see_the_model(
     assert anonymous.get(url).status_code == 302
     detail = client_for(cadre_a).get(f"/api/v1/movement-models/{model.pk}/").json()
     assert detail["evidence"][0]["url"].endswith(url)
+
+
+def test_the_review_page_lists_due_models_with_their_figures_and_reviews_them(
+    tree: Any, supervisor: Any, count_queries: Any
+) -> None:
+    from django.test import Client
+
+    from movement import services
+
+    model = make_model(tree.commune_a1, name="Mô hình đến hạn rà soát")
+    services.model_recognise(
+        actor=supervisor,
+        model=model,
+        recognising_unit=tree.commune_a1,
+        decision_number="3/QĐ",
+        decision_date=datetime.date(2021, 5, 5),
+    )
+    make_model(tree.commune_a1, name="Mô hình mới đăng ký")
+    client = Client()
+    client.force_login(supervisor)
+    client.get("/movement/?review=1")
+    with count_queries() as queries:
+        page = client.get("/movement/?review=1")
+    text = page.content.decode()
+    assert "Mô hình đến hạn rà soát" in text and "Mô hình mới đăng ký" not in text
+    assert "Diện tích đất Nhân dân hiến (m²): 1200" in text
+    assert len(queries) <= 8, queries
+    done = client.post(
+        "/movement/review/",
+        {"models": [model.pk], "year": 2026, "outcome": "drop", "reason": "hinh_thuc", "note": ""},
+    )
+    assert done.status_code == 302
+    model.refresh_from_db()
+    assert model.status == "dropped" and model.drop_reason == "hinh_thuc"
