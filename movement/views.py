@@ -86,7 +86,7 @@ def model_list(request: HttpRequest) -> HttpResponse:
     names = {i.code: f"{i.name} ({i.measure})" for i in selectors.indicators()}
     for model in rows:
         # The latest figures the model reported: what a reviewer weighs.
-        model.figure_rows = [  # type: ignore[attr-defined]
+        model.figure_rows = [
             (names[code], value) for code, value in (model.figures or {}).items() if code in names
         ]
     return render(

@@ -26,6 +26,7 @@ def _indicators(transactional_db: Any) -> None:
     """The indicators come with a migration: a live-server test's flush removed them."""
     seed_indicators()
 
+
 PNG = (
     b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00"
     b"\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\xff\xff?\x00\x05\xfe\x02\xfe\xa7\x35\x81\x84"
