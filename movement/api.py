@@ -207,7 +207,9 @@ class IndicatorViewSet(viewsets.ReadOnlyModelViewSet):
     @extend_schema(
         parameters=[
             OpenApiParameter("unit", int, description="The unit (default: the top of your units)."),
-            OpenApiParameter("year", int, required=True, description="The calendar year."),
+            OpenApiParameter(
+                "year", int, required=True, description="The calendar year, 1945 to 2100."
+            ),
         ],
         responses=RollupSerializer,
     )

@@ -322,7 +322,7 @@ class ReportCorrectSerializer(serializers.Serializer):
 
 class RollupQuerySerializer(serializers.Serializer):
     unit = serializers.IntegerField(label=_("unit"), required=False, min_value=1, max_value=2**53)
-    year = serializers.IntegerField(label=_("year"))
+    year = year_field(_("year"))
 
 
 class RollupUnitSerializer(serializers.Serializer):

@@ -203,3 +203,9 @@ def test_the_review_page_lists_due_models_with_their_figures_and_reviews_them(
     assert done.status_code == 302
     model.refresh_from_db()
     assert model.status == "dropped" and model.drop_reason == "hinh_thuc"
+
+
+@pytest.mark.parametrize("year", ["0", "1944", "2101", "-5", "99999999999"])
+def test_a_rollup_year_out_of_range_is_a_400_naming_it(supervisor: Any, year: str) -> None:
+    response = client_for(supervisor).get("/api/v1/indicators/rollup/", {"year": year})
+    assert response.status_code == 400 and "year" in response.json()["fields"]
