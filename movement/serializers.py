@@ -14,8 +14,7 @@ from rest_framework import serializers
 from danvan.core.fields import CalendarDateField
 from danvan.core.records import AvailableActionsField
 from danvan.org.models import Unit
-from danvan.org.selectors import units_visible_to
-from danvan.org.serializers import UnitRefSerializer
+from danvan.org.serializers import ScopedUnitField, UnitRefSerializer
 from movement.models import (
     Award,
     Dialogue,
@@ -28,19 +27,6 @@ from movement.models import (
     ModelField,
     MovementModel,
 )
-
-
-@extend_schema_field(OpenApiTypes.INT)
-class ScopedUnitField(serializers.PrimaryKeyRelatedField):
-    """A unit id the requesting user may see; anything else reads as "does not exist"."""
-
-    default_error_messages = {
-        "does_not_exist": _("This unit does not exist or is outside your units."),
-        "incorrect_type": _("Give the unit's numeric id."),
-    }
-
-    def get_queryset(self) -> QuerySet[Unit]:
-        return units_visible_to(self.context["request"].user)
 
 
 @extend_schema_field(OpenApiTypes.INT)

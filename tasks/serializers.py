@@ -19,8 +19,7 @@ from rest_framework import serializers
 from danvan.core.fields import CalendarDateField
 from danvan.core.records import AvailableActionsField
 from danvan.org.models import Unit, UnitLevel
-from danvan.org.selectors import units_visible_to
-from danvan.org.serializers import UnitRefSerializer
+from danvan.org.serializers import ScopedUnitField, UnitRefSerializer
 from tasks import selectors, services
 from tasks.models import (
     PROGRESS_FIGURES,
@@ -35,19 +34,6 @@ from tasks.models import (
     TaskAssignment,
     TaskStatus,
 )
-
-
-@extend_schema_field(OpenApiTypes.INT)
-class ScopedUnitField(serializers.PrimaryKeyRelatedField):
-    """A unit id the requesting user may see; anything else reads as "does not exist"."""
-
-    default_error_messages = {
-        "does_not_exist": _("This unit does not exist or is outside your units."),
-        "incorrect_type": _("Give the unit's numeric id."),
-    }
-
-    def get_queryset(self) -> QuerySet[Unit]:
-        return units_visible_to(self.context["request"].user)
 
 
 @extend_schema_field(OpenApiTypes.INT)
