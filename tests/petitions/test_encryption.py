@@ -105,7 +105,7 @@ def test_the_migration_encrypts_existing_rows_and_reverses():
     before = [("petitions", "0003_event_duplicate_dismissed")]
     after = [("petitions", "0004_petitioner_encrypted_identity")]
     executor = MigrationExecutor(connection)
-    latest = executor.loader.graph.leaf_nodes("petitions")
+    latest = executor.loader.graph.leaf_nodes()  # every app: those depending on petitions too
     try:
         executor.migrate(before)
         old_apps = MigrationExecutor(connection).loader.project_state(before).apps
@@ -245,7 +245,7 @@ def test_the_name_migration_encrypts_existing_rows_and_reverses():
     before = [("petitions", "0006_several_contents_search_text_without_names")]
     after = [("petitions", "0007_identity_grants_encrypted_names")]
     executor = MigrationExecutor(connection)
-    latest = executor.loader.graph.leaf_nodes("petitions")
+    latest = executor.loader.graph.leaf_nodes()  # every app: those depending on petitions too
     try:
         executor.migrate(before)
         old_apps = MigrationExecutor(connection).loader.project_state(before).apps
