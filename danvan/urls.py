@@ -20,6 +20,7 @@ urlpatterns = [
     path("tasks/", include("tasks.urls")),
     path("movement/", include("movement.urls")),
     path("notifications/", include("danvan.notify.urls")),
+    path("", include("citizen.urls")),
 ]
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -64,6 +64,12 @@ class IntakeForm(forms.Form):
     petitioner_address = forms.CharField(
         max_length=255, required=False, label=_("petitioner's address")
     )
+    email = forms.EmailField(
+        max_length=254,
+        required=False,
+        label=_("e-mail"),
+        help_text=_("Where the citizen receives the notices of the procedure."),
+    )
     is_collective = forms.BooleanField(required=False, label=_("collective petition"))
     head_count = forms.IntegerField(
         min_value=1,

@@ -298,7 +298,13 @@ def petitioner_rows(petition: Petition, user: Any = None) -> list[dict[str, str 
     """
     if identity_hidden(petition):
         return [
-            {"full_name": str(REDACTED), "citizen_id": None, "phone": None, "address": None}
+            {
+                "full_name": str(REDACTED),
+                "citizen_id": None,
+                "phone": None,
+                "address": None,
+                "email": None,
+            }
             for _party in petition.parties.all()
         ]
     parties = list(petition.parties.all())
@@ -333,6 +339,7 @@ def identity_row(person: Petitioner, *, masked: bool = False) -> dict[str, str |
         "citizen_id": mask_number(person.citizen_id) if masked else person.citizen_id,
         "phone": mask_number(person.phone) if masked else person.phone,
         "address": person.address,
+        "email": person.email,
     }
 
 

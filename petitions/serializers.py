@@ -127,6 +127,7 @@ class PetitionerOutSerializer(serializers.Serializer):
     citizen_id = serializers.CharField(allow_null=True)
     phone = serializers.CharField(allow_null=True)
     address = serializers.CharField(allow_null=True)
+    email = serializers.CharField(allow_null=True)
 
 
 class RespondentSerializer(serializers.Serializer):
@@ -344,6 +345,14 @@ class PetitionerInSerializer(serializers.Serializer):
     )
     address = serializers.CharField(
         max_length=255, required=False, allow_blank=True, default="", label=_("address")
+    )
+    email = serializers.EmailField(
+        max_length=254,
+        required=False,
+        allow_blank=True,
+        default="",
+        label=_("e-mail"),
+        help_text=_("Where the citizen receives the notices of the procedure."),
     )
 
 

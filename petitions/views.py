@@ -30,6 +30,7 @@ FORM_FIELDS = {
     "petitioners.0.full_name": "full_name",
     "petitioners.0.citizen_id": "citizen_id",
     "petitioners.0.phone": "phone",
+    "petitioners.0.email": "email",
     "petitioners": "full_name",
 }
 
@@ -86,6 +87,7 @@ def petition_intake(request: HttpRequest) -> HttpResponse:
                     citizen_id=v["citizen_id"],
                     phone=v["phone"],
                     address=v["petitioner_address"],
+                    email=v["email"],
                 )
             ]
         )

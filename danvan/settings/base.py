@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "danvan.notify",
     "reports",
     "movement",
+    "citizen",
     "seeds",
     "danvan.twofactor",
 ]

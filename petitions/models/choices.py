@@ -70,6 +70,7 @@ class Channel(models.TextChoices):
     MOBILE_APP = "mobile_app", _("Mobile app")
     HOTLINE = "hotline", _("Hotline")
     DIALOGUE = "dialogue", _("Leader's dialogue with citizens")
+    ONLINE = "online", _("Online (a public app, Open311)")
 
 
 class Complexity(models.TextChoices):

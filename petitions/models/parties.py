@@ -43,6 +43,13 @@ class Petitioner(models.Model):
     phone = EncryptedCharField(_("phone"), max_length=20, blank=True)
     phone_hash = models.CharField(max_length=64, editable=False, blank=True)
     address = EncryptedCharField(_("address"), max_length=255, blank=True)
+    # Where the citizen hears back (notices, status): encrypted like the rest of the identity.
+    email = EncryptedCharField(_("e-mail"), max_length=254, blank=True)
+    sms_opt_out = models.BooleanField(
+        _("no text messages"),
+        default=False,
+        help_text=_("The citizen asked not to receive SMS or Zalo messages."),
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:

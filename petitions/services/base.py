@@ -48,6 +48,7 @@ class PetitionerInput:
     citizen_id: str = ""
     phone: str = ""
     address: str = ""
+    email: str = ""
 
 
 @dataclass

@@ -11,6 +11,8 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -94,11 +96,20 @@ def _validate_petitioner(index: int, data: PetitionerInput) -> PetitionerInput:
     phone = normalise_phone(data.phone)
     if data.phone and not PHONE_RE.match(phone):
         raise ServiceError(_("Enter a valid Vietnamese phone number."), field=f"{prefix}.phone")
+    email = (data.email or "").strip()
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError:
+            raise ServiceError(
+                _("Enter a valid e-mail address."), field=f"{prefix}.email"
+            ) from None
     return PetitionerInput(
         full_name=" ".join(name.split()),
         citizen_id=citizen_id,
         phone=(data.phone or "").strip(),
         address=(data.address or "").strip(),
+        email=email,
     )
 
 
@@ -117,7 +128,7 @@ def petitioner_recognise(data: PetitionerInput) -> Petitioner:
         )
     if person is not None:
         changed = []
-        for attr in ("phone", "address"):
+        for attr in ("phone", "address", "email"):
             if getattr(data, attr) and not getattr(person, attr):
                 setattr(person, attr, getattr(data, attr))
                 changed.append(attr)
@@ -131,6 +142,7 @@ def petitioner_recognise(data: PetitionerInput) -> Petitioner:
                 citizen_id=data.citizen_id,
                 phone=data.phone,
                 address=data.address,
+                email=data.email,
             )
     except IntegrityError:  # the same CCCD registered by a concurrent intake
         return Petitioner.objects.get(citizen_id_hash=citizen_id_hash(data.citizen_id))

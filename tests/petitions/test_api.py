@@ -342,7 +342,13 @@ def test_denouncer_is_redacted_in_list_detail_search_and_timeline(
     assert listing["petitioner_names"] == ["[đã ẩn]"]
     assert listing["identity_hidden"] is True
     assert detail["petitioners"] == [
-        {"full_name": "[đã ẩn]", "citizen_id": None, "phone": None, "address": None}
+        {
+            "full_name": "[đã ẩn]",
+            "citizen_id": None,
+            "phone": None,
+            "address": None,
+            "email": None,
+        }
     ]
     assert by_name == []
     for secret in ("Lê Thị Mai", "068190004321", "0977555666"):
