@@ -13,6 +13,7 @@ from tasks import api as tasks_api
 router = DefaultRouter()
 router.register("units", org_api.UnitViewSet, basename="unit")
 router.register("petitions", petitions_api.PetitionViewSet, basename="petition")
+router.register("notices", petitions_api.NoticeViewSet, basename="notice")
 router.register("petition-fields", petitions_api.PetitionFieldViewSet, basename="petition-field")
 router.register(
     "reception-sessions", petitions_api.ReceptionSessionViewSet, basename="reception-session"

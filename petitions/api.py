@@ -11,6 +11,8 @@ from collections.abc import Sequence
 from typing import Any, cast
 
 from django.db.models import Count, Q, QuerySet
+from django.http import FileResponse
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -27,14 +29,17 @@ from danvan.core.versions import expected_version
 from danvan.org.models import User
 from petitions import roles as actions
 from petitions import selectors, services
-from petitions.filters import PetitionFilter
-from petitions.models import Petition, PetitionEvent, PetitionField, ReceptionSession
+from petitions.filters import NoticeFilter, PetitionFilter
+from petitions.models import Notice, Petition, PetitionEvent, PetitionField, ReceptionSession
 from petitions.serializers import (
     AttachmentSerializer,
     AttachmentUploadSerializer,
     DuplicateQuerySerializer,
     DuplicateSerializer,
     IdentityOutSerializer,
+    NoticeDetailSerializer,
+    NoticeSerializer,
+    NoticeUpdateSerializer,
     PetitionCreateSerializer,
     PetitionDetailSerializer,
     PetitionFieldSerializer,
@@ -43,7 +48,8 @@ from petitions.serializers import (
     ReasonSerializer,
     ReceptionSessionSerializer,
 )
-from petitions.workflow import WORKFLOW
+from petitions.services.notices import NOTICE_MIME, notice_document_open
+from petitions.workflow import NOTICE_WORKFLOW, WORKFLOW
 
 
 class PetitionPagination(CursorPagination):
@@ -301,3 +307,71 @@ class ReceptionSessionViewSet(
         )
         session = self.get_queryset().get(pk=session.pk)
         return Response(ReceptionSessionSerializer(session).data, status=status.HTTP_201_CREATED)
+
+
+class NoticePagination(CursorPagination):
+    ordering = ("due_on", "id")  # type: ignore[assignment]
+
+
+@extend_schema(tags=["petitions"])
+@record_api(
+    name="Notice",
+    detail=NoticeDetailSerializer,
+    row=NoticeSerializer,
+    workflow=NOTICE_WORKFLOW,
+    timeline=False,
+)
+class NoticeViewSet(RecordViewSetMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
+    """
+    The written notices to citizens of the person's petitions, the most pressing first:
+    drafted by the steps the law ties to a notice, issued by the issuing unit's handlers.
+    """
+
+    serializer_class = NoticeSerializer
+    filterset_class = NoticeFilter
+    pagination_class = NoticePagination
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def get_queryset(self) -> QuerySet[Notice]:
+        return selectors.notice_list(self.request.user)
+
+    def scoped_record(self, pk: Any) -> Notice:
+        return selectors.notice_get_for(self.request.user, pk)
+
+    @extend_schema(
+        request=NoticeUpdateSerializer, responses=NoticeDetailSerializer, parameters=[IF_MATCH]
+    )
+    def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """Edit a draft; send If-Match with the ETag."""
+        notice = self.get_object()
+        data = NoticeUpdateSerializer(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        services.notice_update(
+            actor=request.user,
+            notice=notice,
+            changes=dict(data.validated_data),
+            expected_version=expected_version(request, notice),
+        )
+        return self.detail_response(notice)
+
+    @extend_schema(
+        responses={
+            (200, NOTICE_MIME): OpenApiTypes.BINARY,
+            409: OpenApiResponse(description="The notice is not issued yet."),
+        },
+    )
+    @action(detail=True, methods=["get"])
+    def document(self, request: Request, pk: str) -> Any:
+        """The issued document (.docx); a denunciation's only to those granted (logged)."""
+        notice = self.get_object()
+        return notice_document_response(request.user, notice, channel="api")
+
+
+def notice_document_response(user: Any, notice: Notice, *, channel: str) -> FileResponse:
+    handle = notice_document_open(user, notice, channel=channel)
+    return FileResponse(
+        handle,
+        as_attachment=True,
+        filename=f"{notice.petition.code}-{notice.kind}.docx",
+        content_type=NOTICE_MIME,
+    )

@@ -5,12 +5,21 @@ from __future__ import annotations
 from typing import Any
 
 import django_filters
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from danvan.org.selectors import unit_get_for
 from petitions import selectors
-from petitions.models import DeadlineState, Petition, PetitionKind, Status
+from petitions.models import (
+    DeadlineState,
+    Notice,
+    NoticeKind,
+    NoticeStatus,
+    Petition,
+    PetitionKind,
+    Status,
+)
 
 
 class PetitionFilter(django_filters.FilterSet):
@@ -88,3 +97,20 @@ def models_q_subtree(unit_field: str, path: str) -> Any:
     from django.db.models import Q
 
     return Q(**{f"{unit_field}__path__startswith": path})
+
+
+class NoticeFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(choices=NoticeStatus.choices, label=_("status"))
+    kind = django_filters.ChoiceFilter(choices=NoticeKind.choices, label=_("notice"))
+    petition = django_filters.NumberFilter(field_name="petition_id", label=_("petition"))
+    overdue = django_filters.BooleanFilter(
+        method="filter_overdue", label=_("overdue (drafts past their due date)")
+    )
+
+    class Meta:
+        model = Notice
+        fields = ["status", "kind", "petition", "overdue"]
+
+    def filter_overdue(self, queryset: QuerySet[Notice], name: str, value: bool) -> Any:
+        overdue = Q(status=NoticeStatus.DRAFT, due_on__lt=timezone.localdate())
+        return queryset.filter(overdue) if value else queryset.exclude(overdue)

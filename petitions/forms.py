@@ -378,3 +378,36 @@ class IdentityRevealForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         error_messages={"required": _("Give a reason.")},
     )
+
+
+class NoticeForm(forms.Form):
+    """A draft notice: its text and the details the handler fills in before issuing it."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    addressee = forms.CharField(
+        max_length=255,
+        required=False,
+        label=_("addressed to"),
+        help_text=_("Empty: the petitioners by name (added when the document is made)."),
+    )
+    body = forms.CharField(widget=forms.Textarea(attrs={"rows": 10}), label=_("text"))
+    number = forms.CharField(max_length=50, required=False, label=_("document number"))
+    signer = forms.CharField(max_length=150, required=False, label=_("signed by"))
+    signer_title = forms.CharField(max_length=150, required=False, label=_("signer's position"))
+    place = forms.CharField(
+        max_length=100,
+        required=False,
+        label=_("place of issue"),
+        help_text=_("Empty: the unit's place name."),
+    )
+    issued_on = _date(_("issued on"))
+
+    def changes(self) -> dict[str, Any]:
+        data = dict(self.cleaned_data)
+        data.pop("version", None)
+        return data
+
+
+class NoticeWithdrawForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    reason = _reason()

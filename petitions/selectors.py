@@ -13,7 +13,7 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -32,6 +32,8 @@ from petitions.models import (
     Attachment,
     DeadlineState,
     IdentityGrant,
+    Notice,
+    NoticeStatus,
     Petition,
     Petitioner,
     PetitionEvent,
@@ -441,3 +443,51 @@ def reception_session_get_for(user: Any, session_id: Any) -> ReceptionSession:
         return reception_sessions_visible_to(user).get(pk=int(session_id))
     except (ReceptionSession.DoesNotExist, TypeError, ValueError):
         raise Http404 from None
+
+
+# --- Notices to citizens -------------------------------------------------------------------------
+def notices_visible_to(user: Any) -> QuerySet[Notice]:
+    """Notices of the petitions the user sees, and those their units issue."""
+    return Notice.objects.filter(
+        scope_ids_q(user, "unit", "petition__handling_unit", "petition__receiving_unit"),
+        petition__deleted_at__isnull=True,
+    )
+
+
+def notice_list(user: Any) -> QuerySet[Notice]:
+    return notices_visible_to(user).select_related("petition", "petition__handling_unit", "unit")
+
+
+def notice_get_for(user: Any, notice_id: Any) -> Notice:
+    """The notice if the user may see it; 404 otherwise."""
+    try:
+        return notice_list(user).select_related("event").get(pk=int(notice_id))
+    except (Notice.DoesNotExist, TypeError, ValueError):
+        raise Http404 from None
+
+
+def notices_of(petition: Petition) -> list[Notice]:
+    return list(
+        Notice.objects.filter(petition=petition)
+        .exclude(status=NoticeStatus.WITHDRAWN)
+        .select_related("unit")
+        .order_by("id")
+    )
+
+
+def notices_due(user: Any) -> QuerySet[Notice]:
+    """Drafts the user's units must still issue, the most pressing first."""
+    return (
+        notice_list(user)
+        .filter(scope_ids_q(user, "unit"), status=NoticeStatus.DRAFT)
+        .order_by("due_on", "id")
+    )
+
+
+def notice_counts(user: Any, today: date) -> dict[str, int]:
+    """How many drafts are due (not yet late) and how many are overdue: one query."""
+    counts = notices_due(user).aggregate(
+        due=Count("pk", filter=Q(due_on__gte=today)),
+        overdue=Count("pk", filter=Q(due_on__lt=today)),
+    )
+    return {"due": counts["due"] or 0, "overdue": counts["overdue"] or 0}

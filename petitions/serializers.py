@@ -16,11 +16,14 @@ from danvan.core.records import AvailableActionsField
 from danvan.org.serializers import UnitRefSerializer
 from petitions import selectors, services
 from petitions.models import (
+    REDACTED,
     Attachment,
     Channel,
     Complexity,
     DeadlineState,
     LinkKind,
+    Notice,
+    NoticeStatus,
     Petition,
     PetitionField,
     PetitionKind,
@@ -578,3 +581,107 @@ class ReceptionSessionSerializer(serializers.ModelSerializer):
     @extend_schema_field(serializers.IntegerField())
     def get_petition_count(self, session: ReceptionSession) -> int:
         return getattr(session, "petition_count", 0)
+
+
+# --- Notices to citizens -------------------------------------------------------------------------
+class NoticeSerializer(serializers.ModelSerializer):
+    """A notice in a list: what it is, for which petition, when it is due."""
+
+    petition_code = serializers.CharField(source="petition.code", read_only=True)
+    unit = UnitRefSerializer(read_only=True)
+    overdue = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Notice
+        fields = [
+            "id",
+            "petition",
+            "petition_code",
+            "kind",
+            "status",
+            "unit",
+            "title",
+            "form_reference",
+            "due_on",
+            "overdue",
+            "number",
+            "issued_on",
+            "version",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+    def get_overdue(self, notice: Notice) -> bool:
+        return notice.status == NoticeStatus.DRAFT and notice.due_on < services.today_local()
+
+
+class NoticeDetailSerializer(NoticeSerializer):
+    addressee = serializers.SerializerMethodField()
+    body = serializers.CharField(read_only=True)
+    document_url = serializers.SerializerMethodField()
+    available_actions = AvailableActionsField("petitions.workflow.NOTICE_WORKFLOW")
+
+    class Meta(NoticeSerializer.Meta):
+        fields = [
+            *NoticeSerializer.Meta.fields,
+            "addressee",
+            "body",
+            "place",
+            "signer",
+            "signer_title",
+            "issued_at",
+            "withdraw_reason",
+            "document_url",
+            "available_actions",
+        ]
+        read_only_fields = fields
+
+    def get_addressee(self, notice: Notice) -> str:
+        """As typed; a denunciation's (it may name the denouncer) only to those granted."""
+        if notice.addressee and selectors.identity_hidden(notice.petition):
+            request = self.context.get("request")
+            user = getattr(request, "user", None)
+            if not selectors.user_may_see_denouncer(user, notice.petition):
+                return str(REDACTED)
+        return notice.addressee
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_document_url(self, notice: Notice) -> str | None:
+        """The issued document (.docx), through the scoped download."""
+        if not notice.document:
+            return None
+        request = self.context.get("request")
+        path = f"/api/v1/notices/{notice.pk}/document/"
+        return request.build_absolute_uri(path) if request is not None else path
+
+
+class NoticeUpdateSerializer(serializers.Serializer):
+    addressee = serializers.CharField(
+        max_length=255, required=False, allow_blank=True, label=_("addressed to")
+    )
+    body = serializers.CharField(required=False, label=_("text"))
+    place = serializers.CharField(
+        max_length=100, required=False, allow_blank=True, label=_("place of issue")
+    )
+    number = serializers.CharField(
+        max_length=50, required=False, allow_blank=True, label=_("document number")
+    )
+    signer = serializers.CharField(
+        max_length=150, required=False, allow_blank=True, label=_("signed by")
+    )
+    signer_title = serializers.CharField(
+        max_length=150, required=False, allow_blank=True, label=_("signer's position")
+    )
+    issued_on = CalendarDateField(required=False, allow_null=True, label=_("issued on"))
+
+
+class NoticeIssueSerializer(serializers.Serializer):
+    number = serializers.CharField(max_length=50, required=False, label=_("document number"))
+    signer = serializers.CharField(max_length=150, required=False, label=_("signed by"))
+    signer_title = serializers.CharField(
+        max_length=150, required=False, label=_("signer's position")
+    )
+    issued_on = CalendarDateField(required=False, label=_("issued on"))
+    place = serializers.CharField(
+        max_length=100, required=False, allow_blank=True, label=_("place of issue")
+    )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from petitions import views
+from petitions import notice_views, views
 
 app_name = "petitions"
 
@@ -12,6 +12,14 @@ urlpatterns = [
         "<int:petition_id>/actions/<slug:action>/",
         views.petition_transition,
         name="transition",
+    ),
+    path("notices/", notice_views.notice_list, name="notices"),
+    path("notices/<int:notice_id>/", notice_views.notice_detail, name="notice"),
+    path("notices/<int:notice_id>/withdraw/", notice_views.notice_withdraw, name="notice-withdraw"),
+    path(
+        "notices/<int:notice_id>/document/",
+        notice_views.notice_document,
+        name="notice-document",
     ),
     path("<int:petition_id>/identity/", views.petition_identity, name="identity"),
     path(

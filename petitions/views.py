@@ -225,6 +225,8 @@ def _render_detail(
         "links": petition.links.all(),
         "linked_from": selectors.links_to(user, petition),
         "transfers": petition.transfers.all(),
+        "notices": selectors.notices_of(petition),
+        "today": services.today_local(),
     }
     response = render(request, "petitions/detail.html", context, status=status)
     if identity is not None:

@@ -16,6 +16,7 @@ from danvan.core.errors import ServiceError
 from danvan.core.records import Step, Workflow
 from petitions import selectors, services
 from petitions import serializers as s
+from petitions.models import Notice, NoticeStatus
 
 
 def _answer(request: Request, v: dict[str, Any]) -> dict[str, Any]:
@@ -144,6 +145,41 @@ WORKFLOW = Workflow(
             services.petition_dismiss_duplicate,
             "Dismiss a duplicate suggestion",
             arguments=_other_petition("candidate"),
+        ),
+    ),
+)
+
+
+def _notice_machine(actor: Any, notice: Notice) -> tuple[str, ...]:
+    return ("issue", "withdraw") if notice.status == NoticeStatus.DRAFT else ()
+
+
+NOTICE_WORKFLOW = Workflow(
+    record="notice",
+    gate=services.require_notice_handler,
+    machine=_notice_machine,
+    governed=frozenset({"issue", "withdraw"}),
+    steps=(
+        Step(
+            "update",
+            s.NoticeUpdateSerializer,
+            services.notice_update,
+            "Edit the draft: text, addressee, number, signer, date",
+            method="partial_update",
+            route=False,
+            available=lambda actor, notice: notice.status == NoticeStatus.DRAFT,
+        ),
+        Step(
+            "issue",
+            s.NoticeIssueSerializer,
+            services.notice_issue,
+            "Issue the notice: the document is made and sent to the citizen",
+        ),
+        Step(
+            "withdraw",
+            s.ReasonSerializer,
+            services.notice_withdraw,
+            "Withdraw a draft that is not needed",
         ),
     ),
 )

@@ -15,12 +15,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 from django.views.decorators.http import require_POST
 
+from danvan.core.docx import place_name
 from danvan.core.errors import ServiceError
 from danvan.org.models import Unit
 from danvan.org.selectors import scope_paths
 from movement.selectors import movement_summary
 from reports import charts, figures, selectors, services
-from reports.documents import place_name
 from reports.models import DocumentStatus
 from reports.periods import PeriodKind, period_from_params
 

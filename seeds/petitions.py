@@ -19,6 +19,8 @@ from petitions.models import (
     Channel,
     Complexity,
     DeadlinePolicy,
+    NoticeKind,
+    NoticePolicy,
     Petition,
     PetitionField,
     PetitionKind,
@@ -93,6 +95,131 @@ POLICIES: list[tuple[list[str], str, int, str, int, int, str]] = [
 ]
 
 
+ND124 = "Nghị định 124/2020/NĐ-CP"
+ND31 = "Nghị định 31/2019/NĐ-CP"
+OTHERS = [PetitionKind.RECOMMENDATION, PetitionKind.FEEDBACK, PetitionKind.MIXED]
+A, R, T, S = (
+    NoticeKind.ACCEPTANCE,
+    NoticeKind.REFUSAL,
+    NoticeKind.TRANSFER,
+    NoticeKind.RESOLUTION,
+)
+
+# The notices to the citizen (petitions.models.notices): (notice, kinds, title — its second
+# line is the "Về việc …" line —, the form and the instrument it is annexed to, due within,
+# counted in, legal basis of the deadline). An administrator corrects them in the admin.
+NOTICE_POLICIES: list[tuple[str, list[str], str, str, int, str, str]] = [
+    (
+        A,
+        [PetitionKind.COMPLAINT],
+        "Thông báo\nVề việc thụ lý giải quyết khiếu nại",
+        f"Mẫu số 04, {ND124}",
+        0,
+        W,
+        f"{LKN} điều 27: thụ lý và thông báo bằng văn bản",
+    ),
+    (
+        R,
+        [PetitionKind.COMPLAINT],
+        "Thông báo\nVề việc không thụ lý giải quyết khiếu nại",
+        f"Mẫu số 05, {ND124}",
+        0,
+        W,
+        f"{LKN} điều 27: nêu rõ lý do không thụ lý",
+    ),
+    (
+        S,
+        [PetitionKind.COMPLAINT],
+        "Thông báo\nVề việc gửi quyết định giải quyết khiếu nại",
+        f"Kèm quyết định giải quyết khiếu nại (Mẫu số 10, {ND124})",
+        3,
+        W,
+        f"{LKN} điều 32 và 41: gửi quyết định trong 03 ngày làm việc",
+    ),
+    (
+        A,
+        [PetitionKind.DENUNCIATION],
+        "Thông báo\nVề việc thụ lý tố cáo",
+        f"Mẫu số 03, {ND31}",
+        5,
+        W,
+        f"{LTC} điều 29: thông báo cho người tố cáo trong 05 ngày làm việc",
+    ),
+    (
+        R,
+        [PetitionKind.DENUNCIATION],
+        "Thông báo\nVề việc không thụ lý tố cáo",
+        f"Mẫu số 04, {ND31}",
+        5,
+        W,
+        f"{LTC} điều 29",
+    ),
+    (
+        S,
+        [PetitionKind.DENUNCIATION],
+        "Thông báo\nKết quả giải quyết tố cáo",
+        f"Mẫu số 11, {ND31}",
+        5,
+        W,
+        f"{LTC} điều 40: thông báo kết quả giải quyết tố cáo cho người tố cáo",
+    ),
+    (
+        A,
+        OTHERS,
+        "Thông báo\nVề việc tiếp nhận, xử lý đơn",
+        f"{TT05}",
+        0,
+        W,
+        f"{TT05}: thông báo kết quả xử lý đơn",
+    ),
+    (
+        R,
+        OTHERS,
+        "Văn bản hướng dẫn\nVề việc gửi đơn đến cơ quan có thẩm quyền",
+        f"Mẫu số 05, {TT05}",
+        0,
+        W,
+        f"{TT05}: hướng dẫn người gửi đơn",
+    ),
+    (
+        S,
+        OTHERS,
+        "Văn bản trả lời\nKết quả giải quyết kiến nghị, phản ánh",
+        f"{TT05}",
+        0,
+        W,
+        "Quy định của đơn vị",
+    ),
+    (
+        T,
+        [PetitionKind.COMPLAINT],
+        "Phiếu chuyển đơn\nVề việc chuyển đơn khiếu nại",
+        f"Mẫu số 02, {TT05}",
+        0,
+        W,
+        f"{TT05}: chuyển đơn kèm phiếu",
+    ),
+    (
+        T,
+        [PetitionKind.DENUNCIATION],
+        "Phiếu chuyển đơn\nVề việc chuyển đơn tố cáo",
+        f"Mẫu số 03, {TT05}",
+        0,
+        W,
+        f"{LTC} điều 24; {TT05}",
+    ),
+    (
+        T,
+        OTHERS,
+        "Phiếu chuyển đơn\nVề việc chuyển đơn kiến nghị, phản ánh",
+        f"Mẫu số 04, {TT05}",
+        0,
+        W,
+        f"{TT05}: chuyển đơn kèm phiếu",
+    ),
+]
+
+
 @transaction.atomic
 def seed_petition_reference() -> None:
     """Fields and default deadline policies; an administrator's later edits are kept."""
@@ -117,6 +244,19 @@ def seed_petition_reference() -> None:
                     "day_unit": unit,
                     "max_extensions": max_ext,
                     "extension_amount": ext_amount,
+                    "legal_basis": basis,
+                },
+            )
+    for notice, kinds, title, form, amount, unit, basis in NOTICE_POLICIES:
+        for kind in kinds:
+            NoticePolicy.objects.get_or_create(
+                notice_kind=notice,
+                petition_kind=kind,
+                defaults={
+                    "title": title,
+                    "form_reference": form,
+                    "amount": amount,
+                    "day_unit": unit,
                     "legal_basis": basis,
                 },
             )

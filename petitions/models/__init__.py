@@ -40,6 +40,7 @@ from petitions.models.handling import (
     Transfer,
 )
 from petitions.models.identity import IdentityAccessLog, IdentityGrant
+from petitions.models.notices import Notice, NoticeKind, NoticePolicy, NoticeStatus
 from petitions.models.parties import Petitioner, PetitionPetitioner, Respondent
 from petitions.models.petition import Petition
 from petitions.models.reference import (
@@ -67,6 +68,10 @@ __all__ = [
     "IdentityGrant",
     "Instance",
     "LinkKind",
+    "Notice",
+    "NoticeKind",
+    "NoticePolicy",
+    "NoticeStatus",
     "Petition",
     "PetitionCodeCounter",
     "PetitionEvent",

@@ -189,3 +189,5 @@ class EventAction(models.TextChoices):
     ATTACHED = "attached", _("File attached")
     DEADLINE_RECOMPUTED = "deadline_recomputed", _("Deadline recomputed")
     DELETED = "deleted", _("Deleted")
+    NOTICE_ISSUED = "notice_issued", _("Notice issued to the citizen")
+    NOTICE_WITHDRAWN = "notice_withdrawn", _("Notice withdrawn")

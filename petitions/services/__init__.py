@@ -54,6 +54,13 @@ from petitions.services.intake import (
     reception_session_create,
 )
 from petitions.services.links import dismissed_duplicates, petition_dismiss_duplicate, petition_link
+from petitions.services.notices import (
+    notice_draft,
+    notice_issue,
+    notice_update,
+    notice_withdraw,
+    require_notice_handler,
+)
 from petitions.services.states import ACTION_NAMES, TRANSITIONS, allowed_actions
 from petitions.services.workflow import (
     actions_available_to,
@@ -102,6 +109,10 @@ __all__ = [
     "identity_grant_revoke",
     "identity_reveal",
     "intake_stage",
+    "notice_draft",
+    "notice_issue",
+    "notice_update",
+    "notice_withdraw",
     "petition_accept",
     "petition_assign",
     "petition_close",
@@ -128,6 +139,7 @@ __all__ = [
     "require_editor",
     "require_handler",
     "require_identity_viewer",
+    "require_notice_handler",
     "resolution_stage",
     "today_local",
 ]

@@ -160,7 +160,7 @@ def _event(
     to_status: str = "",
     data: dict[str, Any] | None = None,
 ) -> PetitionEvent:
-    return PetitionEvent.objects.create(
+    event = PetitionEvent.objects.create(
         petition=petition,
         actor=actor if getattr(actor, "pk", None) else None,
         action=action,
@@ -169,6 +169,11 @@ def _event(
         to_status=to_status,
         data=data or {},
     )
+    from petitions.services.notices import TRIGGERS, notice_draft
+
+    if action in TRIGGERS:  # a step the law ties to a written notice to the citizen
+        notice_draft(petition, event)
+    return event
 
 
 def require_handler(actor: Any, petition: Petition) -> None:

@@ -191,7 +191,7 @@ def test_the_document_is_vietnamese_whatever_language_the_requester_reads(
 
 def test_dates_are_written_as_decree_30_asks() -> None:
     """A 0 before a day under 10 and before months 1 and 2 only."""
-    from reports.documents import date_line
+    from danvan.core.docx import date_line
 
     assert date_line("Di Linh", date(2026, 1, 5)) == "Di Linh, ngày 05 tháng 01 năm 2026"
     assert date_line("Di Linh", date(2026, 2, 28)) == "Di Linh, ngày 28 tháng 02 năm 2026"
