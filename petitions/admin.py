@@ -35,6 +35,8 @@ from petitions.models import (
     DeadlineState,
     IdentityAccessLog,
     IdentityGrant,
+    Notice,
+    NoticePolicy,
     Petition,
     PetitionEvent,
     PetitionField,
@@ -389,6 +391,46 @@ class DeadlinePolicyAdmin(admin.ModelAdmin):
         if not self._may_manage(request, obj):
             raise PermissionDenied
         super().save_model(request, obj, form, change)
+
+
+@admin.register(NoticePolicy)
+class NoticePolicyAdmin(admin.ModelAdmin):
+    """The legal form of each notice and when it is due: national, the root's administrators."""
+
+    list_display = [
+        "petition_kind",
+        "notice_kind",
+        "form_reference",
+        "amount",
+        "day_unit",
+        "is_active",
+    ]
+    list_filter = ["petition_kind", "notice_kind", "is_active"]
+
+    def _may_manage(self, request: HttpRequest) -> bool:
+        return can_at_any(request.user, actions.MANAGE_DEADLINE_POLICY, _roots())
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._may_manage(request) and super().has_change_permission(request, obj)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return self._may_manage(request) and super().has_add_permission(request)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._may_manage(request) and super().has_delete_permission(request, obj)
+
+
+@admin.register(Notice)
+class NoticeAdmin(ReadOnlyAdmin):
+    """Notices of the person's petitions; they are edited and issued on the petition's page."""
+
+    list_display = ["petition", "kind", "status", "unit", "due_on", "number", "issued_on"]
+    list_filter = ["status", "kind"]
+    date_hierarchy = "due_on"
+    exclude = ["addressee", "document"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Notice]:
+        return selectors.notice_list(request.user)
 
 
 @admin.register(ReceptionSession)

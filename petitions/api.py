@@ -347,7 +347,7 @@ class NoticeViewSet(RecordViewSetMixin, mixins.ListModelMixin, viewsets.GenericV
         data = NoticeUpdateSerializer(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
         services.notice_update(
-            actor=request.user,
+            actor=cast(User, request.user),
             notice=notice,
             changes=dict(data.validated_data),
             expected_version=expected_version(request, notice),

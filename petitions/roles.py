@@ -65,6 +65,8 @@ register(
     "petitions.add_receptionsession",
     "petitions.view_petitionfield",
     "petitions.view_deadlinepolicy",
+    "petitions.view_notice",
+    "petitions.view_noticepolicy",
 )
 register(
     Role.SUPERVISOR,
@@ -78,6 +80,8 @@ register(
     "petitions.add_receptionsession",
     "petitions.view_petitionfield",
     "petitions.view_deadlinepolicy",
+    "petitions.view_notice",
+    "petitions.view_noticepolicy",
 )
 register(
     Role.ADMINISTRATOR,
@@ -92,6 +96,11 @@ register(
     "petitions.add_deadlinepolicy",
     "petitions.change_deadlinepolicy",
     "petitions.delete_deadlinepolicy",
+    "petitions.view_notice",
+    "petitions.view_noticepolicy",
+    "petitions.add_noticepolicy",
+    "petitions.change_noticepolicy",
+    "petitions.delete_noticepolicy",
     "petitions.view_identityaccesslog",
     "petitions.view_identitygrant",
     "petitions.add_identitygrant",

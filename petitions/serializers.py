@@ -353,7 +353,6 @@ class PetitionerInSerializer(serializers.Serializer):
         max_length=254,
         required=False,
         allow_blank=True,
-        default="",
         label=_("e-mail"),
         help_text=_("Where the citizen receives the notices of the procedure."),
     )

@@ -220,6 +220,23 @@ NOTICE_POLICIES: list[tuple[str, list[str], str, str, int, str, str]] = [
 ]
 
 
+def seed_notice_policies(model: Any) -> None:
+    """NOTICE_POLICIES into `model` (NoticePolicy, or its historical model in a migration)."""
+    for notice, kinds, title, form, amount, unit, basis in NOTICE_POLICIES:
+        for kind in kinds:
+            model.objects.get_or_create(
+                notice_kind=notice,
+                petition_kind=kind,
+                defaults={
+                    "title": title,
+                    "form_reference": form,
+                    "amount": amount,
+                    "day_unit": unit,
+                    "legal_basis": basis,
+                },
+            )
+
+
 @transaction.atomic
 def seed_petition_reference() -> None:
     """Fields and default deadline policies; an administrator's later edits are kept."""
@@ -247,19 +264,7 @@ def seed_petition_reference() -> None:
                     "legal_basis": basis,
                 },
             )
-    for notice, kinds, title, form, amount, unit, basis in NOTICE_POLICIES:
-        for kind in kinds:
-            NoticePolicy.objects.get_or_create(
-                notice_kind=notice,
-                petition_kind=kind,
-                defaults={
-                    "title": title,
-                    "form_reference": form,
-                    "amount": amount,
-                    "day_unit": unit,
-                    "legal_basis": basis,
-                },
-            )
+    seed_notice_policies(NoticePolicy)
 
 
 # Demo petitions: matters named in the 2013 Hàm Thuận Bắc article (land debts, lack of

@@ -7,6 +7,7 @@ from typing import Any
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from danvan.org import selectors
@@ -14,9 +15,16 @@ from danvan.org import selectors
 
 def home(request: HttpRequest) -> HttpResponse:
     memberships = []
+    notices = None
     if request.user.is_authenticated:
         memberships = list(selectors.me_memberships(request.user))
-    return render(request, "home.html", {"memberships": memberships})
+        from danvan.org.permissions import holds_anywhere
+        from petitions import roles as petition_actions
+        from petitions.selectors import notice_counts
+
+        if holds_anywhere(request.user, petition_actions.HANDLE):
+            notices = notice_counts(request.user, timezone.localdate())
+    return render(request, "home.html", {"memberships": memberships, "notices": notices})
 
 
 def _wants_json(request: HttpRequest) -> bool:

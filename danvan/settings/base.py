@@ -427,6 +427,8 @@ SPECTACULAR_SETTINGS = {
         "MembershipRole": "danvan.org.models.Role",
         "DayUnit": "danvan.calendar.models.DayUnit",
         "NotificationTargetType": "danvan.notify.models.TargetType",
+        "NoticeKind": "petitions.models.NoticeKind",
+        "NoticeStatus": "petitions.models.NoticeStatus",
     },
 }
 

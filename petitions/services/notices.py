@@ -44,7 +44,7 @@ TRIGGERS: dict[str, str] = {
 
 EDITABLE_FIELDS = ("addressee", "body", "place", "number", "signer", "signer_title", "issued_on")
 
-_KIND_NOUN = {
+_KIND_NOUN: dict[str, str] = {
     PetitionKind.COMPLAINT: "đơn khiếu nại",
     PetitionKind.DENUNCIATION: "đơn tố cáo",
     PetitionKind.RECOMMENDATION: "đơn kiến nghị",
@@ -77,10 +77,11 @@ def draft_text(petition: Petition, kind: str, event: PetitionEvent, unit_name: s
         f"(mã số {petition.code}) về việc: {petition.summary}."
     )
     if kind == NoticeKind.ACCEPTANCE:
-        law = {
+        laws: dict[str, str] = {
             PetitionKind.COMPLAINT: "Luật Khiếu nại năm 2011 và Nghị định số 124/2020/NĐ-CP",
             PetitionKind.DENUNCIATION: "Luật Tố cáo năm 2018 và Nghị định số 31/2019/NĐ-CP",
-        }.get(petition.kind, "Thông tư số 05/2021/TT-TTCP")
+        }
+        law = laws.get(petition.kind, "Thông tư số 05/2021/TT-TTCP")
         return (
             f"{received}\n"
             f"Căn cứ {law}, sau khi xem xét, {noun} đủ điều kiện và thuộc thẩm quyền giải quyết "

@@ -116,6 +116,15 @@ EXPECTED: dict[str, dict[str, str]] = {
     "PUT /api/v1/notifications/preferences/": SIGNED_IN,
     "PATCH /api/v1/notifications/preferences/": SIGNED_IN,
     "GET /api/v1/notifications/{id}/": OWN,
+    # Notices to citizens: read with their petition; edited, issued and withdrawn by the
+    # handlers of the issuing unit (petition.handle at A1). A draft's document: 409 (not issued).
+    "GET /api/v1/notices/": SIGNED_IN,
+    "GET /api/v1/notices/sync/": SIGNED_IN,
+    "GET /api/v1/notices/{id}/": SCOPED,
+    "GET /api/v1/notices/{id}/document/": SCOPED,
+    "PATCH /api/v1/notices/{id}/": HANDLE,
+    "POST /api/v1/notices/{id}/issue/": HANDLE,
+    "POST /api/v1/notices/{id}/withdraw/": HANDLE,
     "GET /api/v1/petition-fields/": SIGNED_IN,
     "GET /api/v1/petition-fields/{id}/": SIGNED_IN,
     "GET /api/v1/petitions/": SIGNED_IN,
@@ -317,6 +326,8 @@ BODIES: dict[str, Callable[[World], dict[str, Any]]] = {
         "due_on": "2026-12-31",
     },
     "POST /api/v1/directives/{id}/link/": lambda w: {"implements": [w.outside["directives"]]},
+    "PATCH /api/v1/notices/{id}/": lambda w: {"number": "12"},
+    "POST /api/v1/notices/{id}/withdraw/": lambda w: REASON,
     "POST /api/v1/reports/documents/": lambda w: {
         "unit": w.tree.commune_a1.pk,
         "kind": "year",

@@ -338,6 +338,7 @@ def test_every_sync_takes_one_parameter_set_and_answers_one_shape() -> None:
             "indicator-reports",
             "meetings",
             "movement-models",
+            "notices",
             "notifications",
             "petitions",
             "tasks",

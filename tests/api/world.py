@@ -83,6 +83,22 @@ def _indicator() -> int:
     return Indicator.objects.get(code="workdays").pk
 
 
+def _notice(world: World, unit: Unit) -> int:
+    """A draft acceptance notice of the unit's denunciation, issued by the unit."""
+    from petitions.models import Notice, NoticeKind
+
+    petitions = world.inside if unit == world.tree.commune_a1 else world.outside
+    return Notice.objects.create(
+        petition_id=petitions["petitions"],
+        kind=NoticeKind.ACCEPTANCE,
+        unit=unit,
+        title="Thông báo\nVề việc thụ lý tố cáo",
+        form_reference="Mẫu số 03, Nghị định 31/2019/NĐ-CP",
+        due_on=datetime.date(2026, 3, 9),
+        body="Đã thụ lý tố cáo.",
+    ).pk
+
+
 def _report_document(unit: Unit) -> int:
     return ReportDocument.objects.create(
         unit=unit, kind="year", year=2025, as_of=datetime.date(2026, 3, 2)
@@ -95,6 +111,7 @@ Maker = Callable[[World, Unit, Unit, Any], int]
 RESOURCES: dict[str, Maker] = {
     "units": lambda w, unit, parent, user: unit.pk,
     "petitions": lambda w, unit, parent, user: _petition(user, unit, secret=unit.code == "25000"),
+    "notices": lambda w, unit, parent, user: _notice(w, unit),
     "petition-fields": lambda w, unit, parent, user: PetitionField.objects.order_by("pk")[0].pk,
     "reception-sessions": lambda w, unit, parent, user: ReceptionSessionFactory(unit=unit).pk,
     "directives": lambda w, unit, parent, user: DirectiveFactory(issuing_unit=parent).pk,

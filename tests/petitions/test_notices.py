@@ -11,7 +11,6 @@ from docx import Document
 from petitions import services
 from petitions.models import (
     EventAction,
-    IdentityAccessLog,
     Notice,
     NoticeKind,
     NoticeStatus,
