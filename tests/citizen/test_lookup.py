@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 from django.core.cache import cache
+from django.core.exceptions import ImproperlyConfigured
 from django.test import Client
 from django.utils import translation
 from rest_framework.test import APIClient
@@ -20,6 +21,8 @@ from rest_framework.test import APIClient
 from citizen.lookup.forms import CODE_LABEL, DIGITS_LABEL
 from citizen.lookup.selectors import normalise_code
 from citizen.lookup.texts import NOT_FOUND
+from citizen.lookup.throttling import CitizenLookupThrottle
+from danvan.settings import env
 from petitions import services
 from petitions.models import Petition, PetitionKind
 from seeds.petitions import seed_petition_reference
@@ -48,7 +51,7 @@ def person(name: str, phone: str) -> services.PetitionerInput:
 @pytest.fixture
 def complaint(tree: Any, handler_a: Any) -> Petition:
     """A complaint by two people, accepted; the citizen gave +84 912 345 678."""
-    petition = PetitionFactory(
+    petition: Petition = PetitionFactory(
         actor=handler_a,
         unit=tree.commune_a1,
         kind=PetitionKind.COMPLAINT,
@@ -67,7 +70,7 @@ def complaint(tree: Any, handler_a: Any) -> Petition:
 
 @pytest.fixture
 def denunciation(tree: Any, handler_a: Any) -> Petition:
-    petition = PetitionFactory(
+    petition: Petition = PetitionFactory(
         actor=handler_a,
         unit=tree.commune_a1,
         kind=PetitionKind.DENUNCIATION,
@@ -286,7 +289,12 @@ def test_a_miss_decrypts_as_a_hit_does(complaint: Petition, monkeypatch: Any) ->
 
     calls: list[str] = []
     real = selectors.decrypt
-    monkeypatch.setattr(selectors, "decrypt", lambda value: calls.append(value) or real(value))
+
+    def counting(value: str) -> str:
+        calls.append(value)
+        return real(value)
+
+    monkeypatch.setattr(selectors, "decrypt", counting)
 
     api_lookup({"code": "DT-2026-999999", "phone_last4": "5678"})
     miss = len(calls)
@@ -498,3 +506,27 @@ def test_one_query_per_look_up(
     with count_queries() as queries:
         assert page_lookup(code=complaint.code, phone_last4="5678").status_code == 200
     assert len(queries) <= 1, queries
+
+
+# --- The setting --------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("rate", "allowed"),
+    [("10/10min", (10, 600)), ("3/min", (3, 60)), ("100/2h", (100, 7200)), ("1/1d", (1, 86400))],
+)
+def test_the_rate_counts_in_windows_of_several_units(rate: str, allowed: tuple[int, int]) -> None:
+    assert CitizenLookupThrottle().parse_rate(rate) == allowed
+
+
+@pytest.mark.parametrize("value", ["10/0min", "ten/10min", "10/10 min", "10/10weeks", "10"])
+def test_a_bad_rate_stops_start_up_naming_the_variable(monkeypatch: Any, value: str) -> None:
+    monkeypatch.setenv("CITIZEN_LOOKUP_RATE", value)
+
+    with pytest.raises(ImproperlyConfigured, match="CITIZEN_LOOKUP_RATE"):
+        env.rate("CITIZEN_LOOKUP_RATE", "10/10min", windowed=True)
+
+
+def test_other_rates_still_take_one_unit(monkeypatch: Any) -> None:
+    monkeypatch.setenv("CREATE_THROTTLE_RATE", "120/10min")
+
+    with pytest.raises(ImproperlyConfigured, match="CREATE_THROTTLE_RATE"):
+        env.rate("CREATE_THROTTLE_RATE", "120/min")
