@@ -38,10 +38,6 @@ class PetitionStatusView(APIView):
     throttle_classes = [CitizenLookupThrottle]
     serializer_class = PublicStatusLookupSerializer
 
-    def get_serializer(self, *args: Any, **kwargs: Any) -> PublicStatusLookupSerializer:
-        # The error handler reads the field labels from here (danvan.core.errors).
-        return PublicStatusLookupSerializer(*args, **kwargs)
-
     def handle_exception(self, exc: Exception) -> Response:
         response = super().handle_exception(exc)
         if isinstance(exc, exceptions.Throttled) and isinstance(response.data, dict):

@@ -20,7 +20,7 @@ from rest_framework.test import APIClient
 
 from citizen.lookup.forms import CODE_LABEL, DIGITS_LABEL
 from citizen.lookup.selectors import normalise_code
-from citizen.lookup.texts import NOT_FOUND
+from citizen.lookup.texts import NOT_FOUND, retry_message
 from citizen.lookup.throttling import CitizenLookupThrottle
 from danvan.settings import env
 from petitions import services
@@ -460,10 +460,12 @@ def test_the_eleventh_attempt_in_ten_minutes_is_a_429(complaint: Petition, setti
     body = refused.json()
     assert body["code"] == "throttled"
     assert 0 < int(refused["Retry-After"]) <= 600
-    assert re.search(r"\d+", body["message"])
+    assert body["message"] == retry_message(int(refused["Retry-After"]))
+    assert body["message"] != retry_message(1)  # minutes of a ten-minute window, not one
     assert complaint.code not in text_of(refused)
     assert page.status_code == 429
     assert 'id="throttled"' in text_of(page) and "data-code" not in text_of(page)
+    assert retry_message(int(page["Retry-After"])) in text_of(page)
     assert int(page["Retry-After"]) <= 600
     # Another address still gets its answer.
     other = api_lookup({"code": complaint.code, "phone_last4": "5678"}, REMOTE_ADDR="10.0.0.9")
