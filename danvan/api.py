@@ -4,6 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
+from citizen.lookup import api as lookup_api
 from danvan.notify import api as notify_api
 from danvan.org import api as org_api
 from movement import api as movement_api
@@ -41,5 +42,11 @@ urlpatterns = [
     # the page runs under the Content-Security-Policy (templates/drf_spectacular/).
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
     path("reports/", include("reports.api_urls")),
+    # Public, no sign-in: the citizen's status look-up (citizen.lookup).
+    path(
+        "public/petition-status/",
+        lookup_api.PetitionStatusView.as_view(),
+        name="public-petition-status",
+    ),
     path("", include(router.urls)),
 ]

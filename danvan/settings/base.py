@@ -332,6 +332,9 @@ CSRF_COOKIE_HTTPONLY = False  # the browser API client reads it to send X-CSRFTo
 # --- REST API ------------------------------------------------------------------------------
 LOGIN_THROTTLE_RATE = env.rate("LOGIN_THROTTLE_RATE", "20/min")
 CREATE_THROTTLE_RATE = env.rate("CREATE_THROTTLE_RATE", "120/min")
+# The citizen's status look-up (page and API together), per client address: it guards a code
+# and 4 digits of a phone, so it is counted over minutes, not per second.
+CITIZEN_LOOKUP_RATE = env.rate("CITIZEN_LOOKUP_RATE", "10/10min", windowed=True)
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "danvan.org.authentication.RevocableJWTAuthentication",

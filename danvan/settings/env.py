@@ -174,9 +174,14 @@ def fernet_keys(name: str) -> list[str]:
     return keys
 
 
-def rate(name: str, default: str) -> str:
-    """A request rate as DRF writes it: a number, a slash and s, min, hour or day."""
+def rate(name: str, default: str, *, windowed: bool = False) -> str:
+    """
+    A request rate as DRF writes it: a number, a slash and s, min, hour or day; `windowed`
+    also takes a number of them (10/10min), for throttles that parse it (citizen.lookup).
+    """
     value = text(name, default).strip()
-    if not re.fullmatch(r"\d+/(s|sec|second|m|min|minute|h|hour|d|day)", value):
-        raise _fail(name, f"expected a rate such as 120/min, got {value!r}.")
+    window = r"([1-9]\d*)?" if windowed else ""
+    if not re.fullmatch(rf"\d+/{window}(s|sec|second|m|min|minute|h|hour|d|day)", value):
+        example = "10/10min" if windowed else "120/min"
+        raise _fail(name, f"expected a rate such as {example}, got {value!r}.")
     return value
