@@ -149,6 +149,9 @@ class Petition(models.Model):
             ),
             models.Index(fields=["status", "due_date"], name="petitions_status_due"),
             models.Index(fields=["updated_at", "id"], name="petitions_sync"),
+            # The citizen's look-up and Open311 find a petition by its code alone (a code is
+            # unique per receiving unit only).
+            models.Index(fields=["code"], name="petitions_code"),
         ]
 
     def __str__(self) -> str:

@@ -33,6 +33,7 @@ from django.db import transaction
 from rest_framework.test import APIClient
 from rest_framework_simplejwt.tokens import RefreshToken
 
+from petitions.models import Petition
 from tests.api.conftest import PERSONAS
 from tests.api.schema import PUBLIC_PATHS, operations
 from tests.api.world import (
@@ -125,6 +126,8 @@ EXPECTED: dict[str, dict[str, str]] = {
     "PATCH /api/v1/notices/{id}/": HANDLE,
     "POST /api/v1/notices/{id}/issue/": HANDLE,
     "POST /api/v1/notices/{id}/withdraw/": HANDLE,
+    # The citizen's status look-up: public; the code and 4 digits decide, not the person.
+    "POST /api/v1/public/petition-status/": PUBLIC,
     "GET /api/v1/petition-fields/": SIGNED_IN,
     "GET /api/v1/petition-fields/{id}/": SIGNED_IN,
     "GET /api/v1/petitions/": SIGNED_IN,
@@ -327,6 +330,10 @@ BODIES: dict[str, Callable[[World], dict[str, Any]]] = {
     },
     "POST /api/v1/directives/{id}/link/": lambda w: {"implements": [w.outside["directives"]]},
     "PATCH /api/v1/notices/{id}/": lambda w: {"number": "12"},
+    "POST /api/v1/public/petition-status/": lambda w: {
+        "code": Petition.objects.get(pk=w.inside["petitions"]).code,
+        "phone_last4": "0321",
+    },
     "POST /api/v1/notices/{id}/withdraw/": lambda w: REASON,
     "POST /api/v1/reports/documents/": lambda w: {
         "unit": w.tree.commune_a1.pk,
