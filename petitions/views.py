@@ -17,11 +17,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from citizen.messages import citizen_messages_for
 from danvan.core.errors import ServiceError
 from danvan.org.models import User
 from petitions import selectors, services
 from petitions.forms import TRANSITION_FORMS, IdentityRevealForm, IntakeForm, TransitionForm
-from petitions.models import DeadlineState, Petition, PetitionEvent, Result
+from petitions.models import DeadlineState, NoticeStatus, Petition, PetitionEvent, Result
 from petitions.workflow import WORKFLOW
 
 PAGE_SIZE = 100
@@ -193,6 +194,7 @@ def _render_detail(
     ]
     hidden = selectors.identity_hidden(petition)
     masked = identity is None and selectors.numbers_masked(petition, user)
+    notices = selectors.notices_of(petition)
     events = [
         {"event": event, "details": event_details(event)}
         for event in selectors.petition_timeline(petition)
@@ -225,7 +227,12 @@ def _render_detail(
         "links": petition.links.all(),
         "linked_from": selectors.links_to(user, petition),
         "transfers": petition.transfers.all(),
-        "notices": selectors.notices_of(petition),
+        "notices": notices,
+        "citizen_messages": (
+            citizen_messages_for(petition, hidden=hidden)
+            if any(n.status == NoticeStatus.ISSUED for n in notices)
+            else []
+        ),
         "today": services.today_local(),
     }
     response = render(request, "petitions/detail.html", context, status=status)

@@ -9,6 +9,8 @@ INTERVAL_JOBS = [
     ("Worker heartbeat", "danvan.core.heartbeat", 60),
     # Jobs kept in PostgreSQL while the broker was away (danvan.core.jobs.enqueue).
     ("Publish queued jobs", "danvan.core.drain_queued_jobs", 60),
+    # Messages to citizens whose first attempt failed (citizen.messages): retried when due.
+    ("Deliver messages to citizens", "citizen.jobs.deliver_citizen_messages", 60),
 ]
 
 

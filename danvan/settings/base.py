@@ -238,6 +238,11 @@ else:
     EMAIL_FILE_PATH = str(VAR_DIR / "mail")
 DEFAULT_FROM_EMAIL = env.address("DEFAULT_FROM_EMAIL", "danvan <no-reply@danvan.local>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Text messages to citizens (citizen.providers): an import path per channel, empty = off.
+# Unset, SMS go to files under var/sms/ (like e-mail under var/mail/) and Zalo is off.
+CITIZEN_SMS_PROVIDER = env.text("CITIZEN_SMS_PROVIDER", "citizen.providers.FileTextProvider")
+CITIZEN_ZALO_PROVIDER = env.text("CITIZEN_ZALO_PROVIDER", "")
+CITIZEN_TEXT_DIR = str(VAR_DIR / "sms")
 # Where the push outbox POSTs messages for a mobile push gateway; unset keeps them queued.
 PUSH_WEBHOOK_URL = (
     env.url("PUSH_WEBHOOK_URL", "", schemes=("http", "https"))

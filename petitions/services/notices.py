@@ -303,12 +303,12 @@ def notice_issue(
         },
     )
     if notice.kind != NoticeKind.TRANSFER or not petition.is_anonymous:
-        from danvan.notify.citizen import send_to_citizen
+        from citizen.messages import send_to_citizen
 
         send_to_citizen(
             petition=petition,
             key=f"notice:{notice.pk}",
-            subject=f"{notice.title} – {petition.code}",
+            subject=f"{heading(notice)} – {petition.code}",
             body=citizen_message(notice),
             sms_text=citizen_sms(notice),
             attachment=(
@@ -320,10 +320,15 @@ def notice_issue(
     return notice
 
 
+def heading(notice: Notice) -> str:
+    """The title on one line: "Thông báo Về việc thụ lý giải quyết khiếu nại"."""
+    return " ".join(notice.title.split())
+
+
 def citizen_message(notice: Notice) -> str:
     petition = notice.petition
     return (
-        f"{notice.unit.name} gửi ông/bà {notice.title.lower()} "
+        f"{notice.unit.name} gửi ông/bà {heading(notice).lower()} "
         f"(số {notice.number}, ngày {_dmy(notice.issued_on)}) về đơn mã số {petition.code}.\n\n"
         f"{notice.body}\n\n"
         "Văn bản được đính kèm thư này. Ông/bà có thể tra cứu tình trạng đơn bằng mã số đơn "

@@ -11,6 +11,7 @@ from docx import Document
 from petitions import services
 from petitions.models import (
     EventAction,
+    IdentityAccessLog,
     Notice,
     NoticeKind,
     NoticeStatus,
@@ -185,3 +186,124 @@ def test_the_document_is_in_the_legal_form(complaint, handler_a):
     assert "THÔNG BÁO" in text and "Về việc thụ lý giải quyết khiếu nại" in text
     assert "Kính gửi: Ông/Bà Nguyễn Văn Nam" in text
     assert "Mẫu số" in text and "CHỦ TỊCH" in text and "Trần Văn Bình" in text
+
+
+def _issue_ready(complaint, handler_a):
+    services.petition_accept(
+        actor=handler_a,
+        petition=complaint,
+        reason="Đủ điều kiện",
+        accepted_on=date(2026, 3, 5),
+        today=date(2026, 3, 5),
+    )
+    return Notice.objects.get()
+
+
+def test_issuing_keeps_the_document_writes_the_timeline_and_tells_the_citizen(
+    complaint, handler_a, settings, tmp_path
+):
+    from django.core import mail
+
+    from citizen import messages
+
+    settings.CITIZEN_TEXT_DIR = str(tmp_path)
+    notice = _issue_ready(complaint, handler_a)
+    services.notice_issue(
+        actor=handler_a,
+        notice=notice,
+        number="15",
+        signer="Trần Văn Bình",
+        signer_title="Chủ tịch UBND xã",
+        issued_on=date(2026, 3, 6),
+        expected_version=1,
+    )
+    notice.refresh_from_db()
+    assert notice.status == NoticeStatus.ISSUED and notice.issued_by == handler_a
+    with notice.document.open("rb") as handle:
+        text = _text(handle.read())
+    assert "Kính gửi: Ông/Bà Nguyễn Văn Nam" in text and "Số: 15/TB-" in text
+    event = complaint.events.get(action=EventAction.NOTICE_ISSUED)
+    assert event.data["number"] == "15" and event.data["on_time"] is False  # due 05/03
+    assert sorted(complaint.citizen_messages.values_list("channel", flat=True)) == [
+        "email",
+        "sms",
+    ]
+    messages.deliver()
+    [email] = mail.outbox
+    assert email.to == ["nam@example.vn"]
+    assert email.attachments[0][0] == f"{complaint.code}-acceptance.docx"
+    assert "Về việc thụ lý giải quyết khiếu nại".lower() in email.body
+    # Issued once: a second issue is refused and sends nothing more.
+    with pytest.raises(services.Conflict):
+        services.notice_issue(actor=handler_a, notice=notice, number="16")
+    assert complaint.citizen_messages.count() == 2
+
+
+def test_a_denunciations_document_opens_only_for_a_grant_holder_and_is_logged(
+    tree, handler_a, identity_officer
+):
+    from danvan.org.permissions import Forbidden
+    from petitions.services.notices import notice_document_open
+
+    petition = _petition(handler_a, tree.commune_a1, kind=PetitionKind.DENUNCIATION)
+    services.petition_accept(actor=handler_a, petition=petition, reason="Đủ điều kiện")
+    notice = Notice.objects.get(petition=petition)
+    services.notice_issue(
+        actor=handler_a, notice=notice, number="3", signer="B", signer_title="Chủ tịch"
+    )
+    notice.refresh_from_db()
+    with pytest.raises(Forbidden):
+        notice_document_open(handler_a, notice, channel="web")
+    handle = notice_document_open(identity_officer, notice, channel="web")
+    assert "Nguyễn Văn Nam" in _text(handle.read())
+    assert IdentityAccessLog.objects.filter(user=identity_officer, petition=petition).count() == 1
+
+
+def test_the_api_edits_issues_and_downloads(complaint, handler_a, cadre_a, api_as):
+    notice = _issue_ready(complaint, handler_a)
+    client = api_as(handler_a)
+    url = f"/api/v1/notices/{notice.pk}/"
+
+    detail = client.get(url)
+    assert detail.status_code == 200 and detail["ETag"] == f'"{notice.pk}-1"'
+    assert detail.json()["available_actions"] == ["update", "issue", "withdraw"]
+    stale = client.patch(url, {"number": "7"}, format="json", HTTP_IF_MATCH='"0"')
+    assert stale.status_code == 412
+    assert client.get(f"{url}document/").status_code == 409  # not issued yet
+    refused = client.post(f"{url}issue/", {"number": "7"}, format="json")
+    assert refused.status_code == 400 and "signer" in refused.json()["fields"]
+    issued = client.post(
+        f"{url}issue/",
+        {"number": "7", "signer": "Trần Văn Bình", "signer_title": "Chủ tịch"},
+        format="json",
+        HTTP_IF_MATCH=detail["ETag"],
+    )
+    assert issued.status_code == 200, issued.json()
+    assert issued.json()["status"] == "issued" and issued.json()["available_actions"] == []
+    download = client.get(f"{url}document/")
+    assert download.status_code == 200
+    assert download["Content-Disposition"].endswith(f'{complaint.code}-acceptance.docx"')
+    # A cadre of the receiving commune reads it, but does not issue notices.
+    assert api_as(cadre_a).get(url).status_code == 200
+    overdue = client.get("/api/v1/notices/?overdue=true").json()["results"]
+    assert overdue == []
+
+
+def test_the_list_of_drafts_counts_due_and_overdue(tree, complaint, handler_a, client):
+    from petitions.selectors import notice_counts
+
+    _issue_ready(complaint, handler_a)
+    other = _petition(handler_a, tree.commune_a1, kind=PetitionKind.DENUNCIATION)
+    services.petition_accept(
+        actor=handler_a,
+        petition=other,
+        reason="Đủ điều kiện",
+        accepted_on=date(2026, 12, 1),
+        today=date(2026, 12, 1),
+    )
+    # 05/03: overdue on 04/12; the denunciation's (01/12 + 5 working days) is still due.
+    assert notice_counts(handler_a, date(2026, 12, 4)) == {"due": 1, "overdue": 1}
+    client.force_login(handler_a)
+    page = client.get("/petitions/notices/?show=overdue")
+    assert page.status_code == 200
+    assert complaint.code in page.content.decode() and other.code not in page.content.decode()
