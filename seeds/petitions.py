@@ -97,7 +97,7 @@ POLICIES: list[tuple[list[str], str, int, str, int, int, str]] = [
 
 ND124 = "Nghị định 124/2020/NĐ-CP"
 ND31 = "Nghị định 31/2019/NĐ-CP"
-OTHERS = [PetitionKind.RECOMMENDATION, PetitionKind.FEEDBACK, PetitionKind.MIXED]
+OTHERS: list[str] = [PetitionKind.RECOMMENDATION, PetitionKind.FEEDBACK, PetitionKind.MIXED]
 A, R, T, S = (
     NoticeKind.ACCEPTANCE,
     NoticeKind.REFUSAL,

@@ -107,6 +107,7 @@ def test_a_failing_provider_backs_off_then_gives_up_with_the_error_visible(petit
     sms = CitizenMessage.objects.get(channel="sms")
     assert sms.status == CitizenMessageStatus.FAILED and sms.attempts == 1
     assert sms.last_error == "DeliveryError: gateway timeout"
+    assert sms.next_attempt_at is not None
     first_wait = sms.next_attempt_at - now
     assert timedelta(minutes=1) <= first_wait <= timedelta(minutes=1, seconds=30)
     # Not due yet: nothing is tried.
