@@ -86,3 +86,88 @@ class CitizenMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_channel_display()} – {self.key}"
+
+
+# --- Open311 GeoReport v2 (citizen.open311) --------------------------------------------------
+class Open311Service(models.Model):
+    """A kind of public report (a GeoReport "service"): a petition field open to the public."""
+
+    service_code = models.SlugField(_("service code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=150)
+    description = models.CharField(_("description"), max_length=500, blank=True)
+    keywords = models.CharField(_("keywords"), max_length=255, blank=True)
+    group = models.CharField(_("group"), max_length=100, blank=True)
+    petition_field = models.ForeignKey(
+        "petitions.PetitionField",
+        verbose_name=_("petition field"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    is_active = models.BooleanField(_("open to public reports"), default=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("Open311 service")
+        verbose_name_plural = _("Open311 services")
+        ordering = ["position", "service_code"]
+
+    def __str__(self) -> str:
+        return f"{self.service_code} – {self.name}"
+
+
+class Open311App(models.Model):
+    """An app allowed to file reports; its key is kept as a keyed hash, shown once."""
+
+    name = models.CharField(_("name"), max_length=150)
+    contact_email = models.EmailField(_("contact e-mail"), blank=True)
+    key_prefix = models.CharField(_("key starts with"), max_length=8, editable=False)
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    is_active = models.BooleanField(_("active"), default=True)
+    rate = models.CharField(
+        _("rate limit"),
+        max_length=20,
+        default="60/min",
+        help_text=_("Reports per period: 60/min, 1000/h, 5000/d."),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("Open311 app")
+        verbose_name_plural = _("Open311 apps")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Open311Request(models.Model):
+    """How a petition came in through Open311: only these petitions are public there."""
+
+    petition = models.OneToOneField(
+        "petitions.Petition",
+        verbose_name=_("petition"),
+        on_delete=models.CASCADE,
+        related_name="open311",
+    )
+    app = models.ForeignKey(
+        Open311App, verbose_name=_("app"), on_delete=models.PROTECT, related_name="+"
+    )
+    service = models.ForeignKey(
+        Open311Service, verbose_name=_("service"), on_delete=models.PROTECT, related_name="+"
+    )
+    token = models.CharField(_("token"), max_length=40, unique=True)
+    media_url = models.URLField(_("media URL"), max_length=500, blank=True)
+    device_id = models.CharField(_("device id"), max_length=100, blank=True)
+    account_id = models.CharField(_("account id"), max_length=100, blank=True)
+    # A hash of the app, device and body: the same report sent again within the hour is the
+    # same request (a client that retries after a lost answer files nothing twice).
+    fingerprint = models.CharField(max_length=64, db_index=True, editable=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("Open311 request")
+        verbose_name_plural = _("Open311 requests")
+        ordering = ["-id"]
+
+    def __str__(self) -> str:
+        return self.token

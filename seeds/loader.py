@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from seeds.calendar import seed_calendar
+from seeds.citizen import seed_open311_services
 from seeds.movement import seed_indicators, seed_movement
 from seeds.notify import seed_notify
 from seeds.org import seed_units
@@ -16,6 +17,7 @@ SEEDERS: list[tuple[str, Callable[[], None], bool]] = [
     ("units", seed_units, False),
     ("calendar", seed_calendar, False),
     ("petition reference data", seed_petition_reference, False),
+    ("Open311 services", seed_open311_services, False),
     ("schedules", seed_schedules, False),
     ("reminders", seed_notify, False),
     ("task schedules", seed_task_schedules, False),

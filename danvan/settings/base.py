@@ -340,6 +340,9 @@ CREATE_THROTTLE_RATE = env.rate("CREATE_THROTTLE_RATE", "120/min")
 # The citizen's status look-up (page and API together), per client address: it guards a code
 # and 4 digits of a phone, so it is counted over minutes, not per second.
 CITIZEN_LOOKUP_RATE = env.rate("CITIZEN_LOOKUP_RATE", "10/10min", windowed=True)
+# Open311's public reads (services, requests' status) per client address; filing a report is
+# limited per registered app (its own rate, in the admin).
+OPEN311_READ_RATE = env.rate("OPEN311_READ_RATE", "120/min")
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "danvan.org.authentication.RevocableJWTAuthentication",

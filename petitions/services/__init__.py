@@ -12,7 +12,7 @@ identity, attachments; every name is re-exported here.
 from danvan.core.errors import Conflict, ServiceError
 from danvan.core.versions import PreconditionFailed
 from danvan.org.permissions import Forbidden
-from petitions.services.attachments import attachment_add
+from petitions.services.attachments import attachment_add, attachment_receive
 from petitions.services.base import (
     CITIZEN_ID_RE,
     PHONE_RE,
@@ -49,6 +49,7 @@ from petitions.services.intake import (
     build_search_text,
     petition_create,
     petition_delete,
+    petition_receive_public,
     petition_update,
     petitioner_recognise,
     reception_session_create,
@@ -99,6 +100,7 @@ __all__ = [
     "allowed_actions",
     "assignable_users",
     "attachment_add",
+    "attachment_receive",
     "build_search_text",
     "compute_due_date",
     "deadline_recompute",
@@ -123,6 +125,7 @@ __all__ = [
     "petition_file",
     "petition_guide",
     "petition_link",
+    "petition_receive_public",
     "petition_reopen_second_complaint",
     "petition_report_transfer",
     "petition_resolve",

@@ -47,3 +47,28 @@ def attachment_add(
         data={"attachment": attachment.pk, "content_type": content_type, "size": attachment.size},
     )
     return attachment
+
+
+def attachment_receive(
+    *, petition: Petition, upload: UploadedFile, field: str = "media"
+) -> Attachment:
+    """
+    A file the citizen sent with a report they filed themselves (Open311): checked by content
+    like every attachment, recorded by nobody. Runs in the caller's transaction.
+    """
+    content_type = validate_upload(upload, field_name=field, label=_("file"))
+    attachment = Attachment(
+        petition=petition,
+        original_name=client_name(upload),
+        content_type=content_type,
+        size=upload.size or 0,
+    )
+    attachment.file.save(renamed(upload, content_type).name or "", upload, save=False)
+    attachment.save()
+    _event(
+        petition,
+        actor=None,
+        action=EventAction.ATTACHED,
+        data={"attachment": attachment.pk, "content_type": content_type, "size": attachment.size},
+    )
+    return attachment

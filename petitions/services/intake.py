@@ -250,7 +250,6 @@ def _petition_create(
     *, actor: User, data: PetitionData, client_id: uuid.UUID | None, today: date | None
 ) -> Petition:
     _require_anywhere(actor, actions.INTAKE)
-    today = today or today_local()
     session: ReceptionSession | None = None
     if data.reception_session is not None:
         session = _session_in_scope(actor, data.reception_session)
@@ -264,6 +263,47 @@ def _petition_create(
         else receiving
     )
     location = _unit_in_scope(actor, data.location_unit, "location_unit")
+    return _record(
+        actor=actor,
+        data=data,
+        units=(receiving, handling, location),
+        session=session,
+        client_id=client_id,
+        today=today,
+    )
+
+
+@transaction.atomic
+def petition_receive_public(
+    *, unit: Unit, data: PetitionData, today: date | None = None
+) -> Petition:
+    """
+    A petition a citizen filed themselves through a public app (Open311): received, handled and
+    located at `unit` (a commune), recorded by nobody. The caller decides which kinds and
+    channels the public may file; every other check is intake's own.
+    """
+    return _record(
+        actor=None,
+        data=data,
+        units=(unit, unit, unit),
+        session=None,
+        client_id=None,
+        today=today,
+    )
+
+
+def _record(
+    *,
+    actor: User | None,
+    data: PetitionData,
+    units: tuple[Unit, Unit, Unit],
+    session: ReceptionSession | None,
+    client_id: uuid.UUID | None,
+    today: date | None,
+) -> Petition:
+    """Check the petition's own data and record it: code, clock, search text, first event."""
+    receiving, handling, location = units
+    today = today or today_local()
     if data.received_on > today:
         raise ServiceError(_("The received date cannot be in the future."), field="received_on")
     if data.kind not in PetitionKind.values:
