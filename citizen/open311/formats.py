@@ -78,3 +78,9 @@ def error(fmt: str, status: int, description: str, **headers: str) -> HttpRespon
     for name, value in headers.items():
         response[name.replace("_", "-")] = value
     return response
+
+
+def error_for_path(request: Any, status: int, description: str) -> HttpResponse:
+    """The error list for a request refused before any view ran (danvan.core.middleware)."""
+    fmt = "xml" if request.path.endswith(".xml") else "json"
+    return error(fmt, status, description)

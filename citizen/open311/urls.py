@@ -6,17 +6,18 @@ from citizen.open311 import views
 
 FORMAT = r"\.(?P<fmt>json|xml)$"
 urlpatterns = [
+    re_path(r"^openapi\.json$", views.openapi, name="open311-openapi"),
     re_path(r"^services" + FORMAT, views.service_list, name="open311-services"),
     re_path(
-        r"^services/(?P<code>[\w-]{1,60})" + FORMAT,
+        r"^services/(?P<code>[^/]+)" + FORMAT,
         views.service_definition,
         name="open311-service",
     ),
     re_path(r"^requests" + FORMAT, views.requests, name="open311-requests"),
     re_path(
-        r"^requests/(?P<request_id>[\w-]{1,40})" + FORMAT,
+        r"^requests/(?P<request_id>[^/]+)" + FORMAT,
         views.request_detail,
         name="open311-request",
     ),
-    re_path(r"^tokens/(?P<token>[\w-]{1,60})" + FORMAT, views.token, name="open311-token"),
+    re_path(r"^tokens/(?P<token>[^/]+)" + FORMAT, views.token, name="open311-token"),
 ]

@@ -6,26 +6,56 @@ the specification's list shape, never a 500 for what a client sends.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import Any
+from functools import wraps
+from typing import Any, cast
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_http_methods
 
 from citizen.open311 import services
 from citizen.open311.formats import error, respond
+from citizen.open311.schema import SCHEMA
 from danvan.core.errors import ServiceError
 from danvan.org.authentication import client_ip_address
 from petitions.models import FINISHED_STATUSES
 
 MAX_LIST = 1000
+
+
+def methods(*allowed: str) -> Callable[[View], View]:
+    """
+    The methods an endpoint answers; any other is a 405 in the specification's error shape.
+    No view reads a session or a cookie (a POST is authenticated by its api_key), so none
+    needs Django's CSRF check, which would answer a cookie-less client in HTML.
+    """
+
+    def decorate(view: View) -> View:
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if request.method not in allowed:
+                response = error(
+                    kwargs.get("fmt", "json"),
+                    405,
+                    _("Method %(method)s is not allowed here.") % {"method": request.method},
+                )
+                response["Allow"] = ", ".join(allowed)
+                return response
+            return view(request, *args, **kwargs)
+
+        return cast(View, csrf_exempt(wrapped))
+
+    return decorate
+
+
 MAX_SPAN = timedelta(days=90)
+View = Callable[..., HttpResponse]
 
 
 def _read_allowed(request: HttpRequest, fmt: str) -> HttpResponse | None:
@@ -48,7 +78,13 @@ def _jurisdiction(request: HttpRequest, fmt: str) -> tuple[Any, HttpResponse | N
     return unit, None
 
 
-@require_http_methods(["GET", "HEAD"])
+@methods("GET", "HEAD")
+def openapi(request: HttpRequest) -> HttpResponse:
+    """This API's OpenAPI description (the JSON forms)."""
+    return JsonResponse(SCHEMA, json_dumps_params={"ensure_ascii": False})
+
+
+@methods("GET", "HEAD")
 def service_list(request: HttpRequest, fmt: str) -> HttpResponse:
     refused = _read_allowed(request, fmt)
     if refused:
@@ -59,7 +95,7 @@ def service_list(request: HttpRequest, fmt: str) -> HttpResponse:
     return respond("services", [services.service_row(s) for s in services.services_open()], fmt)
 
 
-@require_http_methods(["GET", "HEAD"])
+@methods("GET", "HEAD")
 def service_definition(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
     refused = _read_allowed(request, fmt)
     if refused:
@@ -172,15 +208,14 @@ def _receive(request: HttpRequest, fmt: str) -> HttpResponse:
     return respond("tokens", answer, fmt, status=201 if _created else 200)
 
 
-@csrf_exempt
-@require_http_methods(["GET", "HEAD", "POST"])
+@methods("GET", "HEAD", "POST")
 def requests(request: HttpRequest, fmt: str) -> HttpResponse:
     if request.method == "POST":
         return _receive(request, fmt)
     return _listing(request, fmt)
 
 
-@require_http_methods(["GET", "HEAD"])
+@methods("GET", "HEAD")
 def request_detail(request: HttpRequest, request_id: str, fmt: str) -> HttpResponse:
     refused = _read_allowed(request, fmt)
     if refused:
@@ -201,7 +236,7 @@ def request_detail(request: HttpRequest, request_id: str, fmt: str) -> HttpRespo
     return respond("requests", [services.request_row(found[0])], fmt)
 
 
-@require_http_methods(["GET", "HEAD"])
+@methods("GET", "HEAD")
 def token(request: HttpRequest, token: str, fmt: str) -> HttpResponse:
     refused = _read_allowed(request, fmt)
     if refused:

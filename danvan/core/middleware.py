@@ -11,9 +11,11 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import translation
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 _DATE_PART = re.compile(r"__(year|month|day)$")
@@ -48,6 +50,17 @@ def _bad_parameter(request: HttpRequest) -> tuple[str, str] | None:
     return None
 
 
+def other_shape(request: HttpRequest, status: int, text: str) -> HttpResponse | None:
+    """
+    An API with an error shape of its own (settings.ERROR_SHAPES: path prefix -> import path
+    of `answer(request, status, text)`, e.g. Open311's error list) answers in it.
+    """
+    for prefix, path in getattr(settings, "ERROR_SHAPES", {}).items():
+        if request.path.startswith(prefix):
+            return import_string(path)(request, status, text)
+    return None
+
+
 def _is_row_id(value: str) -> bool:
     return value.isascii() and value.isdigit() and 0 < int(value) < 2**63
 
@@ -62,6 +75,9 @@ class HostileInputMiddleware:
             return self.get_response(request)
         name, message = bad
         text = f"{name}: {message}"
+        other = other_shape(request, 400, text)
+        if other is not None:
+            return other
         if request.path.startswith("/api/"):
             return JsonResponse(
                 {"code": "invalid", "message": text, "fields": {name: [message]}}, status=400
@@ -128,6 +144,9 @@ def _refuse(
     # Before LocaleMiddleware: speak the request's language here.
     with translation.override(translation.get_language_from_request(request)):
         text = message()
+        other = other_shape(request, status, text)
+        if other is not None:
+            return other
         if request.path.startswith("/api/") or "application/json" in request.META.get(
             "HTTP_ACCEPT", ""
         ):

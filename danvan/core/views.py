@@ -10,6 +10,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from danvan.core.middleware import other_shape
 from danvan.org import selectors
 
 
@@ -50,6 +51,9 @@ def _error(
     request: HttpRequest, status: int, code: str, message: Any, *, template: str
 ) -> HttpResponse:
     """The API's one error shape for a client that asks for JSON; a page for a browser."""
+    other = other_shape(request, status, str(message))
+    if other is not None:  # an API with its own error shape (Open311)
+        return other
     if _wants_json(request):
         return JsonResponse({"code": code, "message": message, "fields": {}}, status=status)
     return render(request, template, {"message": message}, status=status)

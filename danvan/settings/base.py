@@ -343,6 +343,8 @@ CITIZEN_LOOKUP_RATE = env.rate("CITIZEN_LOOKUP_RATE", "10/10min", windowed=True)
 # Open311's public reads (services, requests' status) per client address; filing a report is
 # limited per registered app (its own rate, in the admin).
 OPEN311_READ_RATE = env.rate("OPEN311_READ_RATE", "120/min")
+# APIs whose errors have a shape of their own, for what middleware refuses before any view.
+ERROR_SHAPES = {"/open311/": "citizen.open311.formats.error_for_path"}
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "danvan.org.authentication.RevocableJWTAuthentication",
