@@ -276,3 +276,20 @@ def test_no_hostile_input_gets_a_server_error(tree, key):
         if r.status_code >= 500:
             out.append(("token", value[:20], "GET", r.status_code))
     assert not out
+
+
+def test_a_signed_in_person_gets_nothing_more_than_the_public(
+    tree, key, cadre_a, handler_a, administrator
+):
+    """Open311 ignores sessions: reads are the public's, filing needs an app's key."""
+    from django.test import Client
+
+    filed = Client().post(f"{BASE}/requests.json", report(tree, key)).json()[0]
+    anonymous = Client().get(f"{BASE}/requests.json").content
+    for person in (cadre_a, handler_a, administrator):
+        client = Client(enforce_csrf_checks=True)
+        client.force_login(person)
+        assert client.get(f"{BASE}/requests.json").content == anonymous
+        assert client.get(f"{BASE}/requests/{filed['service_request_id']}.json").status_code == 200
+        refused = client.post(f"{BASE}/requests.json", report(tree, ""))
+        assert refused.status_code == 403
