@@ -25,6 +25,7 @@ class Subject(models.TextChoices):
     PETITION = "petition", _("Petition")
     TASK = "task", _("Task")
     TASK_ASSIGNMENT = "task_assignment", _("Task (coordinating unit)")
+    NOTICE = "notice", _("Notice to the citizen")
 
 
 class TargetType(models.TextChoices):

@@ -28,6 +28,7 @@ DEFAULT_PROVIDERS = [
     "petitions.reminders.PetitionDeadlines",
     "tasks.reminders.TaskDeadlines",
     "tasks.reminders.CoordinationDeadlines",
+    "petitions.reminders.NoticeDeadlines",
 ]
 
 # Ranges are half-open: [first, after).

@@ -66,7 +66,8 @@ def test_seed_creates_the_policy_and_schedules_once() -> None:
     assert (sweep.interval.every, sweep.interval.period) == (15, "minutes")
     from danvan.notify.models import ReminderStage
 
-    assert ReminderStage.objects.count() == 15  # 5 stages x petitions, tasks, coordination
+    # 5 stages x petitions, tasks, coordination, notices to citizens
+    assert ReminderStage.objects.count() == 20
 
 
 # --- Push webhook --------------------------------------------------------------------------

@@ -307,3 +307,28 @@ def test_the_list_of_drafts_counts_due_and_overdue(tree, complaint, handler_a, c
     page = client.get("/petitions/notices/?show=overdue")
     assert page.status_code == 200
     assert complaint.code in page.content.decode() and other.code not in page.content.decode()
+
+
+def test_an_overdue_notice_reminds_the_issuing_units_handlers_and_then_the_leaders(
+    complaint, handler_a, supervisor
+):
+    from danvan.notify import services as notify
+    from danvan.notify.models import Reminder
+    from seeds.notify import seed_reminder_stages
+
+    seed_reminder_stages()
+    notice = _issue_ready(complaint, handler_a)  # due 05/03/2026, the day of acceptance
+    notify.sweep(today=date(2026, 3, 6))  # one working day late
+
+    rows = Reminder.objects.filter(item_key=f"notice:{notice.pk}")
+    assert {(r.recipient.username, r.is_escalation) for r in rows} == {
+        ("handler_a", False),
+        ("supervisor", True),
+    }
+    reminder = rows.get(recipient=handler_a)
+    assert reminder.url == f"/petitions/notices/{notice.pk}/"
+    assert (reminder.target_type, reminder.target_id) == ("petition", complaint.pk)
+    assert reminder.title == f"{complaint.code}: Thông báo thụ lý"
+    # Issued: nothing more is due.
+    services.notice_issue(actor=handler_a, notice=notice, number="1", signer="B", signer_title="C")
+    assert notify.sweep(today=date(2026, 3, 20)).reminders == 0
