@@ -48,7 +48,7 @@ from petitions.serializers import (
     ReasonSerializer,
     ReceptionSessionSerializer,
 )
-from petitions.services.notices import NOTICE_MIME, notice_document_open
+from petitions.services.notices import notice_document_open
 from petitions.workflow import NOTICE_WORKFLOW, WORKFLOW
 
 
@@ -356,7 +356,8 @@ class NoticeViewSet(RecordViewSetMixin, mixins.ListModelMixin, viewsets.GenericV
 
     @extend_schema(
         responses={
-            (200, NOTICE_MIME): OpenApiTypes.BINARY,
+            # As the reports' downloads: a generated client reads bytes.
+            (200, "application/octet-stream"): OpenApiTypes.BINARY,
             409: OpenApiResponse(description="The notice is not issued yet."),
         },
     )
@@ -373,5 +374,5 @@ def notice_document_response(user: Any, notice: Notice, *, channel: str) -> File
         handle,
         as_attachment=True,
         filename=f"{notice.petition.code}-{notice.kind}.docx",
-        content_type=NOTICE_MIME,
+        content_type="application/octet-stream",
     )

@@ -175,6 +175,12 @@ def _receive(request: HttpRequest, fmt: str) -> HttpResponse:
         files = request.FILES
     except RequestDataTooBig:
         return error(fmt, 413, _("The request is too large."))
+    for name, values in [*data.lists(), *request.GET.lists()]:
+        if "\x00" in name or any("\x00" in value for value in values):
+            field = name.replace("\x00", "")
+            return error(
+                fmt, 400, _("%(name)s: this value contains a NUL character.") % {"name": field}
+            )
     key = data.get("api_key") or request.GET.get("api_key", "")
     app = services.app_for_key(key)
     if app is None:
