@@ -25,12 +25,10 @@ import argparse
 import datetime
 import io
 import json
-import math
 import os
 import secrets
 import signal
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -41,6 +39,7 @@ from pathlib import Path
 from typing import Any
 
 import agreement
+from server import drop_database, p95, recreate_database, start_gunicorn
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -57,28 +56,6 @@ def timed(fn: Callable[[], Any], *, runs: int, warmup: int = 3) -> list[float]:
         fn()
         samples.append((time.perf_counter() - started) * 1000)
     return samples
-
-
-def p95(samples: list[float]) -> float:
-    ordered = sorted(samples)
-    return ordered[max(0, math.ceil(0.95 * len(ordered)) - 1)]
-
-
-def recreate_database(url: str) -> None:
-    import psycopg
-
-    base, name = url.rsplit("/", 1)
-    with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
-
-
-def drop_database(url: str) -> None:
-    import psycopg
-
-    base, name = url.rsplit("/", 1)
-    with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def build(communes_limit: int | None, years: int, this_year: int) -> dict[str, int]:
@@ -190,50 +167,6 @@ def explain(unit: Any, year: int, raw_conn: Any) -> str:
     with raw_conn.cursor() as cursor:
         cursor.execute(sql, [start, end, ids] if ids else [start, end], prepare=False)
         return "\n".join(r[0] for r in cursor.fetchall())
-
-
-def start_gunicorn(url: str, port: int, work: Path) -> subprocess.Popen[bytes]:
-    from cryptography.fernet import Fernet
-
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "danvan.settings.production",
-        "DATABASE_URL": url,
-        "REDIS_URL": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/14"),
-        "DANVAN_VAR_DIR": str(work),
-        "SECRET_KEY": secrets.token_urlsafe(64),
-        "FIELD_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
-        "FIELD_HASH_KEY": secrets.token_urlsafe(48),
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "EMAIL_URL": "smtp://127.0.0.1:1025",
-        "SECURE_SSL_REDIRECT": "false",
-        "LOGIN_THROTTLE_RATE": "1000/min",
-    }
-    process = subprocess.Popen(
-        [
-            str(ROOT / ".venv/bin/gunicorn"),
-            "danvan.wsgi",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            "2",
-            "--error-logfile",
-            str(work / "gunicorn.log"),
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env=env,
-        start_new_session=True,
-    )
-    for _ in range(120):
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2)
-            return process
-        except OSError:
-            time.sleep(0.5)
-    process.kill()
-    raise SystemExit("gunicorn did not start: " + (work / "gunicorn.log").read_text()[-2000:])
 
 
 def token(port: int, username: str) -> str:

@@ -22,12 +22,10 @@ from __future__ import annotations
 import argparse
 import itertools
 import json
-import math
 import os
 import secrets
 import signal
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -39,33 +37,13 @@ import uuid
 from pathlib import Path
 from typing import Any
 
+from server import drop_database, p95, recreate_database, start_gunicorn
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/danvan_open311_bench"
 PASSWORD = secrets.token_urlsafe(16)
 COMMUNES = 20
-
-
-def p95(samples: list[float]) -> float:
-    ordered = sorted(samples)
-    return ordered[max(0, math.ceil(0.95 * len(ordered)) - 1)]
-
-
-def recreate_database(url: str) -> None:
-    import psycopg
-
-    base, name = url.rsplit("/", 1)
-    with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
-
-
-def drop_database(url: str) -> None:
-    import psycopg
-
-    base, name = url.rsplit("/", 1)
-    with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def build() -> dict[str, Any]:
@@ -106,48 +84,6 @@ def build() -> dict[str, Any]:
         Membership.objects.create(user=user, unit=commune, role=Role.COMMUNE_CADRE)
         cadres.append((user.username, commune))
     return {"key": key, "communes": communes, "cadres": cadres}
-
-
-def start_gunicorn(url: str, port: int, workers: int, work: Path) -> subprocess.Popen[bytes]:
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "danvan.settings.production",
-        "DATABASE_URL": url,
-        "REDIS_URL": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/14"),
-        "DANVAN_VAR_DIR": str(work),
-        "SECRET_KEY": secrets.token_urlsafe(64),
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "EMAIL_URL": "smtp://127.0.0.1:1025",
-        "SECURE_SSL_REDIRECT": "false",
-        "LOGIN_THROTTLE_RATE": "1000/min",
-        "CREATE_THROTTLE_RATE": "100000/min",
-        "CONN_MAX_AGE": "60",
-    }
-    process = subprocess.Popen(
-        [
-            str(ROOT / ".venv/bin/gunicorn"),
-            "danvan.wsgi",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            str(workers),
-            "--error-logfile",
-            str(work / "gunicorn.log"),
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env=env,
-        start_new_session=True,
-    )
-    for _ in range(120):
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2)
-            return process
-        except OSError:
-            time.sleep(0.5)
-    process.kill()
-    raise SystemExit("gunicorn did not start: " + (work / "gunicorn.log").read_text()[-2000:])
 
 
 def token(port: int, username: str) -> str:
@@ -246,7 +182,13 @@ def main() -> None:
     failed = False
     try:
         world = build()
-        gunicorn = start_gunicorn(url, args.port, args.workers, work)
+        gunicorn = start_gunicorn(
+            url,
+            args.port,
+            work,
+            workers=args.workers,
+            env={"CREATE_THROTTLE_RATE": "100000/min", "CONN_MAX_AGE": "60"},
+        )
         base = f"http://127.0.0.1:{args.port}"
         tokens = [(token(args.port, name), commune) for name, commune in world["cadres"]]
         communes = world["communes"]
