@@ -44,6 +44,8 @@ from petitions.serializers import (
     PetitionDetailSerializer,
     PetitionFieldSerializer,
     PetitionListSerializer,
+    PetitionNoteInSerializer,
+    PetitionNoteSerializer,
     PetitionUpdateSerializer,
     ReasonSerializer,
     ReceptionSessionSerializer,
@@ -82,6 +84,7 @@ class PetitionViewSet(
     # gates come from the workflow).
     write_gates = {
         "attachments": services.require_attacher,
+        "notes": services.require_noter,
         "identity": services.require_identity_viewer,
     }
 
@@ -182,6 +185,41 @@ class PetitionViewSet(
         return Response(
             AttachmentSerializer(attachment, context=context).data, status=status.HTTP_201_CREATED
         )
+
+    @extend_schema(
+        methods=["get"],
+        responses={200: PetitionNoteSerializer(many=True)},
+        summary="The staff's internal notes on the petition, oldest first (never the citizen's)",
+    )
+    @extend_schema(
+        methods=["post"],
+        request=PetitionNoteInSerializer,
+        responses={201: PetitionNoteSerializer},
+        parameters=[IF_MATCH],
+        summary="Leave an internal note (staff only: never shown to the citizen)",
+    )
+    @action(
+        detail=True,
+        methods=["get", "post"],
+        parser_classes=[JSONParser],
+        pagination_class=None,
+        filterset_class=None,
+    )
+    def notes(self, request: Request, pk: Any = None) -> Response:
+        petition = self.get_object()
+        if request.method == "GET":
+            return Response(
+                PetitionNoteSerializer(selectors.petition_notes(petition), many=True).data
+            )
+        serializer = PetitionNoteInSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        note = services.petition_note_add(
+            actor=self.actor,
+            petition=petition,
+            text=serializer.validated_data["text"],
+            expected_version=expected_version(request, petition),
+        )
+        return Response(PetitionNoteSerializer(note).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
         request=ReasonSerializer,

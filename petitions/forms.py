@@ -114,10 +114,14 @@ def _date(label: Any, *, required: bool = False) -> forms.DateField:
     )
 
 
-def _reason(*, label: Any = None) -> forms.CharField:
-    # Not required here: the service's own message ("Give a reason.") is the one shown.
+def _reason(action: str = "", *, label: Any = None) -> forms.CharField:
+    """A step's reason: required (and marked) exactly where the service requires it."""
+    required = action in services.REASON_REQUIRED
     return forms.CharField(
-        label=label or _("reason"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=label or _("reason"),
+        required=required,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": services.reason_required_message()} if required else None,
     )
 
 
@@ -151,7 +155,7 @@ class TransitionForm(forms.Form):
 class AcceptForm(TransitionForm):
     action = "accept"
     title = _("Accept (thụ lý)")
-    reason = _reason()
+    reason = _reason("accept")
     accepted_on = _date(_("accepted on"))
 
     def run(self) -> Petition:
@@ -162,7 +166,7 @@ class GuideForm(TransitionForm):
     action = "guide"
     title = _("Guide the petitioner to the competent body")
     competent_body = forms.CharField(max_length=255, label=_("competent body"), required=False)
-    reason = _reason()
+    reason = _reason("guide")
 
     def run(self) -> Petition:
         return services.petition_guide(**self.service_kwargs())
@@ -175,7 +179,7 @@ class TransferForm(TransitionForm):
         queryset=Unit.objects.none(), label=_("to unit")
     )
     due_on = _date(_("receiver's deadline"))
-    reason = _reason()
+    reason = _reason("transfer")
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -203,7 +207,11 @@ def transfer_targets(petition: Petition) -> Any:
 class ReportTransferForm(TransitionForm):
     action = "report_transfer"
     title = _("Report the transfer result back")
-    result = _reason(label=_("result reported"))
+    result = forms.CharField(
+        label=_("result reported"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": _("Describe the result.")},
+    )
 
     def run(self) -> Petition:
         return services.petition_report_transfer(**self.service_kwargs())
@@ -212,7 +220,7 @@ class ReportTransferForm(TransitionForm):
 class ReturnPapersForm(TransitionForm):
     action = "return_papers"
     title = _("Return the original papers")
-    reason = _reason()
+    reason = _reason("return_papers")
 
     def run(self) -> Petition:
         return services.petition_return_papers(**self.service_kwargs())
@@ -227,7 +235,7 @@ class FileForm(TransitionForm):
         label=_("duplicate of (code of the earlier petition)"),
         help_text=_("Optional: filed as a duplicate of this petition, and linked to it."),
     )
-    reason = _reason()
+    reason = _reason("file")
 
     def clean_duplicate_of(self) -> Petition | None:
         code = (self.cleaned_data.get("duplicate_of") or "").strip().upper()
@@ -249,7 +257,7 @@ class FileForm(TransitionForm):
 class StartResolutionForm(TransitionForm):
     action = "start_resolution"
     title = _("Start resolving")
-    reason = _reason()
+    reason = _reason("start_resolution")
 
     def run(self) -> Petition:
         return services.petition_start_resolution(**self.service_kwargs())
@@ -285,7 +293,7 @@ class ResolveForm(TransitionForm):
 class CloseForm(TransitionForm):
     action = "close"
     title = _("Close")
-    reason = _reason()
+    reason = _reason("close")
 
     def run(self) -> Petition:
         return services.petition_close(**self.service_kwargs())
@@ -295,7 +303,7 @@ class ReopenForm(TransitionForm):
     action = "reopen"
     title = _("Reopen as a second complaint")
     received_on = _date(_("second complaint received on"))
-    reason = _reason()
+    reason = _reason("reopen")
 
     def run(self) -> Petition:
         return services.petition_reopen_second_complaint(**self.service_kwargs())
@@ -305,7 +313,7 @@ class SuspendForm(TransitionForm):
     action = "suspend"
     title = _("Suspend (the clock stops)")
     suspended_on = _date(_("suspended on"))
-    reason = _reason()
+    reason = _reason("suspend")
 
     def run(self) -> Petition:
         return services.petition_suspend(**self.service_kwargs())
@@ -315,7 +323,7 @@ class ResumeForm(TransitionForm):
     action = "resume"
     title = _("Resume (the clock runs again)")
     resumed_on = _date(_("resumed on"))
-    reason = _reason()
+    reason = _reason("resume")
 
     def run(self) -> Petition:
         return services.petition_resume(**self.service_kwargs())
@@ -327,7 +335,7 @@ class ExtendForm(TransitionForm):
     days = forms.IntegerField(min_value=1, label=_("days"))
     decision_number = forms.CharField(max_length=50, label=_("decision number"), required=False)
     decided_on = _date(_("decided on"))
-    reason = _reason()
+    reason = _reason("extend")
 
     def run(self) -> Petition:
         return services.petition_extend(**self.service_kwargs())
@@ -339,7 +347,7 @@ class AssignForm(TransitionForm):
     assignee: forms.ModelChoiceField = forms.ModelChoiceField(
         queryset=User.objects.none(), label=_("assignee")
     )
-    reason = _reason()
+    reason = _reason("assign")
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -370,6 +378,22 @@ TRANSITION_FORMS: dict[str, type[TransitionForm]] = {
         ReopenForm,
     )
 }
+
+
+class NoteForm(forms.Form):
+    """An internal note beside the timeline: staff only, never shown to the citizen."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    text = forms.CharField(
+        label=_("internal note"),
+        max_length=services.NOTE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Write the text of the note.")},
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("prefix", "note")
+        super().__init__(*args, **kwargs)
 
 
 class IdentityRevealForm(forms.Form):
@@ -410,4 +434,8 @@ class NoticeForm(forms.Form):
 
 class NoticeWithdrawForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    reason = _reason()
+    reason = forms.CharField(
+        label=_("reason"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": _("Give a reason.")},
+    )

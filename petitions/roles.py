@@ -15,6 +15,10 @@ INTAKE = "petition.intake"  # record a petition: at its receiving unit
 RECORD_SESSION = "petition.record_reception_session"  # at the session's unit
 CORRECT = "petition.correct"  # correct recorded details: at the receiving or handling unit
 ATTACH = "petition.attach"  # add a file: at the receiving or handling unit
+NOTE = "petition.note"  # leave an internal note: at the receiving or handling unit
+# Be given a petition to work on (its assignee): a post held at the handling unit itself, never
+# a leader's above it.
+TAKE_ASSIGNMENT = "petition.take_assignment"
 HANDLE = "petition.handle"  # every workflow step, assign, link, duplicates: at the handling unit
 EXTEND = "petition.extend"  # extend a deadline by decision: at the handling unit
 DELETE = "petition.delete"  # delete one recorded by mistake: at the receiving unit
@@ -35,6 +39,8 @@ grant(INTAKE, _CADRE, _HANDLER, _SUPERVISOR)
 grant(RECORD_SESSION, _CADRE, _HANDLER, _SUPERVISOR)
 grant(CORRECT, _HANDLER, _SUPERVISOR, _ADMIN)
 grant(ATTACH, _CADRE, _HANDLER, _SUPERVISOR)
+grant(NOTE, _CADRE, _HANDLER, _SUPERVISOR, _ADMIN)
+grant(TAKE_ASSIGNMENT, _CADRE, _HANDLER)
 grant(HANDLE, _HANDLER, _SUPERVISOR, _ADMIN)
 grant(EXTEND, _SUPERVISOR, _ADMIN)
 grant(DELETE, _ADMIN)

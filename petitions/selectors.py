@@ -37,6 +37,7 @@ from petitions.models import (
     Petition,
     Petitioner,
     PetitionEvent,
+    PetitionNote,
     PetitionPetitioner,
     ReceptionSession,
     Status,
@@ -140,6 +141,11 @@ def petition_timeline(petition: Petition) -> QuerySet[PetitionEvent]:
     return (
         PetitionEvent.objects.filter(petition=petition).select_related("actor").order_by("at", "id")
     )
+
+
+def petition_notes(petition: Petition) -> QuerySet[PetitionNote]:
+    """The staff's internal notes, oldest first: for a petition the reader may already see."""
+    return PetitionNote.objects.filter(petition=petition).select_related("author")
 
 
 # --- Search -------------------------------------------------------------------------------------

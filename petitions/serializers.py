@@ -457,7 +457,13 @@ class ReasonSerializer(serializers.Serializer):
     reason = serializers.CharField(label=_("reason"))
 
 
-class AcceptSerializer(ReasonSerializer):
+class OptionalReasonSerializer(serializers.Serializer):
+    """A routine step: the reason is a note, not a requirement (services.REASON_REQUIRED)."""
+
+    reason = serializers.CharField(required=False, allow_blank=True, default="", label=_("reason"))
+
+
+class AcceptSerializer(OptionalReasonSerializer):
     accepted_on = CalendarDateField(required=False, label=_("accepted on"))
 
 
@@ -465,7 +471,7 @@ class GuideSerializer(ReasonSerializer):
     competent_body = serializers.CharField(max_length=255, label=_("competent body"))
 
 
-class TransferSerializer(ReasonSerializer):
+class TransferSerializer(OptionalReasonSerializer):
     to_unit = serializers.IntegerField(label=_("to unit"))
     due_on = CalendarDateField(
         required=False, label=_("receiver's deadline"), help_text=_("Defaults to the policy.")
@@ -500,7 +506,7 @@ class SuspendSerializer(ReasonSerializer):
     suspended_on = CalendarDateField(required=False, label=_("suspended on"))
 
 
-class ResumeSerializer(ReasonSerializer):
+class ResumeSerializer(OptionalReasonSerializer):
     resumed_on = CalendarDateField(required=False, label=_("resumed on"))
 
 
@@ -526,6 +532,26 @@ class LinkSerializer(serializers.Serializer):
 class DismissDuplicateSerializer(serializers.Serializer):
     candidate = serializers.IntegerField(label=_("suggested petition"))
     reason = serializers.CharField(required=False, allow_blank=True, default="", label=_("reason"))
+
+
+class PetitionNoteSerializer(serializers.Serializer):
+    """An internal note of the staff: {id, author, author_name, text, created}."""
+
+    id = serializers.IntegerField(read_only=True)
+    author = serializers.IntegerField(source="author_id", allow_null=True, read_only=True)
+    author_name = serializers.SerializerMethodField()
+    text = serializers.CharField(read_only=True)
+    created = serializers.DateTimeField(read_only=True)
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_author_name(self, note: Any) -> str | None:
+        return str(note.author) if note.author_id else None
+
+
+class PetitionNoteInSerializer(serializers.Serializer):
+    text = serializers.CharField(
+        max_length=services.NOTE_MAX_LENGTH, label=_("text"), trim_whitespace=True
+    )
 
 
 class AttachmentUploadSerializer(serializers.Serializer):

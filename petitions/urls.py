@@ -13,6 +13,7 @@ urlpatterns = [
         views.petition_transition,
         name="transition",
     ),
+    path("<int:petition_id>/notes/", views.petition_note, name="note"),
     path("notices/", notice_views.notice_list, name="notices"),
     path("notices/<int:notice_id>/", notice_views.notice_detail, name="notice"),
     path("notices/<int:notice_id>/withdraw/", notice_views.notice_withdraw, name="notice-withdraw"),

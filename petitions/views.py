@@ -21,7 +21,13 @@ from citizen.messages import citizen_messages_for
 from danvan.core.errors import ServiceError
 from danvan.org.models import User
 from petitions import selectors, services
-from petitions.forms import TRANSITION_FORMS, IdentityRevealForm, IntakeForm, TransitionForm
+from petitions.forms import (
+    TRANSITION_FORMS,
+    IdentityRevealForm,
+    IntakeForm,
+    NoteForm,
+    TransitionForm,
+)
 from petitions.models import DeadlineState, NoticeStatus, Petition, PetitionEvent, Result
 from petitions.workflow import WORKFLOW
 
@@ -124,7 +130,8 @@ def petition_intake(request: HttpRequest) -> HttpResponse:
                     "due": petition.due_date.strftime("%d/%m/%Y") if petition.due_date else "—",
                 },
             )
-            return redirect("petitions:list")
+            # The cadre goes on with the petition just recorded (its steps, files, notes).
+            return redirect("petitions:detail", petition.pk)
     return render(request, "petitions/intake.html", {"form": form})
 
 
@@ -181,6 +188,7 @@ def _render_detail(
     bound: TransitionForm | None = None,
     identity: list[dict[str, Any]] | None = None,
     identity_form: IdentityRevealForm | None = None,
+    note_form: NoteForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
     user = request.user
@@ -192,6 +200,10 @@ def _render_detail(
         for action, form_class in TRANSITION_FORMS.items()
         if action in available or (bound is not None and bound.action == action)
     ]
+    # One step offered first (a primary button, with why); the others stay folded below it.
+    recommendation = services.recommended_action(petition, available)
+    primary = next((f for f in forms if recommendation and f.action == recommendation.action), None)
+    may_note = may_leave_note(user, petition)
     hidden = selectors.identity_hidden(petition)
     masked = identity is None and selectors.numbers_masked(petition, user)
     notices = selectors.notices_of(petition)
@@ -217,7 +229,14 @@ def _render_detail(
         ),
         "identity_form": identity_form or IdentityRevealForm(),
         "forms": forms,
+        "primary": primary,
+        "recommendation": recommendation,
+        "other_forms": [f for f in forms if f is not primary],
         "bound": bound,
+        "notes": selectors.petition_notes(petition),
+        "note_form": (note_form or NoteForm(initial={"version": petition.version}))
+        if may_note
+        else None,
         "events": events,
         # A denunciation's file names often name its writer: shown only beside a logged reveal.
         "attachments": [
@@ -271,6 +290,40 @@ def petition_transition(request: HttpRequest, petition_id: int, action: str) -> 
             )
             return redirect(reverse("petitions:detail", args=[petition.pk]) + "#timeline")
     return _render_detail(request, petition, bound=form, status=status)
+
+
+def may_leave_note(user: Any, petition: Petition) -> bool:
+    try:
+        services.require_noter(user, petition)
+    except services.Forbidden:
+        return False
+    return True
+
+
+@login_required
+@require_POST
+def petition_note(request: HttpRequest, petition_id: int) -> HttpResponse:
+    """Leave an internal note; back to the notes, or the page with the note's error."""
+    petition = selectors.petition_detail(request.user, petition_id)
+    if not may_leave_note(request.user, petition):
+        raise PermissionDenied
+    form = NoteForm(request.POST)
+    status = 400
+    if form.is_valid():
+        try:
+            services.petition_note_add(
+                actor=cast(User, request.user),
+                petition=petition,
+                text=form.cleaned_data["text"],
+                expected_version=form.cleaned_data["version"],
+            )
+        except ServiceError as error:
+            form.add_error("text" if error.field == "text" else None, error.message)
+            status = error.status_code
+        else:
+            messages.success(request, _("Your note was added; only the staff see it."))
+            return redirect(reverse("petitions:detail", args=[petition.pk]) + "#notes")
+    return _render_detail(request, petition, note_form=form, status=status)
 
 
 @login_required

@@ -96,7 +96,7 @@ WORKFLOW = Workflow(
         ),
         _step(
             "start_resolution",
-            s.ReasonSerializer,
+            s.OptionalReasonSerializer,
             services.petition_start_resolution,
             "Start resolving",
         ),
@@ -107,7 +107,7 @@ WORKFLOW = Workflow(
             "Resolve with a result and an answer document",
             arguments=_answer,
         ),
-        _step("close", s.ReasonSerializer, services.petition_close, "Close"),
+        _step("close", s.OptionalReasonSerializer, services.petition_close, "Close"),
         _step(
             "reopen",
             s.ReopenSerializer,

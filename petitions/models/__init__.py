@@ -40,6 +40,7 @@ from petitions.models.handling import (
     Transfer,
 )
 from petitions.models.identity import IdentityAccessLog, IdentityGrant
+from petitions.models.notes import PetitionNote
 from petitions.models.notices import Notice, NoticeKind, NoticePolicy, NoticeStatus
 from petitions.models.parties import Petitioner, PetitionPetitioner, Respondent
 from petitions.models.petition import Petition
@@ -78,6 +79,7 @@ __all__ = [
     "PetitionField",
     "PetitionKind",
     "PetitionLink",
+    "PetitionNote",
     "PetitionPetitioner",
     "Petitioner",
     "ReceptionSession",

@@ -16,10 +16,12 @@ from petitions.services.attachments import attachment_add, attachment_receive
 from petitions.services.base import (
     CITIZEN_ID_RE,
     PHONE_RE,
+    REASON_REQUIRED,
     AnswerInput,
     PetitionData,
     PetitionerInput,
     RespondentInput,
+    reason_required_message,
     require_attacher,
     require_editor,
     require_handler,
@@ -55,6 +57,7 @@ from petitions.services.intake import (
     reception_session_create,
 )
 from petitions.services.links import dismissed_duplicates, petition_dismiss_duplicate, petition_link
+from petitions.services.notes import NOTE_MAX_LENGTH, petition_note_add, require_noter
 from petitions.services.notices import (
     notice_draft,
     notice_issue,
@@ -62,7 +65,13 @@ from petitions.services.notices import (
     notice_withdraw,
     require_notice_handler,
 )
-from petitions.services.states import ACTION_NAMES, TRANSITIONS, allowed_actions
+from petitions.services.states import (
+    ACTION_NAMES,
+    TRANSITIONS,
+    Recommendation,
+    allowed_actions,
+    recommended_action,
+)
 from petitions.services.workflow import (
     actions_available_to,
     assignable_users,
@@ -85,7 +94,9 @@ __all__ = [
     "CLOCK_FIELDS",
     "FINISH_FIELDS",
     "MAX_HEAD_COUNT",
+    "NOTE_MAX_LENGTH",
     "PHONE_RE",
+    "REASON_REQUIRED",
     "TRANSITIONS",
     "UPDATABLE_FIELDS",
     "AnswerInput",
@@ -94,6 +105,7 @@ __all__ = [
     "PetitionData",
     "PetitionerInput",
     "PreconditionFailed",
+    "Recommendation",
     "RespondentInput",
     "ServiceError",
     "actions_available_to",
@@ -125,6 +137,7 @@ __all__ = [
     "petition_file",
     "petition_guide",
     "petition_link",
+    "petition_note_add",
     "petition_receive_public",
     "petition_reopen_second_complaint",
     "petition_report_transfer",
@@ -137,11 +150,14 @@ __all__ = [
     "petition_update",
     "petitioner_recognise",
     "policy_for",
+    "reason_required_message",
     "reception_session_create",
+    "recommended_action",
     "require_attacher",
     "require_editor",
     "require_handler",
     "require_identity_viewer",
+    "require_noter",
     "require_notice_handler",
     "resolution_stage",
     "today_local",

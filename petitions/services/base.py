@@ -200,10 +200,31 @@ def require_identity_viewer(actor: Any, petition: Petition) -> None:
         )
 
 
+# The steps whose reason the law or the record needs: a refusal to accept (guide the
+# petitioner elsewhere, return the papers, file without action), a suspension, an extension and
+# a reopening are written down with their grounds. Routine steps (accept, transfer, start,
+# close, resume, assign) take an optional note.
+REASON_REQUIRED: frozenset[str] = frozenset(
+    {"guide", "return_papers", "file", "suspend", "extend", "reopen"}
+)
+
+
+def reason_required_message() -> str:
+    return _("The reason is required for this step: enter it in the “reason” field.")
+
+
 def _require_reason(reason: str) -> str:
     reason = (reason or "").strip()
     if not reason:
         raise ServiceError(_("Give a reason."), field="reason")
+    return reason
+
+
+def _reason_for(action: str, reason: str) -> str:
+    """The step's reason, stripped; refused when empty for a step in REASON_REQUIRED."""
+    reason = (reason or "").strip()
+    if not reason and action in REASON_REQUIRED:
+        raise ServiceError(reason_required_message(), field="reason")
     return reason
 
 

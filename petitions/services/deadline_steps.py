@@ -22,8 +22,8 @@ from petitions.models import (
 from petitions.services.base import (
     _event,
     _iso,
+    _reason_for,
     _require_handler,
-    _require_reason,
     _save,
     today_local,
 )
@@ -65,7 +65,7 @@ def petition_suspend(
     petition = _transition(
         petition, actor=actor, action="suspend", expected_version=expected_version
     )
-    reason = _require_reason(reason)
+    reason = _reason_for("suspend", reason)
     suspended_on = suspended_on or today or today_local()
     if petition.clock_started_on and suspended_on < petition.clock_started_on:
         raise ServiceError(_("The suspension cannot start before the clock."), field="suspended_on")
@@ -91,7 +91,7 @@ def petition_resume(
     *,
     actor: User,
     petition: Petition,
-    reason: str,
+    reason: str = "",
     resumed_on: date | None = None,
     today: date | None = None,
     expected_version: int | None = None,
@@ -100,7 +100,7 @@ def petition_resume(
     petition = _transition(
         petition, actor=actor, action="resume", expected_version=expected_version
     )
-    reason = _require_reason(reason)
+    reason = _reason_for("resume", reason)
     resumed_on = resumed_on or today or today_local()
     suspension = petition.suspensions.filter(ended_on__isnull=True).order_by("-id").first()
     if suspension is None:  # pragma: no cover - a suspended petition always has one
@@ -145,7 +145,7 @@ def petition_extend(
         petition, actor=actor, action="extend", expected_version=expected_version
     )
     _require_handler(actor, petition, actions.EXTEND)
-    reason = _require_reason(reason)
+    reason = _reason_for("extend", reason)
     if not decision_number.strip():
         raise ServiceError(_("Enter the extension decision's number."), field="decision_number")
     policy = _check_extendable(actor, petition)

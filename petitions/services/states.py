@@ -5,16 +5,20 @@ every step goes through.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from danvan.core.errors import Conflict
 from danvan.core.versions import check_version
 from danvan.org.models import User
 from petitions.models import (
     OPEN_STATUSES,
+    RUNNING_STATUSES,
     Petition,
     Status,
 )
@@ -118,3 +122,65 @@ def _finish(
         data=data,
     )
     return petition
+
+
+# --- What to do next ----------------------------------------------------------------------------
+# Per status, the steps a handler normally takes next, best first, and why (one line). The
+# first of them the person may take now is the recommended one; the others stay secondary.
+NEXT_STEPS: dict[str, tuple[tuple[str, ...], Any]] = {
+    Status.RECEIVED: (
+        ("accept", "transfer", "guide"),
+        gettext_lazy("Received: classify it and decide whether to accept it (thụ lý)."),
+    ),
+    Status.TRANSFERRED: (
+        ("accept", "report_transfer"),
+        gettext_lazy("Transferred here: accept it (thụ lý) or report back to the sender."),
+    ),
+    Status.ACCEPTED: (
+        ("start_resolution", "resolve"),
+        gettext_lazy("Accepted: verify the facts and start resolving it."),
+    ),
+    Status.UNDER_RESOLUTION: (
+        ("resolve",),
+        gettext_lazy("Being resolved: record the result and the answer document."),
+    ),
+    Status.SUSPENDED: (
+        ("resume",),
+        gettext_lazy("Suspended: resume it once the ground for the suspension has ended."),
+    ),
+    Status.RESOLVED: (
+        ("close",),
+        gettext_lazy("Resolved: close the file once the answer has reached the citizen."),
+    ),
+    Status.GUIDED: (("close",), gettext_lazy("The petitioner was guided: close the file.")),
+    Status.PAPERS_RETURNED: (
+        ("close",),
+        gettext_lazy("The papers were returned: close the file."),
+    ),
+    Status.FILED: (("close",), gettext_lazy("Filed without action: close the file.")),
+}
+
+
+@dataclass(frozen=True)
+class Recommendation:
+    action: str
+    why: str
+
+
+def recommended_action(petition: Petition, available: Iterable[str]) -> Recommendation | None:
+    """The one step to offer first among `available` (the person's steps now), and why."""
+    entry = NEXT_STEPS.get(petition.status)
+    if entry is None:
+        return None
+    steps, why = entry
+    now = set(available)
+    for action in steps:
+        if action in now:
+            text = str(why)
+            if petition.due_date and petition.status in RUNNING_STATUSES:
+                text = _("%(why)s Deadline: %(due)s.") % {
+                    "why": text,
+                    "due": petition.due_date.strftime("%d/%m/%Y"),
+                }
+            return Recommendation(action=action, why=text)
+    return None

@@ -14,8 +14,9 @@ from django.utils.translation import gettext as _
 from danvan.core.errors import Conflict, ServiceError
 from danvan.core.uploads import renamed, validate_upload
 from danvan.org.models import Unit, User
-from danvan.org.permissions import Forbidden
+from danvan.org.permissions import Forbidden, roles_granting
 from petitions import clock
+from petitions import roles as actions
 from petitions.models import (
     Answer,
     EventAction,
@@ -34,8 +35,8 @@ from petitions.services.base import (
     _event,
     _existing_unit,
     _iso,
+    _reason_for,
     _require_handler,
-    _require_reason,
     _save,
     today_local,
 )
@@ -43,7 +44,6 @@ from petitions.services.deadline_steps import _check_extendable
 from petitions.services.deadlines import (
     CLOCK_FIELDS,
     FINISH_FIELDS,
-    _ancestor_paths,
     _start_clock,
     intake_stage,
     policy_for,
@@ -94,7 +94,7 @@ def petition_accept(
     *,
     actor: User,
     petition: Petition,
-    reason: str,
+    reason: str = "",
     accepted_on: date | None = None,
     today: date | None = None,
     expected_version: int | None = None,
@@ -103,7 +103,7 @@ def petition_accept(
     petition = _transition(
         petition, actor=actor, action="accept", expected_version=expected_version
     )
-    reason = _require_reason(reason)
+    reason = _reason_for("accept", reason)
     today = today or today_local()
     accepted_on = accepted_on or today
     if accepted_on < petition.received_on:
@@ -141,7 +141,7 @@ def petition_guide(
 ) -> Petition:
     """Hướng dẫn: tell the petitioner which body is competent; this unit's work ends."""
     petition = _transition(petition, actor=actor, action="guide", expected_version=expected_version)
-    reason = _require_reason(reason)
+    reason = _reason_for("guide", reason)
     if not competent_body.strip():
         raise ServiceError(_("Name the competent body."), field="competent_body")
     return _finish(
@@ -174,7 +174,7 @@ def petition_return_papers(
         action="return_papers",
         event=EventAction.PAPERS_RETURNED,
         to_status=Status.PAPERS_RETURNED,
-        reason=_require_reason(reason),
+        reason=_reason_for("return_papers", reason),
         on=today,
     )
 
@@ -193,7 +193,7 @@ def petition_file(
     from petitions.selectors import petition_get_for
 
     petition = _transition(petition, actor=actor, action="file", expected_version=expected_version)
-    reason = _require_reason(reason)
+    reason = _reason_for("file", reason)
     data: dict[str, Any] = {}
     if duplicate_of is not None:
         try:
@@ -231,7 +231,7 @@ def petition_transfer(
     actor: User,
     petition: Petition,
     to_unit: Unit | int,
-    reason: str,
+    reason: str = "",
     due_on: date | None = None,
     today: date | None = None,
     expected_version: int | None = None,
@@ -240,7 +240,7 @@ def petition_transfer(
     petition = _transition(
         petition, actor=actor, action="transfer", expected_version=expected_version
     )
-    reason = _require_reason(reason)
+    reason = _reason_for("transfer", reason)
     today = today or today_local()
     target = _existing_unit(to_unit, "to_unit")
     if target.pk == petition.handling_unit_id:
@@ -323,7 +323,7 @@ def petition_report_transfer(
 # --- Resolution ----------------------------------------------------------------------------
 @transaction.atomic
 def petition_start_resolution(
-    *, actor: User, petition: Petition, reason: str, expected_version: int | None = None
+    *, actor: User, petition: Petition, reason: str = "", expected_version: int | None = None
 ) -> Petition:
     petition = _transition(
         petition, actor=actor, action="start_resolution", expected_version=expected_version
@@ -335,7 +335,7 @@ def petition_start_resolution(
         petition,
         actor=actor,
         action=EventAction.RESOLUTION_STARTED,
-        reason=_require_reason(reason),
+        reason=_reason_for("start_resolution", reason),
         from_status=before,
         to_status=petition.status,
     )
@@ -403,7 +403,7 @@ def petition_resolve(
 
 @transaction.atomic
 def petition_close(
-    *, actor: User, petition: Petition, reason: str, expected_version: int | None = None
+    *, actor: User, petition: Petition, reason: str = "", expected_version: int | None = None
 ) -> Petition:
     petition = _transition(petition, actor=actor, action="close", expected_version=expected_version)
     before = petition.status
@@ -413,7 +413,7 @@ def petition_close(
         petition,
         actor=actor,
         action=EventAction.CLOSED,
-        reason=_require_reason(reason),
+        reason=_reason_for("close", reason),
         from_status=before,
         to_status=petition.status,
     )
@@ -435,7 +435,7 @@ def petition_reopen_second_complaint(
     petition = _transition(
         petition, actor=actor, action="reopen", expected_version=expected_version
     )
-    reason = _require_reason(reason)
+    reason = _reason_for("reopen", reason)
     _check_reopenable(actor, petition)
     today = today or today_local()
     received_on = received_on or today
@@ -475,10 +475,17 @@ def petition_reopen_second_complaint(
 
 # --- Assignment, links, attachments ----------------------------------------------------------
 def assignable_users(petition: Petition) -> Any:
-    """Active people of the handling unit or a unit above it."""
+    """
+    Who may be given the petition: active people holding, at the handling unit itself, a post
+    granting petition.take_assignment (its handlers and cadres). A supervisor of the province
+    or the centre oversees it from above and is never its assignee; a post the same person
+    holds in another unit does not count.
+    """
     return (
         User.objects.filter(
-            is_active=True, memberships__unit__path__in=_ancestor_paths(petition.handling_unit)
+            is_active=True,
+            memberships__unit_id=petition.handling_unit_id,
+            memberships__role__in=roles_granting(actions.TAKE_ASSIGNMENT),
         )
         .distinct()
         .order_by("username")
@@ -499,7 +506,11 @@ def petition_assign(
     )
     user = assignee if isinstance(assignee, User) else User.objects.filter(pk=assignee).first()
     if user is None or not assignable_users(petition).filter(pk=user.pk).exists():
-        raise ServiceError(_("Choose a person of the handling unit."), field="assignee")
+        raise ServiceError(
+            _("Choose a person who handles petitions at %(unit)s.")
+            % {"unit": petition.handling_unit.name},
+            field="assignee",
+        )
     petition.assignee = user
     _save(petition, "assignee")
     _event(

@@ -134,6 +134,10 @@ EXPECTED: dict[str, dict[str, str]] = {
     "GET /api/v1/petitions/sync/": SIGNED_IN,
     "GET /api/v1/petitions/{id}/": SCOPED,
     "GET /api/v1/petitions/{id}/attachments/": SCOPED,
+    # Internal notes: read by whoever sees the petition; written with petition.note at the
+    # receiving or handling unit (A1), which every post in A1 or above holds.
+    "GET /api/v1/petitions/{id}/notes/": SCOPED,
+    "POST /api/v1/petitions/{id}/notes/": SCOPED,
     "GET /api/v1/petitions/{id}/duplicates/": SCOPED,
     "GET /api/v1/petitions/{id}/timeline/": SCOPED,
     "GET /api/v1/push-outbox/": GATEWAY,
@@ -284,6 +288,7 @@ BODIES: dict[str, Callable[[World], dict[str, Any]]] = {
     "POST /api/v1/petitions/{id}/accept/": lambda w: REASON,
     "POST /api/v1/petitions/{id}/assign/": lambda w: {"assignee": w.users["handler_a"].pk},
     "POST /api/v1/petitions/{id}/close/": lambda w: REASON,
+    "POST /api/v1/petitions/{id}/notes/": lambda w: {"text": "Ghi chú kiểm tra phân quyền"},
     "POST /api/v1/petitions/{id}/extend/": lambda w: {
         **REASON,
         "days": 10,

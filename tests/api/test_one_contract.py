@@ -295,6 +295,11 @@ def _read(c: Ctx, note: Notification) -> None:
     assert note.read_at is not None, "writer A's read did not mark the notification read"
 
 
+def _only_alphas_note(c: Ctx, petition: Petition) -> None:
+    texts = list(petition.notes.values_list("text", flat=True))
+    assert texts == ["Alpha: ghi chú nội bộ"], f"the notes kept: {texts}"
+
+
 def days_ago(days: int) -> str:
     return (timezone.localdate() - datetime.timedelta(days=days)).isoformat()
 
@@ -420,6 +425,16 @@ WRITES: list[Write] = [
         PW,
     ),
     Write("petitions", "post", "attachments", new_petition, upload, PW, multipart=True),
+    Write(
+        "petitions",
+        "post",
+        "notes",
+        new_petition,
+        lambda c, m: {"text": f"{m}: ghi chú nội bộ"},
+        PW,
+        markers=False,  # the text is on the note, not the petition
+        check=_only_alphas_note,
+    ),
     # tasks
     Write("tasks", "patch", "", new_task, lambda c, m: {"title": f"{m}: nhiệm vụ"}, TW),
     Write("tasks", "delete", "", new_task, no_body, TW, markers=False, check=_gone),

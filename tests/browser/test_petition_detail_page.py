@@ -34,22 +34,22 @@ def test_handler_accepts_a_petition_on_a_phone(open_page, screenshot, handler_a,
     assert page.locator("[data-field=deadline] .state").inner_text() == "Quá hạn"
 
     # The error case: no reason given.
-    page.locator("#action-accept > summary").click()
-    page.locator("#action-accept button[type=submit]").click()
+    page.locator("#step-accept > summary").click()
+    page.locator("#step-accept button[type=submit]").click()
     page.wait_for_load_state()
 
     assert page.locator(".alert").inner_text() == (
         "Không có gì thay đổi: xem thông báo ở biểu mẫu bên dưới."
     )
-    error = page.locator('#action-accept [data-field="reason"] .errorlist')
+    error = page.locator('#step-accept [data-field="reason"] .errorlist')
     assert error.inner_text() == "Hãy nêu lý do."
     petition.refresh_from_db()
     assert petition.status == Status.RECEIVED
-    page.locator("#action-accept").scroll_into_view_if_needed()
+    page.locator("#step-accept").scroll_into_view_if_needed()
     screenshot(page, "petition-transition-error-phone")
 
     page.fill("#id_accept-reason", "Đủ điều kiện thụ lý theo Luật Khiếu nại")
-    page.locator("#action-accept button[type=submit]").click()
+    page.locator("#step-accept button[type=submit]").click()
     page.wait_for_load_state()
 
     petition.refresh_from_db()
@@ -60,6 +60,6 @@ def test_handler_accepts_a_petition_on_a_phone(open_page, screenshot, handler_a,
     assert "Đã tiếp nhận → Đã thụ lý" in entry.inner_text()
     assert PetitionEvent.objects.filter(petition=petition, action=EventAction.ACCEPTED).count() == 1
     # The next step is offered now, the one just taken is not.
-    assert page.locator("#action-start_resolution").count() == 1
-    assert page.locator("#action-accept").count() == 0
+    assert page.locator("#step-start_resolution").count() == 1
+    assert page.locator("#step-accept").count() == 0
     screenshot(page, "petition-detail-phone")

@@ -116,7 +116,7 @@ def test_province_supervisor_sees_it_and_may_extend_a_complex_denunciation(
 
     page = page_of(client.get(url(denunciation)))
 
-    assert 'id="action-extend"' in page
+    assert 'id="step-extend"' in page
     assert DENOUNCER not in page and "[đã ẩn]" in page
     assert "Hiện danh tính" not in page
 
@@ -221,7 +221,7 @@ def last_event(petition: Petition) -> PetitionEvent:
 def test_accept_happy_path_shows_the_event_in_the_timeline(client, complaint, handler_a):
     client.force_login(handler_a)
     page = page_of(client.get(url(complaint)))
-    assert 'id="action-accept"' in page and 'id="action-resolve"' not in page
+    assert 'id="step-accept"' in page and 'id="step-resolve"' not in page
 
     response = post(client, complaint, "accept", reason="Đủ điều kiện thụ lý")
 
@@ -236,15 +236,43 @@ def test_accept_happy_path_shows_the_event_in_the_timeline(client, complaint, ha
     assert "Trạng thái của đơn nay là" in page
 
 
-def test_accept_without_a_reason_is_400_with_the_message_at_the_field(client, complaint, handler_a):
+def test_accept_needs_no_reason(client, complaint, handler_a):
+    """Thụ lý is the routine step: its reason field is optional and carries no marker."""
     client.force_login(handler_a)
+    page = page_of(client.get(url(complaint)))
+    accept = page.split('id="step-accept"')[1].split("</form>")[0]
+    assert "required-mark" not in accept.split('data-field="reason"')[1]
 
     response = post(client, complaint, "accept", reason="")
 
+    assert response.status_code == 302
+    complaint.refresh_from_db()
+    assert complaint.status == Status.ACCEPTED
+    assert last_event(complaint).reason == ""
+
+
+def test_filing_without_a_reason_is_400_with_a_summary_and_the_message_at_the_field(
+    client, complaint, handler_a
+):
+    """Lưu đơn (a refusal to act) is written down with its grounds."""
+    client.force_login(handler_a)
+    page = page_of(client.get(url(complaint)))
+    filing = page.split('id="step-file"')[1].split("</form>")[0]
+    assert "required-mark" in filing.split('data-field="reason"')[1].split("</div>")[0]
+    assert "* bắt buộc" in " ".join(filing.replace("</span>", "").split()) or "bắt buộc" in filing
+
+    response = post(client, complaint, "file", reason="  ")
+
     assert response.status_code == 400
     page = page_of(response)
-    assert 'data-field="reason"' in page and "Hãy nêu lý do." in page
-    assert "Không có gì thay đổi" in page
+    step = page.split('id="step-file"')[1].split("</form>")[0]
+    assert 'role="alert"' in step and "Có 1 lỗi" in step
+    assert 'href="#id_file-reason"' in step
+    message = "Lý do là bắt buộc với bước này"
+    assert message in step.split('data-field="reason"')[1]
+    assert 'aria-invalid="true"' in step
+    # The step that was refused is open, and so is the list of other steps around it.
+    assert 'class="more-steps" open' in page
     complaint.refresh_from_db()
     assert complaint.status == Status.RECEIVED
     assert last_event(complaint).action == EventAction.CREATED
@@ -342,7 +370,7 @@ def test_start_resolution_and_resolve(client, complaint, handler_a):
     assert complaint.status == Status.RESOLVED and complaint.result == "partly_right"
     page = page_of(client.get(url(complaint)))
     assert "12/QĐ-UBND" in page
-    assert 'id="action-reopen"' in page and 'id="action-close"' in page
+    assert 'id="step-reopen"' in page and 'id="step-close"' in page
 
 
 def test_start_resolution_on_a_received_petition_is_refused(client, complaint, handler_a):
@@ -417,8 +445,8 @@ def test_return_papers_then_close(client, complaint, handler_a):
 
     assert post(client, complaint, "return_papers", reason="").status_code == 400
     assert post(client, complaint, "return_papers", reason="Trả đơn gốc").status_code == 302
-    assert post(client, complaint, "close", reason="").status_code == 400
-    assert post(client, complaint, "close", reason="Kết thúc").status_code == 302
+    # Closing a finished file is routine: no reason needed.
+    assert post(client, complaint, "close", reason="").status_code == 302
 
     complaint.refresh_from_db()
     assert complaint.status == Status.CLOSED
@@ -476,7 +504,7 @@ def test_extend_by_decision(client, denunciation, handler_a, leader_a1):
     )
     services.petition_accept(actor=handler_a, petition=denunciation, reason="Thụ lý")
     client.force_login(handler_a)
-    assert 'id="action-extend"' not in page_of(client.get(url(denunciation)))
+    assert 'id="step-extend"' not in page_of(client.get(url(denunciation)))
     client.force_login(leader_a1)
     before = Petition.objects.get(pk=denunciation.pk).due_date
 
@@ -497,7 +525,7 @@ def test_extend_by_decision(client, denunciation, handler_a, leader_a1):
     page = page_of(client.get(url(denunciation)))
     assert "5/QĐ-GH" in page
     # The one extension the policy allows is used: no longer offered.
-    assert 'id="action-extend"' not in page
+    assert 'id="step-extend"' not in page
 
 
 def test_assign(client, complaint, handler_a, cadre_b):
@@ -525,7 +553,7 @@ def test_reopen_as_a_second_complaint(client, tree, complaint, handler_a):
             answer=services.AnswerInput(number="1/TL", issued_on=today(), signer="Chủ tịch"),
         )
     client.force_login(handler_a)
-    assert 'id="action-reopen"' not in page_of(client.get(url(recommendation)))
+    assert 'id="step-reopen"' not in page_of(client.get(url(recommendation)))
 
     refused = post(client, recommendation, "reopen", reason="Khiếu nại lần hai")
     assert refused.status_code == 409
@@ -619,10 +647,10 @@ def test_page_queries_do_not_grow_with_the_timeline(
     # session, user, the user's memberships (roles and scope) and its units' ids (each read
     # once), the petition, its 8 prefetched relations (petitioners, respondents, attachments,
     # answers, suspensions, extensions, transfers, links), the timeline, links from other
-    # petitions, its notices to the citizen, and the choices of two forms (transfer targets,
-    # assignable people). The steps offered ask the one authorization rule, which reads the
-    # cached memberships.
-    assert len(many) == 18, many
+    # petitions, its notices to the citizen, its internal notes, and the choices of two forms
+    # (transfer targets, assignable people). The steps offered ask the one authorization rule,
+    # which reads the cached memberships.
+    assert len(many) == 19, many
 
 
 # --- Reminders link here --------------------------------------------------------------------

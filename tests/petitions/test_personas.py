@@ -4,7 +4,7 @@ import pytest
 
 from tests.petitions.factories import PetitionFactory
 
-DETAIL_GETS = ["", "timeline/", "attachments/", "duplicates/"]
+DETAIL_GETS = ["", "timeline/", "attachments/", "duplicates/", "notes/"]
 DETAIL_POSTS = [
     "accept/",
     "guide/",
@@ -23,6 +23,7 @@ DETAIL_POSTS = [
     "link/",
     "identity/",
     "attachments/",
+    "notes/",
 ]
 
 

@@ -486,7 +486,7 @@ def test_only_complaints_reopen_as_second_complaint(tree, handler_a):
 
 def test_transition_needs_a_reason(petition, handler_a):
     with pytest.raises(services.ServiceError) as refused:
-        services.petition_accept(actor=handler_a, petition=petition, reason=" ")
+        services.petition_file(actor=handler_a, petition=petition, reason=" ")
 
     assert refused.value.field == "reason"
 
