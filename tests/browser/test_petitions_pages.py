@@ -35,7 +35,11 @@ def test_cadre_records_a_petition_on_a_phone(open_page, screenshot, cadre_a, tre
     page.wait_for_load_state()
 
     petition = Petition.objects.get()
+    # The cadre lands on the petition just recorded, then finds it in the unit's list.
+    assert page.url.endswith(f"/petitions/{petition.pk}/")
     assert "Đã tiếp nhận đơn" in page.locator(".messages").inner_text()
+    page.get_by_role("link", name="← Đơn thư của đơn vị").click()
+    page.wait_for_load_state()
     card = page.locator(f'[data-code="{petition.code}"]')
     assert "Trong hạn" in card.inner_text()
     assert "còn 10 ngày làm việc" in card.inner_text()

@@ -36,8 +36,15 @@
     var summary = document.querySelector("[data-error-summary]");
     if (!summary) { return; }
     var scope = summary.closest("form") || document;
-    var first = scope.querySelector("[aria-invalid=true]");
-    focusField(first || summary);
+    var target = scope.querySelector("[aria-invalid=true]") || summary;
+    focusField(target);
+    // The browser scrolls to the URL's #fragment (the step's anchor) once the page has
+    // loaded, and that takes the focus away: give it back afterwards.
+    window.addEventListener("load", function () {
+      window.setTimeout(function () {
+        if (document.activeElement !== target) { focusField(target); }
+      }, 0);
+    });
   }
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", ready);
