@@ -111,9 +111,10 @@ def test_handler_takes_the_recommended_step_on_a_phone(open_page, screenshot, ha
     page.wait_for_load_state()
 
     assert page.url.endswith("#notes")
-    assert "Đã gọi điện, công dân hẹn nộp thêm giấy tờ thứ Hai" in page.locator(
-        "#notes .note"
-    ).inner_text()
+    assert (
+        "Đã gọi điện, công dân hẹn nộp thêm giấy tờ thứ Hai"
+        in page.locator("#notes .note").inner_text()
+    )
     assert PetitionNote.objects.get().author == handler_a
 
 
