@@ -165,6 +165,16 @@ class AttachmentSerializer(serializers.ModelSerializer):
         return attachment.file.url if attachment.file else None
 
 
+class RecommendedActionSerializer(serializers.Serializer):
+    """The one step to offer first (one of `available_actions`) and why, in one line."""
+
+    action = serializers.CharField()
+    why = serializers.CharField()
+
+    class Meta:
+        ref_name = "PetitionRecommendedAction"
+
+
 class PetitionDetailSerializer(PetitionListSerializer):
     petitioners = serializers.SerializerMethodField()
     respondents = RespondentSerializer(many=True, read_only=True)
@@ -176,6 +186,7 @@ class PetitionDetailSerializer(PetitionListSerializer):
     links = serializers.SerializerMethodField()
     allowed_actions = serializers.SerializerMethodField()
     available_actions = AvailableActionsField("petitions.workflow.WORKFLOW")
+    recommended_action = serializers.SerializerMethodField()
     complexity_display = serializers.CharField(source="get_complexity_display", read_only=True)
     result_display = serializers.CharField(source="get_result_display", read_only=True)
 
@@ -211,8 +222,23 @@ class PetitionDetailSerializer(PetitionListSerializer):
             "links",
             "allowed_actions",
             "available_actions",
+            "recommended_action",
         ]
         read_only_fields = fields
+
+    def to_representation(self, petition: Petition) -> Any:
+        data = super().to_representation(petition)
+        # From the steps just listed, so the person's steps are worked out once.
+        recommendation = services.recommended_action(petition, data["available_actions"])
+        data["recommended_action"] = (
+            {"action": recommendation.action, "why": recommendation.why} if recommendation else None
+        )
+        return data
+
+    @extend_schema_field(RecommendedActionSerializer(allow_null=True))
+    def get_recommended_action(self, petition: Petition) -> None:
+        """Filled in by `to_representation` from `available_actions`."""
+        return None
 
     @extend_schema_field(PetitionerOutSerializer(many=True))
     def get_petitioners(self, petition: Petition) -> list[dict[str, Any]]:

@@ -215,7 +215,9 @@ def test_intake_form_with_a_huge_head_count_shows_the_field_error(client, tree, 
 @pytest.mark.parametrize(
     ("suffix", "payload", "method", "expected"),
     [
-        ("transfer/", {}, "post", "Lý do: Trường này là bắt buộc."),
+        # The reason is a note on a transfer; the unit it goes to is what it needs.
+        ("transfer/", {}, "post", "Đơn vị nhận: Trường này là bắt buộc."),
+        ("file/", {}, "post", "Lý do: Trường này là bắt buộc."),
         ("resolve/", {"reason": "x"}, "post", "Kết quả: Trường này là bắt buộc."),
         ("link/", {}, "post", "Đơn liên quan: Trường này là bắt buộc."),
         ("dismiss-duplicate/", {}, "post", "Đơn được gợi ý: Trường này là bắt buộc."),

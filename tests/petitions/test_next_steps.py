@@ -298,3 +298,17 @@ def test_notes_are_read_by_no_citizen_facing_code() -> None:
     ]
 
     assert places and not readers, readers
+
+
+def test_the_api_detail_recommends_the_same_step(
+    api_as: Any, petition: Petition, handler_a: Any, cadre_a: Any
+) -> None:
+    url = f"/api/v1/petitions/{petition.pk}/"
+
+    handler = api_as(handler_a).get(url, HTTP_ACCEPT_LANGUAGE="vi").json()
+    cadre = api_as(cadre_a).get(url).json()
+
+    assert handler["recommended_action"]["action"] == "accept"
+    assert handler["recommended_action"]["action"] in handler["available_actions"]
+    assert handler["recommended_action"]["why"].startswith("Đơn đã tiếp nhận")
+    assert (cadre["available_actions"], cadre["recommended_action"]) == ([], None)
