@@ -165,7 +165,11 @@ class AcceptForm(TransitionForm):
 class GuideForm(TransitionForm):
     action = "guide"
     title = _("Guide the petitioner to the competent body")
-    competent_body = forms.CharField(max_length=255, label=_("competent body"), required=False)
+    competent_body = forms.CharField(
+        max_length=255,
+        label=_("competent body"),
+        error_messages={"required": _("Name the competent body.")},
+    )
     reason = _reason("guide")
 
     def run(self) -> Petition:
@@ -333,7 +337,11 @@ class ExtendForm(TransitionForm):
     action = "extend"
     title = _("Extend the deadline by decision")
     days = forms.IntegerField(min_value=1, label=_("days"))
-    decision_number = forms.CharField(max_length=50, label=_("decision number"), required=False)
+    decision_number = forms.CharField(
+        max_length=50,
+        label=_("decision number"),
+        error_messages={"required": _("Enter the extension decision's number.")},
+    )
     decided_on = _date(_("decided on"))
     reason = _reason("extend")
 
