@@ -101,7 +101,16 @@ def _render_list(request: HttpRequest, *, status_code: int = 200) -> HttpRespons
             "more": more,
             "first_page": "?" + urlencode(given) if before else "",
             "export_query": urlencode(
-                {"all_dates": 1, **{k: v for k, v in {"status": status, "q": term}.items() if v}}
+                {
+                    "all_dates": 1,
+                    **{k: v for k, v in {"status": status, "q": term}.items() if v},
+                    # the export's filter (tasks.filters) reads a boolean
+                    **(
+                        {"awaiting_my_approval": "true"}
+                        if given.get("awaiting_my_approval")
+                        else {}
+                    ),
+                }
             ),
             **saved_views_context(request, "tasks"),
         },

@@ -164,3 +164,17 @@ def test_bulk_approve_needs_sign_in_and_post(client: Any, queue: dict[str, Task]
     assert client.post("/tasks/approve/", {"task": [queue["p1"].pk]}).status_code == 302
     queue["p1"].refresh_from_db()
     assert queue["p1"].approved_at is None
+
+
+def test_the_export_link_keeps_the_filter(
+    client: Any, api_as: Any, queue: dict[str, Task], two_posts: Any
+) -> None:
+    client.force_login(two_posts)
+    html = client.get("/tasks/?awaiting_my_approval=1").content.decode()
+
+    assert "tasks.csv?all_dates=1&amp;awaiting_my_approval=true" in html
+    response = api_as(two_posts).get(
+        "/api/v1/reports/exports/tasks.csv?all_dates=1&awaiting_my_approval=true"
+    )
+    body = b"".join(response.streaming_content).decode()
+    assert "Việc của thôn" in body and "Sơ kết 217" not in body
