@@ -118,7 +118,8 @@ def figure_tables(content: ReportContent) -> list[Table]:
     ]
     report = content.petitions
     totals = report.totals
-    # The units with figures, most overdue first; the rest only counted (DOMAIN: 132 communes).
+    # The units with figures, most overdue first; the rest only counted (a province has ~130
+    # communes, most with nothing in a period).
     petition_units, petition_empty = rank_units(
         report.by_unit, overdue=lambda r: r["overdue"], total=lambda r: r["received"]
     )
