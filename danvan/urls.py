@@ -20,6 +20,7 @@ urlpatterns = [
     path("tasks/", include("tasks.urls")),
     path("movement/", include("movement.urls")),
     path("notifications/", include("danvan.notify.urls")),
+    path("saved-views/", include("danvan.core.saved_view_pages")),
     path("", include("citizen.urls")),
 ]
 if settings.DEBUG:

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from citizen.messages import citizen_messages_for
 from danvan.core.errors import ServiceError
+from danvan.core.saved_view_pages import saved_views_context
 from danvan.org.models import User
 from petitions import selectors, services
 from petitions.forms import (
@@ -70,6 +71,7 @@ def petition_list(request: HttpRequest) -> HttpResponse:
             "state": state,
             "q": term,
             "export_query": export_query(deadline_state=state, q=term),
+            **saved_views_context(request, "petitions"),
         },
     )
 

@@ -21,6 +21,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from danvan.core.downloads import named_download
 from danvan.core.errors import ServiceError
 from danvan.org.models import Unit
 from danvan.org.serializers import UnitRefSerializer
@@ -476,6 +477,5 @@ class ReportDocumentViewSet(
             raise ServiceError(
                 _("The document is not ready yet."), code="not_ready", status_code=409
             )
-        return FileResponse(
-            stored.open("rb"), as_attachment=True, filename=(stored.name or "").rsplit("/", 1)[-1]
-        )
+        response = FileResponse(stored.open("rb"), as_attachment=True)
+        return named_download(response, services.document_title(document), file_format)

@@ -10,6 +10,9 @@ from typing import Any
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from danvan.core.numbers import percent
+from reports.periods import month_label
+
 RECEIVED = "#2b6cb0"
 RESOLVED = "#2f855a"
 ON_TIME = "#38a169"
@@ -18,7 +21,8 @@ LATE = "#c53030"
 
 def trend_chart(months: list[dict[str, Any]], *, received: str, resolved: str) -> SafeString:
     """Grouped bars per month: received and resolved, with a legend."""
-    width, height, top, bottom, left = 640, 240, 28, 36, 32
+    # The month labels ("Th12/2026") stand slanted under their bars: 12 fit in 640 units.
+    width, height, top, bottom, left = 640, 264, 28, 60, 32
     plot_h = height - top - bottom
     peak = max([1] + [max(m["received"], m["resolved"]) for m in months])
     slot = (width - left - 8) / max(1, len(months))
@@ -33,6 +37,7 @@ def trend_chart(months: list[dict[str, Any]], *, received: str, resolved: str) -
     ]
     for index, month in enumerate(months):
         x = left + index * slot + slot * 0.1
+        label = escape(month_label(month["month"]))
         for offset, (value, colour, name) in enumerate(
             ((month["received"], RECEIVED, received), (month["resolved"], RESOLVED, resolved))
         ):
@@ -40,12 +45,12 @@ def trend_chart(months: list[dict[str, Any]], *, received: str, resolved: str) -
             parts.append(
                 f'<rect x="{x + offset * bar:.1f}" y="{top + plot_h - h:.1f}" width="{bar:.1f}" '
                 f'height="{h:.1f}" fill="{colour}"><title>{escape(name)} '
-                f"{escape(month['month'])}: {value}</title></rect>"
+                f"{label}: {value}</title></rect>"
             )
-        label = f"{month['month'][5:7]}/{month['month'][2:4]}"
+        lx, ly = x + bar * 1.5, top + plot_h + 14
         parts.append(
-            f'<text x="{x + bar:.1f}" y="{height - bottom + 16}" text-anchor="middle" '
-            f'font-size="13">{label}</text>'
+            f'<text x="{lx:.1f}" y="{ly}" text-anchor="end" font-size="12" '
+            f'transform="rotate(-40 {lx:.1f} {ly})">{label}</text>'
         )
     parts.append(_legend([(received, RECEIVED), (resolved, RESOLVED)], left, 14))
     parts.append("</svg>")
@@ -57,7 +62,7 @@ def rate_bars(rows: list[tuple[str, float | None, int]]) -> SafeString:
     """One horizontal bar per unit: its on-time rate (0–100 %), red below 50 %."""
     row_h, label_w, width = 26, 190, 640
     height = row_h * max(1, len(rows)) + 8
-    bar_w = width - label_w - 70
+    bar_w = width - label_w - 110  # room on the right for "100,0 % (1234)"
     parts = [
         f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" '
         f'xmlns="http://www.w3.org/2000/svg">'
@@ -77,9 +82,9 @@ def rate_bars(rows: list[tuple[str, float | None, int]]) -> SafeString:
             parts.append(
                 f'<rect x="{label_w}" y="{y + 3}" width="{bar_w * rate / 100:.1f}" '
                 f'height="{row_h - 8}" fill="{colour}">'
-                f"<title>{escape(name)}: {rate}%</title></rect>"
+                f"<title>{escape(name)}: {percent(rate)}</title></rect>"
             )
-        text = "—" if rate is None else f"{rate:.1f}%".replace(".", ",")
+        text = percent(rate)
         parts.append(
             f'<text x="{label_w + bar_w + 6}" y="{y + 16}" font-size="14">{text} ({count})</text>'
         )

@@ -14,7 +14,7 @@ from io import BytesIO
 from typing import Any
 
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
+from django.utils.translation import ngettext, pgettext
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Cm
 from openpyxl import Workbook
@@ -28,6 +28,7 @@ from danvan.core.docx import (
     new_document,
     number_line,
 )
+from danvan.core.numbers import decimal, percent
 from danvan.org.models import Unit
 from movement.selectors import MovementSummary, movement_summary
 from reports.exports import FORMULA_STARTS
@@ -36,6 +37,7 @@ from reports.figures import (
     most_overdue_petitions,
     most_overdue_tasks,
     petition_report,
+    rank_units,
     task_report,
 )
 from reports.periods import Period
@@ -46,6 +48,7 @@ class Table:
     title: str
     header: list[str]
     rows: list[list[Any]]
+    note: str = ""  # under the table: "và 120 đơn vị không có số liệu"
 
 
 @dataclass
@@ -76,12 +79,13 @@ def collect(user: Any, *, unit: Unit, period: Period, today: date) -> ReportCont
     )
 
 
-def _rate(value: float | None) -> str:
-    return "—" if value is None else f"{value:.1f}%".replace(".", ",")
-
-
-def _days(value: float | None) -> str:
-    return "—" if value is None else f"{value:.1f}".replace(".", ",")
+def _folded(count: int) -> str:
+    return (
+        ngettext("and %(count)d unit with no figures", "and %(count)d units with no figures", count)
+        % {"count": count}
+        if count
+        else ""
+    )
 
 
 def _dmy(iso: str | None) -> str:
@@ -96,8 +100,8 @@ def _petition_row(label: str, row: dict[str, Any]) -> list[Any]:
         row["resolved"],
         row["resolved_on_time"],
         row["overdue"],
-        _rate(row["on_time_rate"]),
-        _days(row["avg_days_to_resolve"]),
+        percent(row["on_time_rate"]),
+        decimal(row["avg_days_to_resolve"]),
     ]
 
 
@@ -114,6 +118,11 @@ def figure_tables(content: ReportContent) -> list[Table]:
     ]
     report = content.petitions
     totals = report.totals
+    # The units with figures, most overdue first; the rest only counted (a province has ~130
+    # communes, most with nothing in a period).
+    petition_units, petition_empty = rank_units(
+        report.by_unit, overdue=lambda r: r["overdue"], total=lambda r: r["received"]
+    )
     tables = [
         Table(
             _("Petitions by kind"),
@@ -132,7 +141,8 @@ def figure_tables(content: ReportContent) -> list[Table]:
         Table(
             _("Petitions by unit"),
             header,
-            [_petition_row(r["unit"]["name"], r) for r in report.by_unit],
+            [_petition_row(r["unit"]["name"], r) for r in petition_units],
+            note=_folded(len(petition_empty)),
         ),
     ]
     task_header = [
@@ -151,16 +161,20 @@ def figure_tables(content: ReportContent) -> list[Table]:
             row["done_on_time"],
             row["done_late"],
             row["overdue"],
-            _rate(row["on_time_rate"]),
+            percent(row["on_time_rate"]),
         ]
 
     tasks = content.tasks
+    task_units, task_empty = rank_units(
+        tasks["by_unit"], overdue=lambda r: r["overdue"], total=lambda r: r["assigned"]
+    )
     tables.append(
         Table(
             _("Tasks by unit"),
             task_header,
-            [task_row(r["unit"]["name"], r) for r in tasks["by_unit"]]
+            [task_row(r["unit"]["name"], r) for r in task_units]
             + [task_row(pgettext("report column", "Total"), tasks["totals"])],
+            note=_folded(len(task_empty)),
         )
     )
     tables.append(
@@ -280,14 +294,14 @@ def build_docx(
             "resolved": totals["resolved"],
             "on_time": totals["resolved_on_time"],
             "overdue": totals["overdue"],
-            "rate": _rate(totals["on_time_rate"]),
+            "rate": percent(totals["on_time_rate"]),
         },
     ).paragraph_format.first_line_indent = Cm(1)
     if totals["avg_days_to_resolve"] is not None:
         _paragraph(
             document,
             _("On average a petition was resolved in %(days)s days.")
-            % {"days": _days(totals["avg_days_to_resolve"])},
+            % {"days": decimal(totals["avg_days_to_resolve"])},
         ).paragraph_format.first_line_indent = Cm(1)
     task_totals = content.tasks["totals"]
     tables = content.tables()
@@ -306,7 +320,7 @@ def build_docx(
                     "on_time": task_totals["done_on_time"],
                     "late": task_totals["done_late"],
                     "overdue": task_totals["overdue"],
-                    "rate": _rate(task_totals["on_time_rate"]),
+                    "rate": percent(task_totals["on_time_rate"]),
                 },
             ).paragraph_format.first_line_indent = Cm(1)
         if index == 5:
@@ -347,6 +361,8 @@ def _docx_table(document: Any, table: Table) -> None:
     if not table.rows:
         cells = grid.add_row().cells
         _font(cells[0].paragraphs[0].add_run(_("None")), size=12, italic=True)
+    if table.note:
+        _paragraph(document, table.note, size=12, italic=True)
 
 
 # --- .xlsx --------------------------------------------------------------------------------------
@@ -370,6 +386,9 @@ def build_xlsx(content: ReportContent) -> bytes:
             for cell in sheet[sheet.max_row]:
                 if isinstance(cell.value, str) and cell.value.startswith(FORMULA_STARTS):
                     cell.data_type = "s"  # a citizen's "=…" stays text, never a formula
+        if table.note:
+            sheet.append([table.note])
+            sheet.cell(row=sheet.max_row, column=1).font = Font(italic=True)
         sheet.column_dimensions["A"].width = 40
     buffer = BytesIO()
     workbook.save(buffer)

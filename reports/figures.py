@@ -16,6 +16,7 @@ Definitions (DOMAIN.md, "Measuring on time"):
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -119,6 +120,23 @@ def _by_child(
     if own:
         result.append({"unit": {"id": unit.pk, "code": unit.code, "name": unit.name}, **own})
     return result
+
+
+def rank_units(
+    rows: list[dict[str, Any]],
+    *,
+    overdue: Callable[[dict[str, Any]], int],
+    total: Callable[[dict[str, Any]], int],
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """
+    The units with figures, most overdue first, then the most items, then by name; and apart,
+    the units with none (of 132 communes most have nothing in a month: listing their zeros
+    alphabetically hid the few that need attention).
+    """
+    shown = [row for row in rows if overdue(row) or total(row)]
+    empty = [row for row in rows if not (overdue(row) or total(row))]
+    shown.sort(key=lambda row: (-overdue(row), -total(row), row["unit"]["name"]))
+    return shown, empty
 
 
 # --- Petitions --------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from danvan.core.errors import ServiceError
 
@@ -86,6 +87,12 @@ def _date(params: Mapping[str, str], name: str) -> date:
         return date(year, month, day)
     except ValueError:
         raise ServiceError(_("Enter a date as YYYY-MM-DD or dd/mm/yyyy."), field=name) from None
+
+
+def month_label(key: str) -> str:
+    """ "2026-01" (a trend's month) -> "Th1/2026", as Vietnamese tables and charts name it."""
+    year, month = int(key[:4]), int(key[5:7])
+    return pgettext("short month and year", "%(month)d/%(year)d") % {"month": month, "year": year}
 
 
 def month_bounds(year: int, month: int) -> tuple[date, date]:

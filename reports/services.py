@@ -13,6 +13,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from danvan.core.downloads import ascii_name
 from danvan.core.errors import ServiceError
 from danvan.org.models import Unit
 from danvan.org.selectors import unit_get_for
@@ -41,6 +42,15 @@ def document_period(document: ReportDocument) -> Period:
             month_bounds(document.year, first + 5)[1],
         )
     return Period("year", date(document.year, 1, 1), date(document.year, 12, 31))
+
+
+def document_title(document: ReportDocument) -> str:
+    """What the files are called, in Vietnamese: "Báo cáo 6 tháng đầu năm 2026 - Xã Di Linh"."""
+    with translation.override("vi"):
+        return _("Report %(period)s - %(unit)s") % {
+            "period": document_period(document).label,
+            "unit": document.unit.name,
+        }
 
 
 @transaction.atomic
@@ -116,10 +126,8 @@ def report_document_generate(*, document_id: int) -> ReportDocument | None:
             _progress(document, 75)
             xlsx_bytes = documents.build_xlsx(content)
         _progress(document, 90)
-        stem = f"bao-cao-{document.kind}-{document.year}"
-        if document.half:
-            stem += f"-{document.half}"
-        stem += f"-{document.unit.code}-{document.pk}"
+        # "bao-cao-6-thang-dau-nam-2026-xa-di-linh-12": readable, and unique by the id.
+        stem = f"{ascii_name(document_title(document))}-{document.pk}"
         with transaction.atomic():
             document.docx.save(f"{stem}.docx", ContentFile(docx_bytes), save=False)
             document.xlsx.save(f"{stem}.xlsx", ContentFile(xlsx_bytes), save=False)

@@ -16,20 +16,21 @@ from django.utils.translation import gettext_lazy, pgettext
 from django.views.decorators.http import require_POST
 
 from danvan.core.docx import place_name
+from danvan.core.downloads import named_download
 from danvan.core.errors import ServiceError
 from danvan.org.models import Unit
 from danvan.org.selectors import scope_paths
 from movement.selectors import movement_summary
 from reports import charts, figures, selectors, services
 from reports.models import DocumentStatus
-from reports.periods import PeriodKind, period_from_params
+from reports.periods import Period, PeriodKind, period_from_params
 
 PERIOD_KEYS = ("period", "year", "month", "quarter", "half", "from", "to")
 # The form's labels, so a message names the field as the page does ("Năm", not "year").
 FIELD_LABELS = {
     "period": gettext_lazy("Period"),
     "year": gettext_lazy("Year"),
-    "half": gettext_lazy("Half (1–2)"),
+    "half": gettext_lazy("Six months"),
     "quarter": gettext_lazy("Quarter (1–4)"),
     "month": gettext_lazy("Month (1–12)"),
     "from": gettext_lazy("From"),
@@ -63,6 +64,22 @@ def _with_dates(rows: list[dict[str, Any]], key: str) -> list[dict[str, Any]]:
     return rows
 
 
+def _period_values(period: Period, today: date) -> dict[str, int]:
+    """The half, quarter and month the form shows: the period's own, else today's."""
+    month = period.start.month if period.kind != PeriodKind.CUSTOM else today.month
+    own = {
+        PeriodKind.HALF: {"half": 1 if month <= 6 else 2},
+        PeriodKind.QUARTER: {"quarter": (month - 1) // 3 + 1},
+        PeriodKind.MONTH: {"month": month},
+    }.get(period.kind, {})
+    defaults = {
+        "half": 1 if today.month <= 6 else 2,
+        "quarter": (today.month - 1) // 3 + 1,
+        "month": today.month,
+    }
+    return {**defaults, **own}
+
+
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     params = request.GET
@@ -91,6 +108,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         for row in report.by_unit
     ]
     tasks_by_unit = {row["unit"]["id"]: row for row in tasks["by_unit"]}
+    unit_rows, empty_units = figures.rank_units(
+        [{**row, "tasks": tasks_by_unit.get(row["unit"]["id"])} for row in by_unit],
+        overdue=lambda row: row["overdue"] + (row["tasks"] or {}).get("overdue", 0),
+        total=lambda row: row["received"] + (row["tasks"] or {}).get("assigned", 0),
+    )
     context = {
         "unit": unit,
         "period": period,
@@ -99,14 +121,15 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "report": report,
         "totals": report.totals,
         "tasks": tasks,
-        "by_unit": [{**row, "tasks": tasks_by_unit.get(row["unit"]["id"])} for row in by_unit],
+        "by_unit": unit_rows,
+        "empty_units": empty_units,
         "trend_svg": charts.trend_chart(
             trend,
             received=pgettext("report column", "Received"),
             resolved=pgettext("report column", "Resolved"),
         ),
         "rate_svg": charts.rate_bars(
-            [(r["unit"]["name"], r["on_time_rate"], r["received"]) for r in report.by_unit]
+            [(r["unit"]["name"], r["on_time_rate"], r["received"]) for r in unit_rows]
         ),
         "overdue": _with_dates(
             figures.most_overdue_petitions(request.user, unit=unit, today=today), "due_date"
@@ -118,6 +141,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "documents": documents,
         "pending": pending,
         "period_kinds": PeriodKind.ALL,
+        "period_values": _period_values(period, today),
         "params": params,
         "years": list(range(today.year, today.year - 6, -1)),
         "place": place_name(unit),
@@ -158,6 +182,5 @@ def document_download(request: HttpRequest, document_id: int, file_format: str) 
     stored = {"docx": document.docx, "xlsx": document.xlsx}.get(file_format)
     if stored is None or document.status != DocumentStatus.DONE or not stored:
         raise Http404
-    return FileResponse(
-        stored.open("rb"), as_attachment=True, filename=(stored.name or "").rsplit("/", 1)[-1]
-    )
+    response = FileResponse(stored.open("rb"), as_attachment=True)
+    return named_download(response, services.document_title(document), file_format)

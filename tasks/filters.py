@@ -44,6 +44,10 @@ class TaskFilter(django_filters.FilterSet):
     due_to = django_filters.DateFilter(field_name="due_on", lookup_expr="lte", label=_("due until"))
     due_in = django_filters.CharFilter(method="filter_due_in", label=_("due within a period"))
     awaiting_approval = django_filters.BooleanFilter(label=_("awaiting approval"))
+    awaiting_my_approval = django_filters.BooleanFilter(
+        method="filter_awaiting_my_approval",
+        label=_("awaiting my approval (reported done, and I may approve)"),
+    )
     search = django_filters.CharFilter(
         method="filter_search", label=_("search (title, description; accents optional)")
     )
@@ -54,6 +58,12 @@ class TaskFilter(django_filters.FilterSet):
 
     def filter_search(self, queryset: Any, name: str, value: str) -> Any:
         return queryset.filter(folded_words_q("search_text", value))
+
+    def filter_awaiting_my_approval(self, queryset: Any, name: str, value: bool | None) -> Any:
+        if value is None:
+            return queryset
+        mine = selectors.awaiting_approval_by(queryset, self.request.user)
+        return mine if value else queryset.exclude(pk__in=mine.values("pk"))
 
     def filter_unit(self, queryset: Any, name: str, value: Any) -> Any:
         unit = unit_get_for(self.request.user, value)

@@ -16,7 +16,7 @@ from django.db.models import Avg, Exists, OuterRef, Prefetch, Q, QuerySet, Subqu
 from django.db.models.functions import Round
 from django.http import Http404
 
-from danvan.org.permissions import can
+from danvan.org.permissions import can, units_q
 from danvan.org.selectors import scope_paths, scope_q
 from tasks import roles as actions
 from tasks.models import (
@@ -132,6 +132,17 @@ def task_list_for(user: Any, *, today: datetime.date) -> TaskQuerySet:
         .with_status(today=today)
         .select_related("issuing_unit", "lead_unit")
         .prefetch_related(Prefetch("assignments", queryset=assignments))
+    )
+
+
+def awaiting_approval_by(queryset: TaskQuerySet, user: Any) -> TaskQuerySet:
+    """
+    Tasks whose lead unit reported them done and that `user` may approve: task.manage held
+    at the issuing unit or above (the one rule, as a filter; a role in another post grants
+    nothing here).
+    """
+    return queryset.filter(
+        units_q(user, actions.MANAGE_TASK, "issuing_unit"), awaiting_approval=True
     )
 
 

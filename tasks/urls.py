@@ -7,6 +7,7 @@ from tasks import views
 app_name = "tasks"
 urlpatterns = [
     path("", views.task_list, name="list"),
+    path("approve/", views.task_bulk_approve, name="bulk-approve"),
     path("<int:task_id>/", views.task_detail, name="detail"),
     path("<int:task_id>/report/", views.task_report, name="report"),
     path("<int:task_id>/approve/", views.task_approve, name="approve"),

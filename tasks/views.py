@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from danvan.core.errors import ServiceError
+from danvan.core.saved_view_pages import saved_views_context
 from danvan.core.text import folded_words_q
 from tasks import selectors, services
 from tasks.forms import ProgressReportForm, ReturnForm
@@ -32,19 +33,41 @@ def _page_link(request: HttpRequest, before: int) -> str:
     return "?" + urlencode({**query, "before": before})
 
 
+# At most this many tasks approved by one click (a page is 25; the rest wait for the next).
+BULK_LIMIT = 100
+
+
+def _list_filters(request: HttpRequest) -> dict[str, str]:
+    """The list's filters as given (the saved views keep the same keys)."""
+    status = request.GET.get("status", "")
+    return {
+        "status": status if status in TaskStatus.values else "",
+        "q": request.GET.get("q", "").strip(),
+        "awaiting_my_approval": "1" if request.GET.get("awaiting_my_approval") == "1" else "",
+    }
+
+
 @login_required
 def task_list(request: HttpRequest) -> HttpResponse:
     """Tasks of the user's units (issued, led or coordinated), newest first, with status."""
-    queryset = selectors.task_list_for(request.user, today=timezone.localdate()).select_related(
+    return _render_list(request)
+
+
+def _render_list(request: HttpRequest, *, status_code: int = 200) -> HttpResponse:
+    user = request.user
+    queryset = selectors.task_list_for(user, today=timezone.localdate()).select_related(
         "directive", "conclusion__meeting"
     )
-    status = request.GET.get("status", "")
-    if status in TaskStatus.values:
+    filters = _list_filters(request)
+    status = filters["status"]
+    if status:
         # `status` is the annotation from TaskQuerySet.with_status, not a column.
         queryset = queryset.filter(**{"status": status})
-    term = request.GET.get("q", "").strip()
+    term = filters["q"]
     if term:
         queryset = queryset.filter(folded_words_q("search_text", term))
+    if filters["awaiting_my_approval"]:
+        queryset = selectors.awaiting_approval_by(queryset, user)
     try:
         before = int(request.GET.get("before", ""))
     except ValueError:
@@ -59,6 +82,11 @@ def task_list(request: HttpRequest) -> HttpResponse:
         task.coordinating = [  # type: ignore[attr-defined]
             a.unit.name for a in task.assignments.all() if a.role == AssignmentRole.COORDINATE
         ]
+        # The one rule; the memberships are read once per request, so no query per row.
+        task.approvable = task.awaiting_approval and selectors.can_manage(  # type: ignore[attr-defined]
+            user, task.issuing_unit
+        )
+    given = {k: v for k, v in filters.items() if v}
     return render(
         request,
         "tasks/list.html",
@@ -67,13 +95,77 @@ def task_list(request: HttpRequest) -> HttpResponse:
             "statuses": TaskStatus.choices,
             "status": status,
             "q": term,
+            "awaiting_my_approval": bool(filters["awaiting_my_approval"]),
+            "any_approvable": any(t.approvable for t in rows),  # type: ignore[attr-defined]
+            "list_query": urlencode(given),
             "more": more,
-            "first_page": "?" + urlencode({"status": status, "q": term}) if before else "",
+            "first_page": "?" + urlencode(given) if before else "",
             "export_query": urlencode(
-                {"all_dates": 1, **{k: v for k, v in {"status": status, "q": term}.items() if v}}
+                {
+                    "all_dates": 1,
+                    **{k: v for k, v in {"status": status, "q": term}.items() if v},
+                    # the export's filter (tasks.filters) reads a boolean
+                    **(
+                        {"awaiting_my_approval": "true"}
+                        if given.get("awaiting_my_approval")
+                        else {}
+                    ),
+                }
             ),
+            **saved_views_context(request, "tasks"),
         },
+        status=status_code,
     )
+
+
+def _short(task: Task) -> str:
+    title = task.title if len(task.title) <= 60 else task.title[:59] + "…"
+    return f"{task.number}. {title}" if task.number else title
+
+
+@login_required
+@require_POST
+def task_bulk_approve(request: HttpRequest) -> HttpResponse:
+    """
+    Approve the chosen completion reports, one service call each (its own transaction and
+    row lock, the same rule as one approval): what passes is approved, what fails is named.
+    """
+    raw = request.POST.getlist("task")
+    try:
+        ids = list(dict.fromkeys(int(value) for value in raw))
+    except ValueError:
+        ids = []
+    if not ids or len(ids) > BULK_LIMIT:
+        messages.error(
+            request,
+            _("Tasks: choose from 1 to %(count)d reports awaiting your approval.")
+            % {"count": BULK_LIMIT},
+        )
+        return _render_list(request, status_code=400)
+    approved: list[str] = []
+    refused: list[str] = []
+    for task_id in ids:
+        try:
+            task = selectors.task_get_for(request.user, task_id)
+        except Http404:
+            refused.append(_("task %(id)d: not found") % {"id": task_id})
+            continue
+        try:
+            services.task_approve(actor=request.user, task=task)
+        except ServiceError as error:
+            refused.append(f"{_short(task)}: {error.message}")
+            continue
+        approved.append(_short(task))
+    if refused:
+        messages.warning(
+            request,
+            _("Approved %(approved)d, %(refused)d could not be approved: %(reasons)s")
+            % {"approved": len(approved), "refused": len(refused), "reasons": "; ".join(refused)},
+        )
+    else:
+        messages.success(request, _("Approved %(approved)d.") % {"approved": len(approved)})
+    query = urlencode({k: v for k, v in _list_filters(request).items() if v})
+    return redirect(reverse("tasks:list") + (f"?{query}" if query else ""))
 
 
 def _detail_context(request: HttpRequest, task_id: Any) -> dict[str, Any]:

@@ -77,3 +77,32 @@ class IdempotencyKey(models.Model):
 
     def __str__(self) -> str:
         return f"{self.scope}:{self.key}"
+
+
+class SavedView(models.Model):
+    """A person's named filters of a list ("Quá hạn ở xã tôi"), shown as quick links there."""
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
+        on_delete=models.CASCADE,
+        related_name="saved_views",
+    )
+    list_name = models.CharField(_("list"), max_length=30)
+    name = models.CharField(_("name"), max_length=80)
+    # Only the list's known filter parameters (danvan.core.saved_views.LIST_PARAMS).
+    querystring = models.CharField(_("filters"), max_length=500)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("saved view")
+        verbose_name_plural = _("saved views")
+        ordering = ["name", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["owner", "list_name", "name"], name="core_savedview_unique_name"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name

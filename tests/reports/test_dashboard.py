@@ -104,7 +104,7 @@ def test_a_bad_request_from_the_page_creates_nothing(
 
 def test_a_bad_period_names_the_field_as_the_form_does(world: Any, supervisor: Any) -> None:
     page = client_for(supervisor).get("/reports/?period=half&half=3").content.decode()
-    assert "Nửa năm (1–2): " in page
+    assert "Sáu tháng: " in page
     assert "half:" not in page
 
 

@@ -69,7 +69,7 @@ def test_six_month_report_follows_decree_30(world: Any, supervisor: Any, tree: A
     kind_table = next(t for t in docx.tables if t.rows[0].cells[1].text == "Tiếp nhận")
     total = [c.text for c in kind_table.rows[-1].cells]
     assert total[:6] == ["Tổng cộng", "7", "6", "4", "3", "2"]
-    assert total[6] == "50,0%"
+    assert total[6] == "50,0 %"
     assert DENOUNCER not in text
 
 
@@ -267,7 +267,7 @@ def test_the_document_carries_every_figure_of_the_statistics(
     text = _all_text(docx)
     assert "Thời gian giải quyết bình quân một đơn là 27,5 ngày." in text
     assert "Trong kỳ có 6 nhiệm vụ đến hạn: 1 hoàn thành đúng hạn, 1 hoàn thành trễ hạn" in text
-    assert "Tỷ lệ đúng hạn: 33,3%" in text
+    assert "Tỷ lệ đúng hạn: 33,3 %" in text
     kind_table = next(t for t in docx.tables if t.rows[0].cells[1].text == "Tiếp nhận")
     assert kind_table.rows[0].cells[7].text == "Số ngày giải quyết bình quân"
     assert kind_table.rows[-1].cells[7].text == "27,5"

@@ -175,8 +175,8 @@ def test_list_query_count_does_not_grow_with_rows(
     client.force_login(cadre_a)
 
     # 1 session, 2 user, 3 the user's memberships (scope), 4 the page of tasks with units,
-    # source, status and roll-up, 5 their assignments with units.
-    with django_assert_num_queries(5):
+    # source, status and roll-up, 5 their assignments with units, 6 the person's saved views.
+    with django_assert_num_queries(6):
         response = client.get("/tasks/")
     assert response.status_code == 200
 
