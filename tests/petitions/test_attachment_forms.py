@@ -247,3 +247,48 @@ def test_no_file_is_reachable_under_media(client: Any, tree: Any, cadre_a: Any) 
     assert client.get(f"/media/{stored}").status_code == 404
     with override_settings(DEBUG=True):
         assert client.get(f"/media/{stored}").status_code == 404
+
+
+# --- The API's addresses ---------------------------------------------------------------------
+def test_api_attachment_urls_are_the_scoped_download(
+    api_as: Any, tree: Any, cadre_a: Any, cadre_b: Any, supervisor: Any
+) -> None:
+    petition = PetitionFactory(actor=cadre_a, unit=tree.commune_a1)
+    sent = api_as(cadre_a).post(
+        f"/api/v1/petitions/{petition.pk}/attachments/",
+        {"file": SimpleUploadedFile("don.pdf", PDF_BYTES)},
+        format="multipart",
+    )
+    assert sent.status_code == 201
+    attachment = petition.attachments.get()
+    url = f"http://testserver/api/v1/petitions/{petition.pk}/attachments/{attachment.pk}/"
+    assert sent.json()["url"] == url
+    detail = api_as(supervisor).get(f"/api/v1/petitions/{petition.pk}/").json()
+    assert detail["attachments"][0]["url"] == url
+
+    response = api_as(supervisor).get(url)
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/octet-stream"
+    assert 'filename="don.pdf"' in response["Content-Disposition"]
+    assert b"".join(response.streaming_content) == PDF_BYTES
+    assert api_as(cadre_b).get(url).status_code == 404
+
+
+def test_api_gives_no_download_of_a_denunciations_files(
+    api_as: Any, tree: Any, handler_a: Any
+) -> None:
+    from petitions.models import PetitionKind
+    from tests.petitions.factories import AttachmentFactory
+
+    denunciation = PetitionFactory(
+        actor=handler_a, unit=tree.commune_a1, kind=PetitionKind.DENUNCIATION
+    )
+    attachment = AttachmentFactory(petition=denunciation)
+    client = api_as(handler_a)
+
+    detail = client.get(f"/api/v1/petitions/{denunciation.pk}/").json()
+
+    assert detail["attachments"][0]["url"] is None
+    url = f"/api/v1/petitions/{denunciation.pk}/attachments/{attachment.pk}/"
+    assert client.get(url).status_code == 403
