@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -215,3 +216,28 @@ class FilesFormMixin(forms.Form):
 
 
 CAMERA_LABEL = gettext_lazy("Take a photo")
+
+
+@dataclass
+class _Linked:
+    """What ClearableFileInput's template shows for a stored file: its name and a link."""
+
+    name: str
+    url: str
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ScopedFileInput(forms.ClearableFileInput):
+    """The admin's file input, linking a stored file to its scoped download, not to /media/."""
+
+    def __init__(self, *, link: Callable[[Any], str], **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.link = link
+
+    def get_context(self, name: str, value: Any, attrs: Any) -> dict[str, Any]:
+        context = super().get_context(name, value, attrs)
+        if self.is_initial(value) and getattr(value, "instance", None) is not None:
+            context["widget"]["value"] = _Linked(str(value), self.link(value.instance))
+        return context

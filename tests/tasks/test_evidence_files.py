@@ -181,3 +181,29 @@ def test_directive_files_are_downloaded_through_the_api(api_as: Any, cadre_a: An
     assert response.status_code == 200
     assert b"".join(response.streaming_content) == PDF
     assert api_as(cadre_a).get(f"/api/v1/directives/{directive.pk}/files/999/").status_code == 404
+
+
+def test_the_admin_links_a_directive_file_to_its_scoped_download(
+    client: Any, tree: Any, supervisor: Any
+) -> None:
+    from tasks import services
+
+    directive = services.directive_create(
+        actor=supervisor,
+        number_text="Chỉ thị 14-CT/TU",
+        title="Dân vận chính quyền",
+        issuing_unit=tree.province_a,
+    )
+    stored = DirectiveFile(directive=directive, name="14-CT-TU.pdf")
+    stored.file.save("upload.pdf", ContentFile(PDF), save=True)
+    # The files inline is shown to those with the model's admin permissions: a superuser here.
+    client.force_login(UserFactory(username="root", is_staff=True, is_superuser=True))
+
+    html = client.get(f"/admin/tasks/directive/{directive.pk}/change/").content.decode()
+
+    link = f"/tasks/directives/{directive.pk}/files/{stored.pk}/"
+    assert f'href="{link}"' in html and "/media/" not in html
+    response = client.get(link)
+    assert (
+        response.status_code == 200 and 'filename="14-CT-TU.pdf"' in response["Content-Disposition"]
+    )
