@@ -207,3 +207,24 @@ def test_the_admin_links_a_directive_file_to_its_scoped_download(
     assert (
         response.status_code == 200 and 'filename="14-CT-TU.pdf"' in response["Content-Disposition"]
     )
+
+
+def test_a_download_costs_a_fixed_few_queries(
+    client: Any, cadre_a: Any, supervisor: Any, task_a1: Task, django_assert_num_queries: Any
+) -> None:
+    client.force_login(cadre_a)
+    for n in range(3):
+        report(
+            client,
+            task_a1,
+            client_id=f"6f1d8a52-3c1e-4c55-9a55-0b3e5d2a7c1{n}",
+            evidence=[SimpleUploadedFile(f"anh-{n}.jpg", JPEG)],
+        )
+    evidence = ProgressEvidence.objects.order_by("pk").last()
+    assert evidence is not None
+    client.force_login(supervisor)
+
+    # session, user, the person's posts (scope), the evidence joined to its visible task
+    with django_assert_num_queries(4):
+        response = client.get(f"/tasks/{task_a1.pk}/evidence/{evidence.pk}/")
+    assert response.status_code == 200
