@@ -158,7 +158,15 @@ class AttachmentSerializer(serializers.ModelSerializer):
         hidden = bool(self.context.get("identity_hidden"))
         return selectors.attachment_name(attachment, hidden=hidden)
 
-    @extend_schema_field(serializers.CharField(allow_null=True))
+    @extend_schema_field(
+        serializers.CharField(
+            allow_null=True,
+            help_text=(
+                "GET petitions/{id}/attachments/{attachment_id}/ (the bytes, for whoever "
+                "may see the petition); null for a denunciation's files."
+            ),
+        )
+    )
     def get_url(self, attachment: Attachment) -> str | None:
         # A denunciation's scanned letter shows handwriting: no direct link to it.
         if self.context.get("identity_hidden"):

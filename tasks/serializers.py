@@ -67,7 +67,10 @@ class StoredFileSerializer(serializers.Serializer):
     """A file kept with a record: its name as sent, and the API address that downloads it."""
 
     name = serializers.CharField(read_only=True)
-    url = serializers.CharField(read_only=True)
+    url = serializers.CharField(
+        read_only=True,
+        help_text="The scoped download of the file (bytes), for whoever may see the record.",
+    )
 
 
 class DirectiveBriefSerializer(serializers.ModelSerializer):

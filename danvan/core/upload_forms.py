@@ -202,6 +202,8 @@ class FilesFormMixin(forms.Form):
             for upload in self._new[name]:
                 self.kept[name].append(stash(upload, user=self.user))
             self._new[name] = []
+            for handle in self._kept_files[name]:
+                handle.close()  # still stashed; the next post opens them again
 
     def discard_kept(self) -> None:
         """The files are saved where they belong: drop the stashed copies."""
