@@ -292,3 +292,18 @@ def test_api_gives_no_download_of_a_denunciations_files(
     assert detail["attachments"][0]["url"] is None
     url = f"/api/v1/petitions/{denunciation.pk}/attachments/{attachment.pk}/"
     assert client.get(url).status_code == 403
+
+
+def test_a_forged_kept_token_is_refused_in_words(client: Any, tree: Any, cadre_a: Any) -> None:
+    petition = PetitionFactory(actor=cadre_a, unit=tree.commune_a1)
+    client.force_login(cadre_a)
+
+    response = client.post(
+        f"/petitions/{petition.pk}/attachments/",
+        {"attachments_kept": ["stash/../../settings.py", "x" * 5000]},
+    )
+
+    assert response.status_code == 400
+    assert "Vui lòng chọn lại tệp." in response.content.decode()
+    assert not petition.attachments.exists()
+    assert client.get(f"/petitions/{petition.pk}/attachments/").status_code == 405
