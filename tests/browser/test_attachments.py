@@ -27,9 +27,9 @@ def policies(transactional_db: Any) -> None:
 
 
 def test_intake_files_survive_an_error_and_download_from_the_petition(
-    open_page: Any, tree: Any, cadre_a: Any
+    open_page: Any, screenshot: Any, tree: Any, cadre_a: Any
 ) -> None:
-    page = open_page(cadre_a, "/petitions/new/")
+    page = open_page(cadre_a, "/petitions/new/", phone=True)
     page.fill("#id_full_name", "Nguyễn Văn Hùng")
     page.set_input_files(
         "#id_attachments",
@@ -48,6 +48,8 @@ def test_intake_files_survive_an_error_and_download_from_the_petition(
     assert "don-khieu-nai.pdf" in kept.inner_text() and "anh-thua-dat.jpg" in kept.inner_text()
     assert page.locator('input[name="attachments_kept"]:checked').count() == 2
     assert not Petition.objects.exists()
+    page.locator('[data-field="attachments"]').scroll_into_view_if_needed()
+    screenshot(page, "petition-intake-files-kept-phone")
 
     page.fill("#id_summary", "Khiếu nại về việc chưa được giao đất ở")
     page.get_by_role("button", name="Lưu").click()
@@ -58,6 +60,8 @@ def test_intake_files_survive_an_error_and_download_from_the_petition(
     page.goto(page.url.split("/petitions/")[0] + f"/petitions/{petition.pk}/")
     files = page.locator("#attachments li.attachment")
     assert files.count() == 2
+    page.locator("#attach summary").click()
+    screenshot(page, "petition-detail-attach-phone")
     with page.expect_download() as info:
         page.get_by_role("link", name="don-khieu-nai.pdf").click()
     download = info.value
