@@ -307,3 +307,44 @@ def test_a_forged_kept_token_is_refused_in_words(client: Any, tree: Any, cadre_a
     assert "Vui lòng chọn lại tệp." in response.content.decode()
     assert not petition.attachments.exists()
     assert client.get(f"/petitions/{petition.pk}/attachments/").status_code == 405
+
+
+# --- The service behind the form ---------------------------------------------------------------
+def test_petition_and_files_are_one_transaction(tree: Any, cadre_a: Any) -> None:
+    import uuid
+    from datetime import date
+
+    from danvan.core.errors import ServiceError
+    from petitions import services
+    from petitions.models import Channel, PetitionKind
+
+    data = services.PetitionData(
+        receiving_unit=tree.commune_a1,
+        location_unit=tree.commune_a1,
+        received_on=date(2026, 3, 2),
+        channel=Channel.POST,
+        kind=PetitionKind.COMPLAINT,
+        summary="Khiếu nại về đất đai",
+        petitioners=[services.PetitionerInput(full_name="Nguyễn Văn Nam")],
+    )
+    key = uuid.uuid4()
+
+    with pytest.raises(ServiceError) as refused:
+        services.petition_create_with_files(
+            actor=cadre_a,
+            data=data,
+            client_id=key,
+            uploads=files(("don.pdf", PDF_BYTES), ("virus.pdf", EXE)),
+        )
+
+    assert refused.value.field == "file"
+    assert not Petition.objects.exists() and not Attachment.objects.exists()
+    petition, created = services.petition_create_with_files(
+        actor=cadre_a, data=data, client_id=key, uploads=files(("don.pdf", PDF_BYTES))
+    )
+    assert created and petition.attachments.count() == 1
+    # A retry with the same key answers the first petition and adds no file.
+    again, created = services.petition_create_with_files(
+        actor=cadre_a, data=data, client_id=key, uploads=files(("don.pdf", PDF_BYTES))
+    )
+    assert (again.pk, created, again.attachments.count()) == (petition.pk, False, 1)
