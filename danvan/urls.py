@@ -1,5 +1,3 @@
-from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
@@ -23,8 +21,8 @@ urlpatterns = [
     path("saved-views/", include("danvan.core.saved_view_pages")),
     path("", include("citizen.urls")),
 ]
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# No /media/ pattern, not even under DEBUG: every stored file is served by a view that checks
+# who asks (danvan.core.downloads), so no file is reachable by guessing its address.
 
 handler400 = "danvan.core.views.bad_request"
 handler403 = "danvan.core.views.permission_denied"

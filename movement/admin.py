@@ -6,14 +6,16 @@ from typing import Any
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from danvan.core.errors import ServiceError
 from danvan.core.text import FoldedSearchAdminMixin
+from danvan.core.upload_forms import ScopedFileInput
 from danvan.org.admin import ScopedUnitChoicesMixin
 from danvan.org.permissions import can, can_nationally, units_q
 from movement import roles as actions
@@ -48,6 +50,13 @@ class EvidenceInline(admin.TabularInline):
     extra = 0
     fields = ["file", "original_name", "caption", "uploaded_at"]
     readonly_fields = ["original_name", "uploaded_at"]
+    formfield_overrides = {
+        models.FileField: {
+            "widget": ScopedFileInput(
+                link=lambda e: reverse("movement:evidence", args=[e.model_id, e.pk])
+            )
+        }
+    }
 
 
 class OwnedByUnitMixin(ScopedUnitChoicesMixin):

@@ -10,8 +10,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, cast
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q, QuerySet
 from django.http import FileResponse
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
@@ -20,6 +22,7 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from danvan.core.downloads import OCTET_STREAM, file_response
 from danvan.core.gates import gate_create
 from danvan.core.idempotency import key_as_uuid
 from danvan.core.pagination import CursorPagination
@@ -169,7 +172,7 @@ class PetitionViewSet(
     )
     def attachments(self, request: Request, pk: Any = None) -> Response:
         petition = self.get_object()
-        context = {"identity_hidden": selectors.identity_hidden(petition)}
+        context = {"identity_hidden": selectors.identity_hidden(petition), "request": request}
         if request.method == "GET":
             return Response(
                 AttachmentSerializer(petition.attachments.all(), many=True, context=context).data
@@ -220,6 +223,31 @@ class PetitionViewSet(
             expected_version=expected_version(request, petition),
         )
         return Response(PetitionNoteSerializer(note).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        responses={
+            # As the reports' downloads: a generated client reads bytes.
+            (200, "application/octet-stream"): OpenApiTypes.BINARY,
+            403: OpenApiResponse(description="A denunciation's files are not downloaded."),
+        },
+    )
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path=r"attachments/(?P<attachment_id>[0-9]+)",
+        url_name="attachment-file",
+        pagination_class=None,
+        filterset_class=None,
+    )
+    def attachment_file(self, request: Request, pk: Any = None, attachment_id: Any = None) -> Any:
+        """One attachment's file, named as sent (the `url` of an attachment)."""
+        petition = self.get_object()
+        attachment = selectors.attachment_get_for(request.user, petition.pk, attachment_id)
+        if selectors.identity_hidden(petition):
+            raise PermissionDenied(_("A denunciation's files are not downloaded here."))
+        return file_response(
+            attachment.file, name=attachment.original_name, content_type=OCTET_STREAM
+        )
 
     @extend_schema(
         request=ReasonSerializer,

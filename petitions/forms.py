@@ -8,8 +8,10 @@ from typing import Any, cast
 from django import forms
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from danvan.core.upload_forms import CAMERA_LABEL, FilesField, FilesFormMixin
 from danvan.org.models import Unit, User
 from danvan.org.permissions import units_q
 from danvan.org.selectors import units_visible_to
@@ -20,7 +22,8 @@ from petitions.models import Channel, Petition, PetitionField, PetitionKind, Res
 CITIZEN_ID_MESSAGE = _("A citizen ID number (CCCD) has exactly 12 digits.")
 
 
-class IntakeForm(forms.Form):
+class IntakeForm(FilesFormMixin, forms.Form):
+    file_fields = ("attachments",)
     client_id = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4)
     # Querysets are the user's units, set in __init__.
     receiving_unit: forms.ModelChoiceField = forms.ModelChoiceField(
@@ -77,9 +80,12 @@ class IntakeForm(forms.Form):
         initial=1,
         label=_("number of petitioners"),
     )
+    # The scanned letter and photos, saved with the petition in one transaction.
+    attachments = FilesField(label=_("attached files (scans, photos)"))
+    attachments_camera = FilesField(camera=True, label=CAMERA_LABEL)
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, user=user, **kwargs)
         units = units_visible_to(user)
         receiving = cast(forms.ModelChoiceField, self.fields["receiving_unit"])
         location = cast(forms.ModelChoiceField, self.fields["location_unit"])
@@ -402,6 +408,23 @@ class NoteForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("prefix", "note")
         super().__init__(*args, **kwargs)
+
+
+class AttachForm(FilesFormMixin, forms.Form):
+    """More files on a petition's page (petition.attach at its receiving or handling unit)."""
+
+    # No version: a file added never conflicts with a step someone took meanwhile.
+    file_fields = ("attachments",)
+    attachments = FilesField(label=_("files to attach (scans, photos)"))
+    attachments_camera = FilesField(camera=True, label=CAMERA_LABEL)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if not self.errors and not self.files_for("attachments"):
+            label = capfirst(str(self.fields["attachments"].label))
+            message = _("Choose at least one file, or take a photo.")
+            self.add_error("attachments", f"{label}: {message}")
+        return data
 
 
 class IdentityRevealForm(forms.Form):

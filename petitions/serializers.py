@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field, inline_serializer
 from rest_framework import serializers
 
+from danvan.core.downloads import api_link
 from danvan.core.fields import CalendarDateField
 from danvan.core.records import AvailableActionsField
 from danvan.org.serializers import UnitRefSerializer
@@ -157,12 +158,23 @@ class AttachmentSerializer(serializers.ModelSerializer):
         hidden = bool(self.context.get("identity_hidden"))
         return selectors.attachment_name(attachment, hidden=hidden)
 
-    @extend_schema_field(serializers.CharField(allow_null=True))
+    @extend_schema_field(
+        serializers.CharField(
+            allow_null=True,
+            help_text=(
+                "GET petitions/{id}/attachments/{attachment_id}/ (the bytes, for whoever "
+                "may see the petition); null for a denunciation's files."
+            ),
+        )
+    )
     def get_url(self, attachment: Attachment) -> str | None:
         # A denunciation's scanned letter shows handwriting: no direct link to it.
         if self.context.get("identity_hidden"):
             return None
-        return attachment.file.url if attachment.file else None
+        # Through the scoped download, never a /media/ address.
+        return api_link(
+            self.context, "petition-attachment-file", attachment.petition_id, attachment.pk
+        )
 
 
 class RecommendedActionSerializer(serializers.Serializer):

@@ -23,6 +23,7 @@ urlpatterns = [
         name="notice-document",
     ),
     path("<int:petition_id>/identity/", views.petition_identity, name="identity"),
+    path("<int:petition_id>/attachments/", views.petition_attach, name="attach"),
     path(
         "<int:petition_id>/attachments/<int:attachment_id>/",
         views.attachment_download,

@@ -9,21 +9,23 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from citizen.messages import citizen_messages_for
+from danvan.core.downloads import file_response
 from danvan.core.errors import ServiceError
 from danvan.core.saved_view_pages import saved_views_context
 from danvan.org.models import User
 from petitions import selectors, services
 from petitions.forms import (
     TRANSITION_FORMS,
+    AttachForm,
     IdentityRevealForm,
     IntakeForm,
     NoteForm,
@@ -40,6 +42,7 @@ FORM_FIELDS = {
     "petitioners.0.phone": "phone",
     "petitioners.0.email": "email",
     "petitioners": "full_name",
+    "file": "attachments",
 }
 
 
@@ -84,7 +87,7 @@ def export_query(**filters: str) -> str:
 @login_required
 def petition_intake(request: HttpRequest) -> HttpResponse:
     """Record a petition; a double submit (same hidden client id) never makes two."""
-    form = IntakeForm(request.POST or None, user=request.user)
+    form = IntakeForm(request.POST or None, request.FILES or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         v = form.cleaned_data
         people = (
@@ -101,9 +104,10 @@ def petition_intake(request: HttpRequest) -> HttpResponse:
             ]
         )
         try:
-            petition, _created = services.petition_create(
+            petition, _created = services.petition_create_with_files(
                 actor=cast(User, request.user),
                 client_id=v["client_id"],
+                uploads=form.files_for("attachments"),
                 data=services.PetitionData(
                     receiving_unit=v["receiving_unit"],
                     location_unit=v["location_unit"],
@@ -124,6 +128,7 @@ def petition_intake(request: HttpRequest) -> HttpResponse:
             field = FORM_FIELDS.get(error.field or "", error.field)
             form.add_error(field if field in form.fields else None, error.message)
         else:
+            form.discard_kept()
             messages.success(
                 request,
                 _("Petition %(code)s recorded; deadline %(due)s.")
@@ -134,6 +139,8 @@ def petition_intake(request: HttpRequest) -> HttpResponse:
             )
             # The cadre goes on with the petition just recorded (its steps, files, notes).
             return redirect("petitions:detail", petition.pk)
+    if form.is_bound:
+        form.keep_files()  # shown again: the files chosen need not be chosen again
     return render(request, "petitions/intake.html", {"form": form})
 
 
@@ -191,6 +198,7 @@ def _render_detail(
     identity: list[dict[str, Any]] | None = None,
     identity_form: IdentityRevealForm | None = None,
     note_form: NoteForm | None = None,
+    attach_form: AttachForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
     user = request.user
@@ -245,6 +253,8 @@ def _render_detail(
             (a, selectors.attachment_name(a, hidden=hidden and identity is None))
             for a in petition.attachments.all()
         ],
+        "may_attach": may_attach(user, petition),
+        "attach_form": attach_form or AttachForm(),
         "links": petition.links.all(),
         "linked_from": selectors.links_to(user, petition),
         "transfers": petition.transfers.all(),
@@ -354,6 +364,48 @@ def petition_identity(request: HttpRequest, petition_id: int) -> HttpResponse:
     return _render_detail(request, petition, identity=[selectors.identity_row(p) for p in people])
 
 
+def may_attach(user: Any, petition: Petition) -> bool:
+    """petition.attach at the receiving or handling unit: the one rule, as the service asks."""
+    try:
+        services.require_attacher(user, petition)
+    except ServiceError:
+        return False
+    return True
+
+
+@login_required
+@require_POST
+def petition_attach(request: HttpRequest, petition_id: int) -> HttpResponse:
+    """Add scans or photos from the petition's page; all of them, or none with a message."""
+    petition = selectors.petition_detail(request.user, petition_id)
+    if not may_attach(request.user, petition):
+        raise PermissionDenied(_("You may not add files to this petition."))
+    form = AttachForm(request.POST, request.FILES, user=request.user)
+    status = 400
+    if form.is_valid():
+        try:
+            added = services.attachments_add(
+                actor=cast(User, request.user),
+                petition=petition,
+                uploads=form.files_for("attachments"),
+            )
+        except ServiceError as error:
+            field = FORM_FIELDS.get(error.field or "", error.field)
+            form.add_error(field if field in form.fields else None, error.message)
+            status = error.status_code
+        else:
+            form.discard_kept()
+            messages.success(
+                request,
+                ngettext("%(count)d file attached.", "%(count)d files attached.", len(added))
+                % {"count": len(added)},
+            )
+            return redirect(reverse("petitions:detail", args=[petition.pk]) + "#attachments")
+    form.keep_files()
+    petition = selectors.petition_detail(request.user, petition_id)
+    return _render_detail(request, petition, attach_form=form, status=status)
+
+
 @login_required
 def attachment_download(
     request: HttpRequest, petition_id: int, attachment_id: int
@@ -363,15 +415,6 @@ def attachment_download(
     if selectors.identity_hidden(attachment.petition):
         # A denunciation's scanned letter shows handwriting: as in the API, no download.
         raise PermissionDenied(_("A denunciation's files are not downloaded here."))
-    try:
-        handle = attachment.file.open("rb")
-    except (FileNotFoundError, ValueError):
-        raise Http404 from None
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=attachment.original_name,
-        content_type=attachment.content_type,
+    return file_response(
+        attachment.file, name=attachment.original_name, content_type=attachment.content_type
     )
-    response["Cache-Control"] = "no-store, private"
-    return response

@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.template.response import TemplateResponse
@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from danvan.core.errors import ServiceError
 from danvan.core.text import FoldedSearchAdminMixin
+from danvan.core.upload_forms import ScopedFileInput
 from danvan.org.admin import ScopedUnitChoicesMixin
 from danvan.org.permissions import can, holds_anywhere, units_q
 from tasks import roles as actions
@@ -103,6 +104,13 @@ class DirectiveFileInline(admin.TabularInline):
     extra = 0
     fields = ["file", "name", "uploaded_at"]
     readonly_fields = ["uploaded_at"]
+    formfield_overrides = {
+        models.FileField: {
+            "widget": ScopedFileInput(
+                link=lambda f: reverse("tasks:directive-file", args=[f.directive_id, f.pk])
+            )
+        }
+    }
 
 
 class DirectiveAddForm(forms.ModelForm):

@@ -12,6 +12,7 @@ from typing import Any
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -20,6 +21,7 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from danvan.core.downloads import OCTET_STREAM, file_response
 from danvan.core.gates import gate_create
 from danvan.core.idempotency import create_once
 from danvan.core.parsers import JSONParser
@@ -132,6 +134,21 @@ class DirectiveViewSet(
         )
 
     @extend_schema(responses=DirectiveBriefSerializer(many=True))
+    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path=r"files/(?P<file_id>[0-9]+)",
+        url_name="file",
+        pagination_class=None,
+        filterset_class=None,
+    )
+    def file(self, request: Request, pk: str, file_id: str) -> Any:
+        """One of the directive's files, named as sent (the `url` of a file)."""
+        directive = self.get_object()
+        found = selectors.directive_file_get_for(request.user, directive.pk, file_id)
+        return file_response(found.file, name=found.name or "file", content_type=OCTET_STREAM)
+
     @action(detail=True, methods=["get"], pagination_class=None)
     def implements(self, request: Request, pk: str) -> Response:
         """The higher documents this one carries out."""
@@ -248,6 +265,21 @@ class TaskViewSet(
         )
         return Response(status=status.HTTP_204_NO_CONTENT)
 
+    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path=r"evidence/(?P<evidence_id>[0-9]+)",
+        url_name="evidence-file",
+        pagination_class=None,
+        filterset_class=None,
+    )
+    def evidence_file(self, request: Request, pk: str, evidence_id: str) -> Any:
+        """One evidence file of a progress report, named as sent (the `url` of the file)."""
+        task = self.get_object()
+        found = selectors.evidence_get_for(request.user, task.pk, evidence_id)
+        return file_response(found.file, name=found.name or "file", content_type=OCTET_STREAM)
+
     @extend_schema(
         methods=["post"],
         # JSON; multipart too (to carry evidence files), documented in docs/api.md only.
@@ -268,7 +300,9 @@ class TaskViewSet(
         task = self.get_object()
         if request.method == "GET":
             reports = selectors.progress_reports_of(task)
-            return Response(ProgressReportSerializer(reports, many=True).data)
+            return Response(
+                ProgressReportSerializer(reports, many=True, context={"request": request}).data
+            )
         data = TaskProgressSerializer(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
         values = data.validated_data
@@ -296,7 +330,9 @@ class TaskViewSet(
         )
         report = selectors.progress_reports_of(task).get(pk=report.pk)
         code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
-        return Response(ProgressReportSerializer(report).data, status=code)
+        return Response(
+            ProgressReportSerializer(report, context={"request": request}).data, status=code
+        )
 
 
 # --- Meetings -------------------------------------------------------------------------------

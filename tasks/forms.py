@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from danvan.core.upload_forms import CAMERA_LABEL, FilesField, FilesFormMixin
 from tasks.models import PROGRESS_FIGURES
 
 # The service's own words, so the page and the API say the same thing.
@@ -15,7 +16,8 @@ PERCENT_MESSAGE = _("The progress must be a whole number from 0 to 100.")
 TEXT_MESSAGE = _("Describe what was done.")
 
 
-class ProgressReportForm(forms.Form):
+class ProgressReportForm(FilesFormMixin, forms.Form):
+    file_fields = ("evidence",)
     # A double submit (a phone on a slow network) carries the same id: one report, not two.
     client_id = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4)
     text = forms.CharField(
@@ -36,11 +38,9 @@ class ProgressReportForm(forms.Form):
         },
         widget=forms.NumberInput(attrs={"inputmode": "numeric", "step": 1}),
     )
-    evidence = forms.FileField(
-        label=_("evidence file (PDF, JPEG or PNG)"),
-        required=False,
-        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}),
-    )
+    # Photos and scans; kept across a validation error (danvan.core.upload_forms).
+    evidence = FilesField(label=_("evidence files (photos, scans)"))
+    evidence_camera = FilesField(camera=True, label=CAMERA_LABEL)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

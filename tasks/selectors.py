@@ -22,7 +22,9 @@ from tasks import roles as actions
 from tasks.models import (
     AssignmentRole,
     Directive,
+    DirectiveFile,
     Meeting,
+    ProgressEvidence,
     ProgressReport,
     Task,
     TaskAssignment,
@@ -54,6 +56,18 @@ def directive_get_for(user: Any, directive_id: Any) -> Directive:
     try:
         return directives_visible_to(user).get(pk=_pk(directive_id))
     except Directive.DoesNotExist:
+        raise Http404 from None
+
+
+def directive_file_get_for(user: Any, directive_id: Any, file_id: Any) -> DirectiveFile:
+    """A file of a directive the user may read; 404 otherwise."""
+    try:
+        return DirectiveFile.objects.get(
+            pk=_pk(file_id),
+            directive__in=directives_visible_to(user).values("pk"),
+            directive_id=_pk(directive_id),
+        )
+    except DirectiveFile.DoesNotExist:
         raise Http404 from None
 
 
@@ -174,6 +188,18 @@ def progress_reports_of(task: Task) -> QuerySet[ProgressReport]:
         .select_related("unit", "author")
         .prefetch_related("evidence")
     )
+
+
+def evidence_get_for(user: Any, task_id: Any, evidence_id: Any) -> ProgressEvidence:
+    """An evidence file of a progress report on a task the user may see; 404 otherwise."""
+    try:
+        return ProgressEvidence.objects.select_related("report").get(
+            pk=_pk(evidence_id),
+            report__task__in=tasks_visible_to(user).values("pk"),
+            report__task_id=_pk(task_id),
+        )
+    except ProgressEvidence.DoesNotExist:
+        raise Http404 from None
 
 
 def reporting_unit(user: Any, task: Task) -> Any:

@@ -16,6 +16,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
+from danvan.core.downloads import api_link
 from danvan.core.fields import CalendarDateField
 from danvan.core.records import AvailableActionsField
 from danvan.org.models import Unit, UnitLevel
@@ -63,10 +64,13 @@ class DeadlineInputMixin(serializers.Serializer):
 
 
 class StoredFileSerializer(serializers.Serializer):
-    """A file kept with a record: its name as sent, and its address."""
+    """A file kept with a record: its name as sent, and the API address that downloads it."""
 
     name = serializers.CharField(read_only=True)
-    url = serializers.CharField(read_only=True)
+    url = serializers.CharField(
+        read_only=True,
+        help_text="The scoped download of the file (bytes), for whoever may see the record.",
+    )
 
 
 class DirectiveBriefSerializer(serializers.ModelSerializer):
@@ -113,7 +117,10 @@ class DirectiveSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(StoredFileSerializer(many=True))
     def get_files(self, directive: Directive) -> list[dict[str, str]]:
-        return [{"name": f.name, "url": f.file.url} for f in directive.files.all()]
+        return [
+            {"name": f.name, "url": api_link(self.context, "directive-file", directive.pk, f.pk)}
+            for f in directive.files.all()
+        ]
 
 
 class DirectiveCreateSerializer(serializers.Serializer):
@@ -323,7 +330,13 @@ class ProgressReportSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(StoredFileSerializer(many=True))
     def get_evidence(self, report: ProgressReport) -> list[dict[str, str]]:
-        return [{"name": e.name, "url": e.file.url} for e in report.evidence.all()]
+        return [
+            {
+                "name": e.name,
+                "url": api_link(self.context, "task-evidence-file", report.task_id, e.pk),
+            }
+            for e in report.evidence.all()
+        ]
 
 
 class EvidenceUploadSerializer(serializers.Serializer):

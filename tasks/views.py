@@ -9,12 +9,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from danvan.core.downloads import file_response
 from danvan.core.errors import ServiceError
 from danvan.core.saved_view_pages import saved_views_context
 from danvan.core.text import folded_words_q
@@ -238,13 +240,13 @@ def _refused(request: HttpRequest, error: ServiceError) -> int:
 @login_required
 @require_POST
 def task_report(request: HttpRequest, task_id: int) -> HttpResponse:
-    """A unit of the task reports progress (text, percent, figures, an evidence file)."""
+    """A unit of the task reports progress (text, percent, figures, evidence files)."""
     task = selectors.task_get_for(request.user, task_id)
-    form = ProgressReportForm(request.POST, request.FILES)
+    form = ProgressReportForm(request.POST, request.FILES, user=request.user)
     if not form.is_valid():
+        form.keep_files()  # the photos stay chosen: the page says so beside the field
         return _render_detail(request, task.pk, report_form=form, status=400)
     values = form.cleaned_data
-    evidence = values.get("evidence")
     try:
         services.progress_report_submit(
             actor=request.user,
@@ -252,7 +254,7 @@ def task_report(request: HttpRequest, task_id: int) -> HttpResponse:
             text=values["text"],
             percent=values["percent"],
             figures=form.figures(),
-            files=[evidence] if evidence else [],
+            files=form.files_for("evidence"),
             client_id=str(values["client_id"]),
         )
     except ServiceError as error:
@@ -261,7 +263,9 @@ def task_report(request: HttpRequest, task_id: int) -> HttpResponse:
             code = error.status_code
         else:
             code = _refused(request, error)
+        form.keep_files()
         return _render_detail(request, task.pk, report_form=form, status=code)
+    form.discard_kept()
     messages.success(request, _("Progress reported: %(percent)s%%.") % values)
     # To the reports, where the new one is first (the form's #report would otherwise stay).
     return redirect(reverse("tasks:detail", args=[task.pk]) + "#reports")
@@ -297,3 +301,19 @@ def task_return(request: HttpRequest, task_id: int) -> HttpResponse:
         return _render_detail(request, task.pk, status=_refused(request, error))
     messages.success(request, _("Returned to the unit with your reason."))
     return redirect("tasks:detail", task_id=task.pk)
+
+
+@login_required
+def evidence_download(request: HttpRequest, task_id: int, evidence_id: int) -> HttpResponseBase:
+    """A progress report's evidence file, for people who see the task; never a /media/ link."""
+    evidence = selectors.evidence_get_for(request.user, task_id, evidence_id)
+    return file_response(evidence.file, name=evidence.name or _("evidence"))
+
+
+@login_required
+def directive_file_download(
+    request: HttpRequest, directive_id: int, file_id: int
+) -> HttpResponseBase:
+    """A directive's file, for people who may read the directive."""
+    found = selectors.directive_file_get_for(request.user, directive_id, file_id)
+    return file_response(found.file, name=found.name or _("directive"))

@@ -65,7 +65,10 @@ def _tasks_made(view: Any, meeting: Any, tasks: list[Task]) -> Response:
 
 def _report(view: Any, task: Task, report: Any) -> Response:
     fresh = selectors.progress_reports_of(task).get(pk=report.pk)
-    return Response(s.ProgressReportSerializer(fresh).data, status=status.HTTP_201_CREATED)
+    return Response(
+        s.ProgressReportSerializer(fresh, context={"request": view.request}).data,
+        status=status.HTTP_201_CREATED,
+    )
 
 
 def _deadline(request: Request, v: dict[str, Any]) -> dict[str, Any]:

@@ -12,7 +12,12 @@ identity, attachments; every name is re-exported here.
 from danvan.core.errors import Conflict, ServiceError
 from danvan.core.versions import PreconditionFailed
 from danvan.org.permissions import Forbidden
-from petitions.services.attachments import attachment_add, attachment_receive
+from petitions.services.attachments import (
+    attachment_add,
+    attachment_receive,
+    attachments_add,
+    petition_create_with_files,
+)
 from petitions.services.base import (
     CITIZEN_ID_RE,
     PHONE_RE,
@@ -113,6 +118,7 @@ __all__ = [
     "assignable_users",
     "attachment_add",
     "attachment_receive",
+    "attachments_add",
     "build_search_text",
     "compute_due_date",
     "deadline_recompute",
@@ -131,6 +137,7 @@ __all__ = [
     "petition_assign",
     "petition_close",
     "petition_create",
+    "petition_create_with_files",
     "petition_delete",
     "petition_dismiss_duplicate",
     "petition_extend",

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Sequence
+from typing import Any
+
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -15,6 +19,7 @@ from petitions.models import (
     Petition,
 )
 from petitions.services.base import _event, _lock, _save, require_attacher
+from petitions.services.intake import PetitionData, petition_create
 
 
 @transaction.atomic
@@ -47,6 +52,44 @@ def attachment_add(
         data={"attachment": attachment.pk, "content_type": content_type, "size": attachment.size},
     )
     return attachment
+
+
+@transaction.atomic
+def attachments_add(
+    *,
+    actor: User,
+    petition: Petition,
+    uploads: Sequence[Any],
+    expected_version: int | None = None,
+) -> list[Attachment]:
+    """Several files at once (the petition page): all of them, or none if one is refused."""
+    added = []
+    for index, upload in enumerate(uploads):
+        version = expected_version if index == 0 else None
+        added.append(
+            attachment_add(actor=actor, petition=petition, upload=upload, expected_version=version)
+        )
+    return added
+
+
+@transaction.atomic
+def petition_create_with_files(
+    *,
+    actor: User,
+    data: PetitionData,
+    uploads: Sequence[Any] = (),
+    client_id: uuid.UUID | None = None,
+) -> tuple[Petition, bool]:
+    """
+    The intake form: the petition and its files in one transaction, so a refused file leaves
+    no petition behind. A retry (same client id) answers the first petition and adds nothing.
+    """
+    petition, created = petition_create(actor=actor, data=data, client_id=client_id)
+    if created:
+        for upload in uploads:
+            attachment_add(actor=actor, petition=petition, upload=upload)
+        petition.refresh_from_db()
+    return petition, created
 
 
 def attachment_receive(

@@ -138,6 +138,10 @@ EXPECTED: dict[str, dict[str, str]] = {
     # receiving or handling unit (A1), which every post in A1 or above holds.
     "GET /api/v1/petitions/{id}/notes/": SCOPED,
     "POST /api/v1/petitions/{id}/notes/": SCOPED,
+    # A1's petition is a denunciation: its files are never downloaded (403 to whoever sees it).
+    "GET /api/v1/petitions/{id}/attachments/{attachment_id}/": row(U, F, N, F, F, F, F, F, F),
+    "GET /api/v1/tasks/{id}/evidence/{evidence_id}/": SCOPED,
+    "GET /api/v1/directives/{id}/files/{file_id}/": SIGNED_IN,
     "GET /api/v1/petitions/{id}/duplicates/": SCOPED,
     "GET /api/v1/petitions/{id}/timeline/": SCOPED,
     "GET /api/v1/push-outbox/": GATEWAY,
@@ -453,6 +457,50 @@ OPERATIONS = _operations_or_error()
 PATH_VALUES = {"{subject}": "petitions", "{file_format}": "csv"}
 
 
+def _stored_file(placeholder: str, record_id: int) -> int:
+    """A file of the record (an attachment, evidence, a directive's file), made once."""
+    from django.core.files.base import ContentFile
+
+    from petitions.models import Attachment
+    from tasks.models import Directive, DirectiveFile, ProgressEvidence, Task
+
+    content = ContentFile(PDF_BYTES, name="upload.pdf")
+    if placeholder == "{attachment_id}":
+        if not Petition.objects.filter(pk=record_id).exists():
+            return MISSING_ID
+        found = Attachment.objects.filter(petition_id=record_id).first()
+        return (
+            found
+            or Attachment.objects.create(
+                petition_id=record_id,
+                file=content,
+                original_name="don.pdf",
+                content_type="application/pdf",
+                size=len(PDF_BYTES),
+            )
+        ).pk
+    if placeholder == "{evidence_id}":
+        if not Task.objects.filter(pk=record_id).exists():
+            return MISSING_ID
+        report = _report_of(record_id)
+        evidence = ProgressEvidence.objects.filter(report_id=report).first()
+        return (
+            evidence
+            or ProgressEvidence.objects.create(report_id=report, file=content, name="anh.pdf")
+        ).pk
+    if not Directive.objects.filter(pk=record_id).exists():
+        return MISSING_ID
+    file = DirectiveFile.objects.filter(directive_id=record_id).first()
+    return (
+        file
+        or DirectiveFile.objects.create(directive_id=record_id, file=content, name="van-ban.pdf")
+    ).pk
+
+
+# Path parameters naming a file of the record in {id}.
+FILE_PLACEHOLDERS = ("{attachment_id}", "{evidence_id}", "{file_id}")
+
+
 def resource_of(path: str) -> str:
     parts = path.split("/")
     return "/".join(parts[3:5]) if parts[3] == "reports" else parts[3]
@@ -472,6 +520,9 @@ def call(
     url = path.replace("{id}", str(object_id)) if object_id is not None else path
     for name, value in PATH_VALUES.items():
         url = url.replace(name, value)
+    for name in FILE_PLACEHOLDERS:
+        if name in url and object_id is not None:
+            url = url.replace(name, str(_stored_file(name, object_id)))
     multipart = url.endswith(("/attachments/", "/files/", "/evidence/"))
     with transaction.atomic():
         response = getattr(client, method.lower())(
