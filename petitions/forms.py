@@ -78,8 +78,7 @@ class IntakeForm(forms.Form):
         label=_("number of petitioners"),
     )
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    def _set_units(self, user: Any) -> None:
         units = units_visible_to(user)
         receiving = cast(forms.ModelChoiceField, self.fields["receiving_unit"])
         location = cast(forms.ModelChoiceField, self.fields["location_unit"])
@@ -94,11 +93,65 @@ class IntakeForm(forms.Form):
             receiving.initial = first.pk
             location.initial = first.pk
 
+    # The cadre's answer to the earlier petitions shown (petitions/_duplicates.html): the id of
+    # the one this repeats, or "none" to go on; and the ids shown, so a new one is shown too.
+    duplicate_choice = forms.RegexField(
+        r"^(none|\d{1,18})$", required=False, widget=forms.HiddenInput
+    )
+    duplicates_shown = forms.RegexField(r"^[\d,]{0,400}$", required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._set_units(user)
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if not data.get("is_anonymous") and not (data.get("full_name") or "").strip():
             self.add_error("full_name", _("Enter the petitioner's full name, or tick anonymous."))
         return data
+
+    def shown_ids(self) -> set[int]:
+        return {int(x) for x in (self.cleaned_data.get("duplicates_shown") or "").split(",") if x}
+
+
+class DuplicateCheckForm(forms.Form):
+    """What the intake form sends while the cadre types (lenient: a half-typed value is ignored)."""
+
+    is_anonymous = forms.BooleanField(required=False)
+    full_name = forms.CharField(max_length=150, required=False)
+    citizen_id = forms.CharField(max_length=20, required=False)
+    phone = forms.CharField(max_length=20, required=False)
+    location_unit = forms.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
+    summary = forms.CharField(max_length=500, required=False)
+    content = forms.CharField(max_length=20000, required=False)
+
+    def clean_citizen_id(self) -> str:
+        value = (self.cleaned_data.get("citizen_id") or "").replace(" ", "")
+        return value if services.CITIZEN_ID_RE.match(value) else ""
+
+    def clean_phone(self) -> str:
+        from petitions.models import normalise_phone
+
+        value = normalise_phone(self.cleaned_data.get("phone") or "")
+        return value if services.PHONE_RE.match(value) else ""
+
+
+def intake_duplicates(user: Any, values: dict[str, Any]) -> list[tuple[Petition, str]]:
+    """Earlier petitions like the one being recorded (the same rule while typing and on save)."""
+    anonymous = values.get("is_anonymous")
+    name = "" if anonymous else " ".join((values.get("full_name") or "").split())
+    citizen_id = "" if anonymous else (values.get("citizen_id") or "")
+    phone = "" if anonymous else (values.get("phone") or "")
+    location = values.get("location_unit")
+    location_id = getattr(location, "pk", location)
+    return selectors.duplicate_candidates(
+        user,
+        citizen_ids=[citizen_id] if citizen_id else [],
+        names_and_phones=[(name, phone)] if name and phone else [],
+        names=[name] if name else [],
+        location_unit_id=location_id or None,
+        text=f"{values.get('summary') or ''} {values.get('content') or ''}",
+    )
 
 
 # --- Workflow transitions on the detail page --------------------------------------------------
@@ -230,20 +283,44 @@ class FileForm(TransitionForm):
     reason = _reason()
 
     def clean_duplicate_of(self) -> Petition | None:
-        code = (self.cleaned_data.get("duplicate_of") or "").strip().upper()
-        if not code:
-            return None
-        found = list(selectors.petitions_visible_to(self.user).filter(code=code)[:2])
-        if len(found) != 1:
-            raise forms.ValidationError(
-                _("No petition of your units has this code.")
-                if not found
-                else _("Several petitions of your units have this code; ask an administrator.")
-            )
-        return found[0]
+        return _visible_by_code(self.user, self.cleaned_data.get("duplicate_of"))
 
     def run(self) -> Petition:
         return services.petition_file(**self.service_kwargs())
+
+
+def _visible_by_code(user: Any, value: str | None) -> Petition | None:
+    """The petition of the user's units with this code; a form error if none or several."""
+    code = (value or "").strip().upper()
+    if not code:
+        return None
+    found = list(selectors.petitions_visible_to(user).filter(code=code)[:2])
+    if len(found) != 1:
+        raise forms.ValidationError(
+            _("No petition of your units has this code.")
+            if not found
+            else _("Several petitions of your units have this code; ask an administrator.")
+        )
+    return found[0]
+
+
+class MergeForm(TransitionForm):
+    action = "merge"
+    title = _("Merge another petition into this one")
+    absorbed = forms.CharField(
+        max_length=30,
+        label=_("code of the petition to merge into this one"),
+        help_text=_(
+            "It is filed as merged; its timeline, contents and files are shown on this page."
+        ),
+    )
+    reason = _reason()
+
+    def clean_absorbed(self) -> Petition | None:
+        return _visible_by_code(self.user, self.cleaned_data.get("absorbed"))
+
+    def run(self) -> Petition:
+        return services.petition_merge(**self.service_kwargs())
 
 
 class StartResolutionForm(TransitionForm):
@@ -368,6 +445,7 @@ TRANSITION_FORMS: dict[str, type[TransitionForm]] = {
         AssignForm,
         CloseForm,
         ReopenForm,
+        MergeForm,
     )
 }
 

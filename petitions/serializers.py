@@ -528,6 +528,11 @@ class DismissDuplicateSerializer(serializers.Serializer):
     reason = serializers.CharField(required=False, allow_blank=True, default="", label=_("reason"))
 
 
+class MergeSerializer(serializers.Serializer):
+    absorbed = serializers.IntegerField(label=_("petition merged into this one"))
+    reason = serializers.CharField(required=False, allow_blank=True, default="", label=_("reason"))
+
+
 class AttachmentUploadSerializer(serializers.Serializer):
     file = serializers.FileField(label=_("file"))
 

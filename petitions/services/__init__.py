@@ -54,7 +54,12 @@ from petitions.services.intake import (
     petitioner_recognise,
     reception_session_create,
 )
-from petitions.services.links import dismissed_duplicates, petition_dismiss_duplicate, petition_link
+from petitions.services.links import (
+    dismissed_duplicates,
+    petition_dismiss_duplicate,
+    petition_link,
+    petition_merge,
+)
 from petitions.services.notices import (
     notice_draft,
     notice_issue,
@@ -125,6 +130,7 @@ __all__ = [
     "petition_file",
     "petition_guide",
     "petition_link",
+    "petition_merge",
     "petition_receive_public",
     "petition_reopen_second_complaint",
     "petition_report_transfer",

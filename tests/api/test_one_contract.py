@@ -419,6 +419,14 @@ WRITES: list[Write] = [
         lambda c, m: {"candidate": c.records[m].pk, "reason": f"{m}: lý do"},
         PW,
     ),
+    Write(
+        "petitions",
+        "post",
+        "merge",
+        _other_petitions,
+        lambda c, m: {"absorbed": c.records[m].pk, "reason": f"{m}: lý do"},
+        PW,
+    ),
     Write("petitions", "post", "attachments", new_petition, upload, PW, multipart=True),
     # tasks
     Write("tasks", "patch", "", new_task, lambda c, m: {"title": f"{m}: nhiệm vụ"}, TW),
@@ -1254,6 +1262,7 @@ EVENT_KEYS = {
     "from_status",
     "to_status",
     "data",
+    "origin",  # null, or {id, code} of the merged record the event happened on
 }
 
 
@@ -1444,6 +1453,7 @@ PETITION_STEP_BODIES: dict[str, Callable[[Ctx], dict[str, Any]]] = {
     "update": lambda c: {"summary": "Sửa tóm tắt"},
     "link": lambda c: {"target": new_petition(c).pk, "kind": "linked"},
     "dismiss_duplicate": lambda c: {"candidate": new_petition(c).pk},
+    "merge": lambda c: {"absorbed": new_petition(c).pk, "reason": "Cùng vụ việc"},
 }
 
 
