@@ -53,7 +53,7 @@
       var li = choiceRow(c.id, template.repeatOf.replace("%(code)s", c.code), chosen === String(c.id));
       li.dataset.petition = c.id;
       li.appendChild(document.createTextNode(" "));
-      li.appendChild(el("a", { href: c.url, target: "_blank", rel: "noopener" }, c.code));
+      li.appendChild(el("a", { href: c.url, target: "_blank", rel: "noopener" }, template.open));
       li.appendChild(el("div", { class: "meta" }, [c.received_on, c.kind, c.status, c.reason].join(" · ")));
       li.appendChild(el("div", {}, c.summary));
       return li;
