@@ -15,7 +15,7 @@ from danvan.org.permissions import units_q
 from danvan.org.selectors import units_visible_to
 from petitions import roles as actions
 from petitions import selectors, services
-from petitions.models import Channel, Petition, PetitionField, PetitionKind, Result
+from petitions.models import Channel, LinkKind, Petition, PetitionField, PetitionKind, Result
 
 CITIZEN_ID_MESSAGE = _("A citizen ID number (CCCD) has exactly 12 digits.")
 
@@ -179,6 +179,8 @@ class TransitionForm(forms.Form):
 
     action: str = ""
     title: Any = ""
+    # False: not one of the page's "next steps" (asked from the duplicate suggestions).
+    listed: bool = True
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args: Any, petition: Petition, user: Any, **kwargs: Any) -> None:
@@ -323,6 +325,45 @@ class MergeForm(TransitionForm):
         return services.petition_merge(**self.service_kwargs())
 
 
+def _visible_by_id(user: Any, value: Any) -> Petition:
+    found = selectors.petitions_visible_to(user).filter(pk=value).first()
+    if found is None:
+        raise forms.ValidationError(_("This petition does not exist or is outside your units."))
+    return found
+
+
+class LinkDuplicateForm(TransitionForm):
+    """A suggested earlier petition is the same matter: this one is linked as its duplicate."""
+
+    action = "link"
+    title = _("Same matter: mark as its duplicate")
+    listed = False
+    target = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=2**63 - 1)
+
+    def clean_target(self) -> Petition:
+        return _visible_by_id(self.user, self.cleaned_data["target"])
+
+    def run(self) -> Petition:
+        services.petition_link(kind=LinkKind.DUPLICATE_OF, **self.service_kwargs())
+        return self.petition
+
+
+class DismissDuplicateForm(TransitionForm):
+    """A suggested earlier petition is not the same matter: it is not suggested again."""
+
+    action = "dismiss_duplicate"
+    title = _("Not the same matter")
+    listed = False
+    candidate = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=2**63 - 1)
+
+    def clean_candidate(self) -> Petition:
+        return _visible_by_id(self.user, self.cleaned_data["candidate"])
+
+    def run(self) -> Petition:
+        services.petition_dismiss_duplicate(**self.service_kwargs())
+        return self.petition
+
+
 class StartResolutionForm(TransitionForm):
     action = "start_resolution"
     title = _("Start resolving")
@@ -446,6 +487,8 @@ TRANSITION_FORMS: dict[str, type[TransitionForm]] = {
         CloseForm,
         ReopenForm,
         MergeForm,
+        LinkDuplicateForm,
+        DismissDuplicateForm,
     )
 }
 

@@ -326,6 +326,11 @@ def identity_grant_covers(user: Any, unit: Unit) -> bool:
     return any(unit.path.startswith(path) for path in _granted_paths(user))
 
 
+def granted_paths(user: Any) -> list[str]:
+    """Paths of the units the user's current identity grants cover (one query)."""
+    return _granted_paths(user)
+
+
 def _granted_paths(user: Any) -> list[str]:
     """Paths of the units the user's current identity grants cover (with everything below)."""
     if not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", False):
@@ -433,20 +438,25 @@ def identity_row(person: Petitioner, *, masked: bool = False) -> dict[str, str |
 
 
 # --- Duplicates and the citizen's history --------------------------------------------------------
-def identity_matchable_q(user: Any) -> Q:
+def identity_matchable_q(user: Any, granted: list[str] | None = None) -> Q:
     """
     Petitions a person may be matched to by identity (CCCD, phone, name): not a denouncer's,
     unless the user's identity grant covers its handling unit. Matching a person to a
     denunciation tells that they denounced someone, which only a grant holder may learn.
     """
     covered = Q(kind__in=IDENTITY_PROTECTED_KINDS) & Q(pk__in=[])
-    for path in _granted_paths(user):
+    for path in _granted_paths(user) if granted is None else granted:
         covered |= Q(kind__in=IDENTITY_PROTECTED_KINDS, handling_unit__path__startswith=path)
     return ~Q(kind__in=IDENTITY_PROTECTED_KINDS) | covered
 
 
 def petitioner_history(
-    user: Any, petition: Petition, *, identity_shown: bool = False, limit: int = 20
+    user: Any,
+    petition: Petition,
+    *,
+    identity_shown: bool = False,
+    limit: int = 20,
+    granted: list[str] | None = None,
 ) -> list[Petition]:
     """
     The citizen's history: the other petitions the user sees of the same petitioners (the
@@ -469,7 +479,7 @@ def petitioner_history(
     return list(
         petitions_visible_to(user)
         .filter(match)
-        .filter(identity_matchable_q(user))
+        .filter(identity_matchable_q(user, granted))
         .exclude(pk=petition.pk)
         .distinct()
         .order_by("-received_on", "-id")[:limit]
@@ -499,6 +509,7 @@ def duplicate_candidates(
     exclude_id: int | None = None,
     exclude_ids: set[int] | None = None,
     limit: int = 10,
+    granted: list[str] | None = None,
 ) -> list[tuple[Petition, str]]:
     """
     Earlier petitions that may be the same matter: (petition, why), why one of
@@ -509,6 +520,14 @@ def duplicate_candidates(
     grant covers it, so a suggestion never tells anyone else that a person denounced someone.
     """
     from petitions.models import citizen_id_hash, name_hash, phone_hash
+
+    paths = granted
+
+    def matchable() -> Q:
+        nonlocal paths
+        if paths is None:
+            paths = _granted_paths(user)  # read once, and only if a person is matched
+        return identity_matchable_q(user, paths)
 
     visible = petition_list(user)
     if exclude_id:
@@ -531,7 +550,7 @@ def duplicate_candidates(
     if identity:
         for petition in (
             visible.filter(identity)
-            .filter(identity_matchable_q(user))
+            .filter(matchable())
             .distinct()
             .order_by("-received_on", "-id")[:limit]
         ):
@@ -554,7 +573,7 @@ def duplicate_candidates(
                         location_unit__path__startswith=commune_path,
                         parties__petitioner__name_hash__in=name_hashes,
                     )
-                    .filter(identity_matchable_q(user))
+                    .filter(matchable())
                     .distinct()
                     .order_by("-received_on", "-id")[:limit]
                 ):
@@ -576,6 +595,38 @@ def duplicate_candidates(
             for _score, petition in sorted(scored, key=lambda s: -s[0]):
                 found.setdefault(petition.pk, (petition, "similar_content"))
     return list(found.values())[:limit]
+
+
+def duplicate_suggestions(
+    user: Any, petition: Petition, *, granted: list[str] | None = None
+) -> list[tuple[Petition, str]]:
+    """
+    Earlier petitions that may be the same matter as a recorded one, not yet settled: those
+    dismissed (at intake or later), linked either way or merged are not suggested again. The
+    petitioners are matched by their stored hashes; a denouncer's only under a covering grant.
+    """
+    from petitions.models import PetitionLink
+    from petitions.services.links import dismissed_duplicates
+
+    people = [party.petitioner for party in petition.parties.all()]
+    if identity_hidden(petition):
+        paths = _granted_paths(user) if granted is None else granted
+        if not any(petition.handling_unit.path.startswith(path) for path in paths):
+            people = []
+    settled = dismissed_duplicates(petition)
+    for source, target in PetitionLink.objects.filter(
+        Q(petition=petition) | Q(target=petition)
+    ).values_list("petition_id", "target_id"):
+        settled |= {source, target}
+    return duplicate_candidates(
+        user,
+        petitioners=people,
+        location_unit_id=petition.location_unit_id,
+        text=f"{petition.summary} {petition.content}",
+        exclude_id=petition.pk,
+        exclude_ids=settled,
+        granted=granted,
+    )
 
 
 # --- Sync -----------------------------------------------------------------------------------------

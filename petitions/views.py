@@ -31,7 +31,14 @@ from petitions.forms import (
     TransitionForm,
     intake_duplicates,
 )
-from petitions.models import DeadlineState, NoticeStatus, Petition, PetitionEvent, Result
+from petitions.models import (
+    OPEN_STATUSES,
+    DeadlineState,
+    NoticeStatus,
+    Petition,
+    PetitionEvent,
+    Result,
+)
 from petitions.workflow import WORKFLOW
 
 PAGE_SIZE = 100
@@ -263,10 +270,12 @@ def _render_detail(
         if bound is not None and bound.action == action
         else form_class(petition=petition, user=user)
         for action, form_class in TRANSITION_FORMS.items()
-        if action in available or (bound is not None and bound.action == action)
+        if form_class.listed
+        and (action in available or (bound is not None and bound.action == action))
     ]
     hidden = selectors.identity_hidden(petition)
     masked = identity is None and selectors.numbers_masked(petition, user)
+    granted = selectors.granted_paths(user)  # read once for the history and the suggestions
     notices = selectors.notices_of(petition)
     merged = selectors.merged_into_ids(petition)
     events = [
@@ -302,7 +311,13 @@ def _render_detail(
         "linked_from": selectors.links_to(user, petition),
         # The citizen's other petitions; a denouncer's only beside a logged reveal.
         "history": selectors.petitioner_history(
-            user, petition, identity_shown=identity is not None
+            user, petition, identity_shown=identity is not None, granted=granted
+        ),
+        # For those who settle them (link or dismiss), while the petition is open.
+        "suggestions": (
+            duplicate_rows(selectors.duplicate_suggestions(user, petition, granted=granted))
+            if "dismiss_duplicate" in available and petition.status in OPEN_STATUSES
+            else []
         ),
         "history_hidden": hidden and identity is None and bool(petition.parties.all()),
         "merged": [

@@ -619,11 +619,12 @@ def test_page_queries_do_not_grow_with_the_timeline(
     # session, user, the user's memberships (roles and scope) and its units' ids (each read
     # once), the petition, its 8 prefetched relations (petitioners, respondents, attachments,
     # answers, suspensions, extensions, transfers, links), the petitions merged into it, the
-    # timeline, links from other petitions, the citizen's history (the user's identity grants,
-    # the petitions), its notices to the citizen, and the choices of two forms (transfer
-    # targets, assignable people). The steps offered ask the one authorization rule, which
-    # reads the cached memberships.
-    assert len(many) == 21, many
+    # timeline, links from other petitions, the user's identity grants, the citizen's history,
+    # the duplicate suggestions a handler settles (dismissed ones, links either way, the same
+    # petitioners, the location's commune, its recent petitions), its notices to the citizen,
+    # and the choices of two forms (transfer targets, assignable people). The steps offered
+    # ask the one authorization rule, which reads the cached memberships.
+    assert len(many) == 26, many
 
 
 # --- Reminders link here --------------------------------------------------------------------

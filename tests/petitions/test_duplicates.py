@@ -171,12 +171,19 @@ def test_detail_page_shows_the_history_and_hides_it_on_a_denunciation(client, tr
     denunciation = earlier(handler_a, tree.commune_a1, kind=PetitionKind.DENUNCIATION)
     client.force_login(handler_a)
 
-    page = client.get(f"/petitions/{now.pk}/").content.decode()
-    hidden = client.get(f"/petitions/{denunciation.pk}/").content.decode()
+    page = section(client.get(f"/petitions/{now.pk}/"), "history")
+    hidden = section(client.get(f"/petitions/{denunciation.pk}/"), "history")
 
-    assert 'id="history"' in page and first.code in page
-    assert denunciation.code not in page
-    assert 'id="history"' in hidden and first.code not in hidden and now.code not in hidden
+    assert first.code in page and denunciation.code not in page
+    assert first.code not in hidden and now.code not in hidden
+    assert "bảo vệ người tố cáo" in hidden or "protect the denouncer" in hidden
+
+
+def section(response: Any, name: str) -> str:
+    """One <section id=…> of a page, so a code elsewhere on it (a suggestion) does not count."""
+    page = response.content.decode()
+    assert f'id="{name}"' in page, f"no section {name}"
+    return page.split(f'id="{name}"', 1)[1].split("</section>", 1)[0]
 
 
 # --- Suggestions at intake ------------------------------------------------------------------------
@@ -414,3 +421,70 @@ def test_merge_through_the_api_with_if_match(tree, handler_a, supervisor, api_as
     assert "merge" in answer.json()["available_actions"]
     unknown = api.post(f"/api/v1/petitions/{keep.pk}/merge/", {"absorbed": 999999}, format="json")
     assert unknown.status_code == 400 and "absorbed" in unknown.json()["fields"]
+
+
+# --- Suggestions on the petition page -------------------------------------------------------------
+def test_the_page_suggests_an_earlier_petition_until_it_is_settled(client, tree, handler_a):
+    first = earlier(handler_a, tree.commune_a1)
+    second = earlier(handler_a, tree.commune_a1)
+    now = earlier(handler_a, tree.commune_a1)
+    client.force_login(handler_a)
+    url = f"/petitions/{now.pk}/"
+
+    suggested = section(client.get(url), "suggestions")
+    assert first.code in suggested and second.code in suggested
+
+    dismissed = client.post(
+        f"{url}actions/dismiss_duplicate/",
+        {"dismiss_duplicate-candidate": first.pk, "dismiss_duplicate-version": 1},
+    )
+    linked = client.post(f"{url}actions/link/", {"link-target": second.pk, "link-version": 2})
+
+    assert dismissed.status_code == linked.status_code == 302
+    assert services.dismissed_duplicates(now) == {first.pk}
+    assert PetitionLink.objects.filter(
+        petition=now, target=second, kind=LinkKind.DUPLICATE_OF
+    ).exists()
+    page = client.get(url).content.decode()
+    assert 'id="suggestions"' not in page
+    assert second.code in section(client.get(url), "history")
+
+
+def test_after_go_on_at_intake_the_page_does_not_nag(client, tree, cadre_a, handler_a):
+    first = earlier(handler_a, tree.commune_a1)
+    client.force_login(cadre_a)
+    client.post(
+        "/petitions/new/",
+        form_data(tree, duplicate_choice="none", duplicates_shown=str(first.pk)),
+    )
+    new = Petition.objects.exclude(pk=first.pk).get()
+    client.force_login(handler_a)
+
+    page = client.get(f"/petitions/{new.pk}/").content.decode()
+
+    assert 'id="suggestions"' not in page
+    assert first.code in section(client.get(f"/petitions/{new.pk}/"), "history")
+
+
+def test_suggestions_are_for_those_who_settle_them(client, tree, cadre_a, handler_a):
+    earlier(handler_a, tree.commune_a1)
+    now = earlier(handler_a, tree.commune_a1)
+    client.force_login(cadre_a)
+
+    page = client.get(f"/petitions/{now.pk}/").content.decode()
+
+    assert 'id="suggestions"' not in page and 'id="history"' in page
+
+
+def test_a_stale_suggestion_answer_is_refused_where_the_person_looks(client, tree, handler_a):
+    first = earlier(handler_a, tree.commune_a1)
+    now = earlier(handler_a, tree.commune_a1)
+    client.force_login(handler_a)
+
+    response = client.post(
+        f"/petitions/{now.pk}/actions/link/", {"link-target": 2_000_000, "link-version": 1}
+    )
+
+    assert response.status_code == 400
+    assert "errorlist" in section(response, "suggestions")
+    assert first.code in section(response, "suggestions")
