@@ -129,6 +129,7 @@ class PetitionViewSet(
                 actor=self.actor,
                 data=serializer.to_data(),
                 client_id=key_as_uuid(request.user.pk, key) if key else None,
+                **serializer.duplicates(),
             ),
             body_key=serializer.validated_data.get("client_id"),
         )

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from danvan.org.models import Role
+from petitions import services
 from petitions.models import Petition, PetitionKind, Status
 from petitions.services import PetitionerInput
 from tests.factories import UserFactory
@@ -145,3 +146,41 @@ def test_merge_again_is_a_no_op_and_the_reverse_a_conflict(tree, api_as, handler
     assert first.status_code == again.status_code == 200
     assert first.json()["version"] == again.json()["version"]
     assert reverse.status_code == 409 and reverse.json()["code"] == "invalid_transition"
+
+
+def create_body(tree: Any, **overrides: Any) -> dict[str, Any]:
+    values = {
+        "receiving_unit": tree.commune_a1.pk,
+        "location_unit": tree.commune_a1.pk,
+        "received_on": "2026-03-02",
+        "channel": "reception",
+        "kind": "complaint",
+        "summary": "Lại khiếu nại về đất đai",
+        "petitioners": [{"full_name": "Nguyễn Văn Nam", "citizen_id": CCCD}],
+    }
+    values.update(overrides)
+    return values
+
+
+def test_a_cadre_records_the_answer_to_the_suggestions_with_the_petition(
+    tree, api_as, cadre_a, handler_a, handler_a2
+):
+    first, second = earlier(handler_a, tree.commune_a1), earlier(handler_a, tree.commune_a1)
+    theirs = earlier(handler_a2, tree.commune_a2)
+    api = api_as(cadre_a)
+
+    created = api.post(
+        "/api/v1/petitions/",
+        create_body(tree, duplicate_of=first.pk, dismissed_duplicates=[second.pk]),
+        format="json",
+    )
+    refused = api.post(
+        "/api/v1/petitions/", create_body(tree, duplicate_of=theirs.pk), format="json"
+    )
+
+    assert created.status_code == 201, created.content
+    new = Petition.objects.get(pk=created.json()["id"])
+    assert [(link.kind, link.target_id) for link in new.links.all()] == [("duplicate_of", first.pk)]
+    assert services.dismissed_duplicates(new) == {second.pk}
+    assert refused.status_code == 400 and "duplicate_of" in refused.json()["fields"]
+    assert Petition.objects.count() == 4
