@@ -555,7 +555,9 @@ class DismissDuplicateSerializer(serializers.Serializer):
 
 
 class MergeSerializer(serializers.Serializer):
-    absorbed = serializers.IntegerField(label=_("petition merged into this one"))
+    absorbed = serializers.IntegerField(
+        min_value=1, max_value=2**63 - 1, label=_("petition merged into this one")
+    )
     reason = serializers.CharField(required=False, allow_blank=True, default="", label=_("reason"))
 
 

@@ -488,3 +488,30 @@ def test_a_stale_suggestion_answer_is_refused_where_the_person_looks(client, tre
     assert response.status_code == 400
     assert "errorlist" in section(response, "suggestions")
     assert first.code in section(response, "suggestions")
+
+
+def test_the_suggestion_endpoint_costs_the_same_for_one_match_or_many(
+    client, tree, cadre_a, handler_a, count_queries
+):
+    earlier(handler_a, tree.commune_a1)
+    client.force_login(cadre_a)
+    values = {
+        "citizen_id": CCCD,
+        "full_name": "Nguyễn Văn Nam",
+        "location_unit": tree.commune_a1.pk,
+        "summary": "cấp giấy chứng nhận quyền sử dụng đất",
+    }
+    client.post("/petitions/new/duplicates/", values)  # warm the session and permission caches
+
+    with count_queries() as one:
+        assert len(client.post("/petitions/new/duplicates/", values).json()["candidates"]) == 1
+    for _ in range(6):
+        earlier(handler_a, tree.commune_a1)
+    with count_queries() as many:
+        assert len(client.post("/petitions/new/duplicates/", values).json()["candidates"]) == 7
+
+    # session, user, memberships, the scope's units, the identity grants, the same CCCD (and
+    # its petitioners), the location, the same name in the commune (and its petitioners), the
+    # commune's recent petitions (and their petitioners)
+    assert len(many) == len(one), many
+    assert len(one) == 12, one
