@@ -135,6 +135,7 @@ class PetitionViewSet(
                 actor=self.actor,
                 data=serializer.to_data(),
                 client_id=key_as_uuid(request.user.pk, key) if key else None,
+                **serializer.duplicates(),
             ),
             body_key=serializer.validated_data.get("client_id"),
         )
@@ -275,20 +276,7 @@ class PetitionViewSet(
     def duplicates(self, request: Request, pk: Any = None) -> Response:
         petition = self.get_object()
         # By the stored keyed hashes; a denouncer's only for a holder of a covering grant.
-        people = [party.petitioner for party in petition.parties.all()]
-        if selectors.identity_hidden(petition) and not selectors.user_may_see_denouncer(
-            request.user, petition
-        ):
-            people = []
-        found = selectors.duplicate_candidates(
-            request.user,
-            petitioners=people,
-            location_unit_id=petition.location_unit_id,
-            text=f"{petition.summary} {petition.content}",
-            exclude_id=petition.pk,
-            exclude_ids=services.dismissed_duplicates(petition),
-        )
-        return self._duplicates_response(found)
+        return self._duplicates_response(selectors.duplicate_suggestions(request.user, petition))
 
     @extend_schema(
         request=DuplicateQuerySerializer,

@@ -17,7 +17,7 @@ from danvan.org.permissions import units_q
 from danvan.org.selectors import units_visible_to
 from petitions import roles as actions
 from petitions import selectors, services
-from petitions.models import Channel, Petition, PetitionField, PetitionKind, Result
+from petitions.models import Channel, LinkKind, Petition, PetitionField, PetitionKind, Result
 
 CITIZEN_ID_MESSAGE = _("A citizen ID number (CCCD) has exactly 12 digits.")
 
@@ -84,8 +84,7 @@ class IntakeForm(FilesFormMixin, forms.Form):
     attachments = FilesField(label=_("attached files (scans, photos)"))
     attachments_camera = FilesField(camera=True, label=CAMERA_LABEL)
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
-        super().__init__(*args, user=user, **kwargs)
+    def _set_units(self, user: Any) -> None:
         units = units_visible_to(user)
         receiving = cast(forms.ModelChoiceField, self.fields["receiving_unit"])
         location = cast(forms.ModelChoiceField, self.fields["location_unit"])
@@ -100,11 +99,65 @@ class IntakeForm(FilesFormMixin, forms.Form):
             receiving.initial = first.pk
             location.initial = first.pk
 
+    # The cadre's answer to the earlier petitions shown (petitions/_duplicates.html): the id of
+    # the one this repeats, or "none" to go on; and the ids shown, so a new one is shown too.
+    duplicate_choice = forms.RegexField(
+        r"^(none|\d{1,18})$", required=False, widget=forms.HiddenInput
+    )
+    duplicates_shown = forms.RegexField(r"^[\d,]{0,400}$", required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, user=user, **kwargs)  # the files mixin keeps files per person
+        self._set_units(user)
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if not data.get("is_anonymous") and not (data.get("full_name") or "").strip():
             self.add_error("full_name", _("Enter the petitioner's full name, or tick anonymous."))
         return data
+
+    def shown_ids(self) -> set[int]:
+        return {int(x) for x in (self.cleaned_data.get("duplicates_shown") or "").split(",") if x}
+
+
+class DuplicateCheckForm(forms.Form):
+    """What the intake form sends while the cadre types (lenient: a half-typed value is ignored)."""
+
+    is_anonymous = forms.BooleanField(required=False)
+    full_name = forms.CharField(max_length=150, required=False)
+    citizen_id = forms.CharField(max_length=20, required=False)
+    phone = forms.CharField(max_length=20, required=False)
+    location_unit = forms.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
+    summary = forms.CharField(max_length=500, required=False)
+    content = forms.CharField(max_length=20000, required=False)
+
+    def clean_citizen_id(self) -> str:
+        value = (self.cleaned_data.get("citizen_id") or "").replace(" ", "")
+        return value if services.CITIZEN_ID_RE.match(value) else ""
+
+    def clean_phone(self) -> str:
+        from petitions.models import normalise_phone
+
+        value = normalise_phone(self.cleaned_data.get("phone") or "")
+        return value if services.PHONE_RE.match(value) else ""
+
+
+def intake_duplicates(user: Any, values: dict[str, Any]) -> list[tuple[Petition, str]]:
+    """Earlier petitions like the one being recorded (the same rule while typing and on save)."""
+    anonymous = values.get("is_anonymous")
+    name = "" if anonymous else " ".join((values.get("full_name") or "").split())
+    citizen_id = "" if anonymous else (values.get("citizen_id") or "")
+    phone = "" if anonymous else (values.get("phone") or "")
+    location = values.get("location_unit")
+    location_id = getattr(location, "pk", location)
+    return selectors.duplicate_candidates(
+        user,
+        citizen_ids=[citizen_id] if citizen_id else [],
+        names_and_phones=[(name, phone)] if name and phone else [],
+        names=[name] if name else [],
+        location_unit_id=location_id or None,
+        text=f"{values.get('summary') or ''} {values.get('content') or ''}",
+    )
 
 
 # --- Workflow transitions on the detail page --------------------------------------------------
@@ -136,6 +189,8 @@ class TransitionForm(forms.Form):
 
     action: str = ""
     title: Any = ""
+    # False: not one of the page's "next steps" (asked from the duplicate suggestions).
+    listed: bool = True
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args: Any, petition: Petition, user: Any, **kwargs: Any) -> None:
@@ -248,20 +303,83 @@ class FileForm(TransitionForm):
     reason = _reason("file")
 
     def clean_duplicate_of(self) -> Petition | None:
-        code = (self.cleaned_data.get("duplicate_of") or "").strip().upper()
-        if not code:
-            return None
-        found = list(selectors.petitions_visible_to(self.user).filter(code=code)[:2])
-        if len(found) != 1:
-            raise forms.ValidationError(
-                _("No petition of your units has this code.")
-                if not found
-                else _("Several petitions of your units have this code; ask an administrator.")
-            )
-        return found[0]
+        return _visible_by_code(self.user, self.cleaned_data.get("duplicate_of"))
 
     def run(self) -> Petition:
         return services.petition_file(**self.service_kwargs())
+
+
+def _visible_by_code(user: Any, value: str | None) -> Petition | None:
+    """The petition of the user's units with this code; a form error if none or several."""
+    code = (value or "").strip().upper()
+    if not code:
+        return None
+    found = list(selectors.petitions_visible_to(user).filter(code=code)[:2])
+    if len(found) != 1:
+        raise forms.ValidationError(
+            _("No petition of your units has this code.")
+            if not found
+            else _("Several petitions of your units have this code; ask an administrator.")
+        )
+    return found[0]
+
+
+class MergeForm(TransitionForm):
+    action = "merge"
+    title = _("Merge another petition into this one")
+    absorbed = forms.CharField(
+        max_length=30,
+        label=_("code of the petition to merge into this one"),
+        help_text=_(
+            "It is filed as merged; its timeline, contents and files are shown on this page."
+        ),
+    )
+    reason = _reason()
+
+    def clean_absorbed(self) -> Petition | None:
+        return _visible_by_code(self.user, self.cleaned_data.get("absorbed"))
+
+    def run(self) -> Petition:
+        return services.petition_merge(**self.service_kwargs())
+
+
+def _visible_by_id(user: Any, value: Any) -> Petition:
+    found = selectors.petitions_visible_to(user).filter(pk=value).first()
+    if found is None:
+        raise forms.ValidationError(_("This petition does not exist or is outside your units."))
+    return found
+
+
+class LinkDuplicateForm(TransitionForm):
+    """A suggested earlier petition is the same matter: this one is linked as its duplicate."""
+
+    action = "link"
+    title = _("Same matter: mark as its duplicate")
+    listed = False
+    target = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=2**63 - 1)
+
+    def clean_target(self) -> Petition:
+        return _visible_by_id(self.user, self.cleaned_data["target"])
+
+    def run(self) -> Petition:
+        services.petition_link(kind=LinkKind.DUPLICATE_OF, **self.service_kwargs())
+        return self.petition
+
+
+class DismissDuplicateForm(TransitionForm):
+    """A suggested earlier petition is not the same matter: it is not suggested again."""
+
+    action = "dismiss_duplicate"
+    title = _("Not the same matter")
+    listed = False
+    candidate = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=2**63 - 1)
+
+    def clean_candidate(self) -> Petition:
+        return _visible_by_id(self.user, self.cleaned_data["candidate"])
+
+    def run(self) -> Petition:
+        services.petition_dismiss_duplicate(**self.service_kwargs())
+        return self.petition
 
 
 class StartResolutionForm(TransitionForm):
@@ -390,6 +508,9 @@ TRANSITION_FORMS: dict[str, type[TransitionForm]] = {
         AssignForm,
         CloseForm,
         ReopenForm,
+        MergeForm,
+        LinkDuplicateForm,
+        DismissDuplicateForm,
     )
 }
 

@@ -13,10 +13,10 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Case, CharField, Count, F, IntegerField, Prefetch, Q, QuerySet, When
 from django.http import Http404
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 
 from danvan.core.text import fold
 from danvan.org import permissions
@@ -32,6 +32,7 @@ from petitions.models import (
     Attachment,
     DeadlineState,
     IdentityGrant,
+    LinkKind,
     Notice,
     NoticeStatus,
     Petition,
@@ -41,6 +42,9 @@ from petitions.models import (
     PetitionPetitioner,
     ReceptionSession,
     Status,
+    citizen_id_hash,
+    normalise_phone,
+    phone_hash,
 )
 
 
@@ -137,15 +141,72 @@ def links_to(user: Any, petition: Petition) -> QuerySet[Any]:
     )
 
 
-def petition_timeline(petition: Petition) -> QuerySet[PetitionEvent]:
-    return (
-        PetitionEvent.objects.filter(petition=petition).select_related("actor").order_by("at", "id")
+def merged_into_ids(petition: Petition) -> list[int]:
+    """
+    The petitions merged into this one (services.petition_merge), and those merged into them:
+    their timelines, contents and files are shown with this one's. One query per level.
+    """
+    from petitions.models import PetitionLink
+
+    found: list[int] = []
+    level = [petition.pk]
+    while level:
+        level = [
+            pk
+            for pk in PetitionLink.objects.filter(
+                target_id__in=level, kind=LinkKind.MERGED_INTO
+            ).values_list("petition_id", flat=True)
+            if pk not in found and pk != petition.pk
+        ]
+        found.extend(level)
+    return found
+
+
+def petition_timeline(
+    petition: Petition, *, merged: list[int] | None = None
+) -> QuerySet[PetitionEvent]:
+    """
+    The petition's events, oldest first, with those of the petitions merged into it (`merged`,
+    if the caller read merged_into_ids already): each of these carries `origin_id` and
+    `origin_code` (the petition it happened on); the petition's own events carry None.
+    """
+    events = PetitionEvent.objects.select_related("actor").order_by("at", "id")
+    merged = merged_into_ids(petition) if merged is None else merged
+    if not merged:
+        return events.filter(petition=petition)
+    other = ~Q(petition_id=petition.pk)
+    return events.filter(petition_id__in=[petition.pk, *merged]).annotate(
+        origin_id=Case(When(other, then=F("petition_id")), output_field=IntegerField()),
+        origin_code=Case(When(other, then=F("petition__code")), output_field=CharField()),
     )
 
 
 def petition_notes(petition: Petition) -> QuerySet[PetitionNote]:
     """The staff's internal notes, oldest first: for a petition the reader may already see."""
     return PetitionNote.objects.filter(petition=petition).select_related("author")
+
+
+def petitions_merged_into(
+    user: Any, petition: Petition, *, merged: list[int] | None = None
+) -> list[Petition]:
+    """The petitions merged into this one that the user sees, with their files."""
+    merged = merged_into_ids(petition) if merged is None else merged
+    if not merged:
+        return []
+    return list(
+        petitions_visible_to(user)
+        .filter(pk__in=merged)
+        .prefetch_related("attachments")
+        .order_by("received_on", "id")
+    )
+
+
+def merged_into(petition: Petition) -> Petition | None:
+    """The petition this one was merged into, if it was (prefetched links: no query)."""
+    for link in petition.links.all():
+        if link.kind == LinkKind.MERGED_INTO:
+            return link.target
+    return None
 
 
 # --- Search -------------------------------------------------------------------------------------
@@ -163,7 +224,33 @@ def petitions_search(queryset: QuerySet[Petition], term: str) -> QuerySet[Petiti
         condition &= Q(search_text__contains=word)
     # The code is in search_text too ("DT-2026-000123" folds to "dt-2026-000123"), so one
     # indexable condition covers codes as well.
+    number = _number_condition(term)
+    if number is not None:
+        # A CCCD or phone is never stored in clear: matched exactly by its keyed hash. Never
+        # a denouncer's (nor an anonymous petition's): nobody learns by a search that this
+        # person denounced someone, as no search by a denouncer's name finds anything.
+        people = Petition.objects.filter(number, is_anonymous=False).exclude(
+            kind__in=IDENTITY_PROTECTED_KINDS
+        )
+        condition |= Q(pk__in=people.values("pk"))
     return queryset.filter(condition)
+
+
+_CCCD_TYPED = re.compile(r"^\d{12}$")
+_PHONE_TYPED = re.compile(r"^\+?\d{9,12}$")
+_PHONE_NORMAL = re.compile(r"^0\d{8,10}$")
+
+
+def _number_condition(term: str) -> Q | None:
+    """A term that is a CCCD or a phone number (spaces, dots, dashes allowed), as a condition."""
+    compact = re.sub(r"[\s.\-]", "", term)
+    if _CCCD_TYPED.match(compact):
+        return Q(parties__petitioner__citizen_id_hash=citizen_id_hash(compact))
+    if _PHONE_TYPED.match(compact):
+        phone = normalise_phone(compact)
+        if _PHONE_NORMAL.match(phone):
+            return Q(parties__petitioner__phone_hash=phone_hash(phone))
+    return None
 
 
 # --- Deadlines ----------------------------------------------------------------------------------
@@ -243,6 +330,11 @@ def identity_grant_covers(user: Any, unit: Unit) -> bool:
     IdentityGrant at `unit` or at a unit above it. Superusers too: no role implies it.
     """
     return any(unit.path.startswith(path) for path in _granted_paths(user))
+
+
+def granted_paths(user: Any) -> list[str]:
+    """Paths of the units the user's current identity grants cover (one query)."""
+    return _granted_paths(user)
 
 
 def _granted_paths(user: Any) -> list[str]:
@@ -351,9 +443,64 @@ def identity_row(person: Petitioner, *, masked: bool = False) -> dict[str, str |
     }
 
 
-# --- Duplicates ----------------------------------------------------------------------------------
+# --- Duplicates and the citizen's history --------------------------------------------------------
+def identity_matchable_q(user: Any, granted: list[str] | None = None) -> Q:
+    """
+    Petitions a person may be matched to by identity (CCCD, phone, name): not a denouncer's,
+    unless the user's identity grant covers its handling unit. Matching a person to a
+    denunciation tells that they denounced someone, which only a grant holder may learn.
+    """
+    covered = Q(kind__in=IDENTITY_PROTECTED_KINDS) & Q(pk__in=[])
+    for path in _granted_paths(user) if granted is None else granted:
+        covered |= Q(kind__in=IDENTITY_PROTECTED_KINDS, handling_unit__path__startswith=path)
+    return ~Q(kind__in=IDENTITY_PROTECTED_KINDS) | covered
+
+
+def petitioner_history(
+    user: Any,
+    petition: Petition,
+    *,
+    identity_shown: bool = False,
+    limit: int = 20,
+    granted: list[str] | None = None,
+) -> list[Petition]:
+    """
+    The citizen's history: the other petitions the user sees of the same petitioners (the
+    same person, or the same CCCD or phone by keyed hash), newest first. A denunciation's
+    petitioners are linked to nothing unless their identity is shown (a logged reveal), and
+    other people's denunciations appear only under a covering grant (identity_matchable_q).
+    Three queries: the scope's units, the grants, the petitions.
+    """
+    if petition.is_anonymous or (identity_hidden(petition) and not identity_shown):
+        return []
+    people = [party.petitioner for party in petition.parties.all()]
+    if not people:
+        return []
+    match = Q(parties__petitioner_id__in=[person.pk for person in people])
+    for person in people:
+        if person.citizen_id_hash:
+            match |= Q(parties__petitioner__citizen_id_hash=person.citizen_id_hash)
+        if person.phone_hash:
+            match |= Q(parties__petitioner__phone_hash=person.phone_hash)
+    return list(
+        petitions_visible_to(user)
+        .filter(match)
+        .filter(identity_matchable_q(user, granted))
+        .exclude(pk=petition.pk)
+        .distinct()
+        .order_by("-received_on", "-id")[:limit]
+    )
+
+
 def _words(text: str) -> set[str]:
     return {w for w in fold(text).split(" ") if len(w) > 2}
+
+
+DUPLICATE_REASONS = {
+    "same_petitioner": gettext_lazy("same CCCD, or same name and phone"),
+    "same_name": gettext_lazy("same name, in the same commune"),
+    "similar_content": gettext_lazy("similar summary, in the same commune"),
+}
 
 
 def duplicate_candidates(
@@ -361,20 +508,32 @@ def duplicate_candidates(
     *,
     citizen_ids: list[str] | None = None,
     names_and_phones: list[tuple[str, str]] | None = None,
+    names: list[str] | None = None,
     petitioners: Sequence[Petitioner] = (),
     location_unit_id: int | None = None,
     text: str = "",
     exclude_id: int | None = None,
     exclude_ids: set[int] | None = None,
     limit: int = 10,
+    granted: list[str] | None = None,
 ) -> list[tuple[Petition, str]]:
     """
-    Earlier petitions that may be the same matter: (petition, why). People are matched by
-    keyed hashes only (CCCD; folded name + phone), typed ones or `petitioners`' stored ones.
+    Earlier petitions that may be the same matter: (petition, why), why one of
+    DUPLICATE_REASONS. People are matched by keyed hashes only (CCCD; folded name + phone),
+    typed ones or `petitioners`' stored ones; a typed name alone (`names`) and the text match
+    within the commune of `location_unit_id`.
     An identity-protected petition is matched by identity only for a user whose identity
     grant covers it, so a suggestion never tells anyone else that a person denounced someone.
     """
     from petitions.models import citizen_id_hash, name_hash, phone_hash
+
+    paths = granted
+
+    def matchable() -> Q:
+        nonlocal paths
+        if paths is None:
+            paths = _granted_paths(user)  # read once, and only if a person is matched
+        return identity_matchable_q(user, paths)
 
     visible = petition_list(user)
     if exclude_id:
@@ -395,18 +554,15 @@ def duplicate_candidates(
                 parties__petitioner__name_hash=name, parties__petitioner__phone_hash=phone
             )
     if identity:
-        covered = Q(kind__in=IDENTITY_PROTECTED_KINDS) & Q(pk__in=[])
-        for path in _granted_paths(user):
-            covered |= Q(kind__in=IDENTITY_PROTECTED_KINDS, handling_unit__path__startswith=path)
         for petition in (
             visible.filter(identity)
-            .filter(~Q(kind__in=IDENTITY_PROTECTED_KINDS) | covered)
+            .filter(matchable())
             .distinct()
             .order_by("-received_on", "-id")[:limit]
         ):
             found[petition.pk] = (petition, "same_petitioner")
     words = _words(text)
-    if location_unit_id and words:
+    if location_unit_id and (words or names):
         from danvan.org.models import Unit
 
         location = Unit.objects.filter(pk=location_unit_id).select_related("parent").first()
@@ -416,11 +572,26 @@ def duplicate_candidates(
                 location.parent if location.level == "village" and location.parent else location
             )
             commune_path = commune.path
+            name_hashes = [h for h in (name_hash(n) for n in names or []) if h]
+            if name_hashes:
+                for petition in (
+                    visible.filter(
+                        location_unit__path__startswith=commune_path,
+                        parties__petitioner__name_hash__in=name_hashes,
+                    )
+                    .filter(matchable())
+                    .distinct()
+                    .order_by("-received_on", "-id")[:limit]
+                ):
+                    # A common name alone says little: with a summary typed, it must look alike.
+                    other = _words(f"{petition.summary} {petition.content}")
+                    if not words or len(words & other) / len(words | other) >= 0.15:
+                        found.setdefault(petition.pk, (petition, "same_name"))
             recent = visible.filter(location_unit__path__startswith=commune_path).order_by(
                 "-received_on", "-id"
             )[:200]
             scored = []
-            for petition in recent:
+            for petition in recent if words else []:
                 other = _words(f"{petition.summary} {petition.content}")
                 if not other:
                     continue
@@ -430,6 +601,38 @@ def duplicate_candidates(
             for _score, petition in sorted(scored, key=lambda s: -s[0]):
                 found.setdefault(petition.pk, (petition, "similar_content"))
     return list(found.values())[:limit]
+
+
+def duplicate_suggestions(
+    user: Any, petition: Petition, *, granted: list[str] | None = None
+) -> list[tuple[Petition, str]]:
+    """
+    Earlier petitions that may be the same matter as a recorded one, not yet settled: those
+    dismissed (at intake or later), linked either way or merged are not suggested again. The
+    petitioners are matched by their stored hashes; a denouncer's only under a covering grant.
+    """
+    from petitions.models import PetitionLink
+    from petitions.services.links import dismissed_duplicates
+
+    people = [party.petitioner for party in petition.parties.all()]
+    if identity_hidden(petition):
+        paths = _granted_paths(user) if granted is None else granted
+        if not any(petition.handling_unit.path.startswith(path) for path in paths):
+            people = []
+    settled = dismissed_duplicates(petition)
+    for source, target in PetitionLink.objects.filter(
+        Q(petition=petition) | Q(target=petition)
+    ).values_list("petition_id", "target_id"):
+        settled |= {source, target}
+    return duplicate_candidates(
+        user,
+        petitioners=people,
+        location_unit_id=petition.location_unit_id,
+        text=f"{petition.summary} {petition.content}",
+        exclude_id=petition.pk,
+        exclude_ids=settled,
+        granted=granted,
+    )
 
 
 # --- Sync -----------------------------------------------------------------------------------------

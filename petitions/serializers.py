@@ -449,10 +449,36 @@ class PetitionCreateSerializer(serializers.Serializer):
     )
     petitioners = PetitionerInSerializer(many=True, required=False, label=_("petitioners"))
     respondents = RespondentSerializer(many=True, required=False, label=_("respondents"))
+    # The answer to duplicate-candidates/, recorded with the petition (by whoever records it).
+    duplicate_of = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        min_value=1,
+        max_value=2**63 - 1,
+        label=_("repeat of"),
+        help_text=_("An earlier petition this one repeats: linked as its duplicate."),
+    )
+    dismissed_duplicates = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=2**63 - 1),
+        required=False,
+        default=list,
+        max_length=50,
+        label=_("suggestions dismissed"),
+        help_text=_("Suggested petitions that are not the same matter: not suggested again."),
+    )
+
+    def duplicates(self) -> dict[str, Any]:
+        """petition_create's duplicate_of and dismissed."""
+        return {
+            "duplicate_of": self.validated_data.get("duplicate_of"),
+            "dismissed": self.validated_data.get("dismissed_duplicates", []),
+        }
 
     def to_data(self) -> services.PetitionData:
         v = dict(self.validated_data)
         v.pop("client_id", None)
+        v.pop("duplicate_of", None)
+        v.pop("dismissed_duplicates", None)
         v["petitioners"] = [services.PetitionerInput(**p) for p in v.get("petitioners", [])]
         v["respondents"] = [services.RespondentInput(**r) for r in v.get("respondents", [])]
         v.setdefault("receiving_unit", None)
@@ -590,6 +616,13 @@ class PetitionNoteInSerializer(serializers.Serializer):
     text = serializers.CharField(
         max_length=services.NOTE_MAX_LENGTH, label=_("text"), trim_whitespace=True
     )
+
+
+class MergeSerializer(serializers.Serializer):
+    absorbed = serializers.IntegerField(
+        min_value=1, max_value=2**63 - 1, label=_("petition merged into this one")
+    )
+    reason = serializers.CharField(required=False, allow_blank=True, default="", label=_("reason"))
 
 
 class AttachmentUploadSerializer(serializers.Serializer):

@@ -7,6 +7,7 @@ app_name = "petitions"
 urlpatterns = [
     path("", views.petition_list, name="list"),
     path("new/", views.petition_intake, name="intake"),
+    path("new/duplicates/", views.petition_intake_duplicates, name="intake-duplicates"),
     path("<int:petition_id>/", views.petition_detail, name="detail"),
     path(
         "<int:petition_id>/actions/<slug:action>/",

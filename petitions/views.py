@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -22,16 +22,27 @@ from danvan.core.downloads import file_response
 from danvan.core.errors import ServiceError
 from danvan.core.saved_view_pages import saved_views_context
 from danvan.org.models import User
+from danvan.org.permissions import holds_anywhere
+from petitions import roles as actions
 from petitions import selectors, services
 from petitions.forms import (
     TRANSITION_FORMS,
     AttachForm,
+    DuplicateCheckForm,
     IdentityRevealForm,
     IntakeForm,
     NoteForm,
     TransitionForm,
+    intake_duplicates,
 )
-from petitions.models import DeadlineState, NoticeStatus, Petition, PetitionEvent, Result
+from petitions.models import (
+    OPEN_STATUSES,
+    DeadlineState,
+    NoticeStatus,
+    Petition,
+    PetitionEvent,
+    Result,
+)
 from petitions.workflow import WORKFLOW
 
 PAGE_SIZE = 100
@@ -103,11 +114,26 @@ def petition_intake(request: HttpRequest) -> HttpResponse:
                 )
             ]
         )
+        # A double submit (the same hidden client id) is not its own duplicate.
+        found = [
+            (p, why)
+            for p, why in intake_duplicates(request.user, v)
+            if p.client_id != v["client_id"]
+        ]
+        choice = v["duplicate_choice"]
+        unseen = {p.pk for p, _why in found} - form.shown_ids()
+        if found and (not choice or unseen):
+            # Not saved yet: the cadre sees the earlier petitions and links or goes on (the
+            # files chosen are kept, as after a validation error).
+            form.keep_files()
+            return _render_intake(request, form, found, asked=True)
         try:
             petition, _created = services.petition_create_with_files(
                 actor=cast(User, request.user),
                 client_id=v["client_id"],
                 uploads=form.files_for("attachments"),
+                duplicate_of=int(choice) if choice.isdigit() else None,
+                dismissed=sorted({p.pk for p, _why in found} | form.shown_ids()),
                 data=services.PetitionData(
                     receiving_unit=v["receiving_unit"],
                     location_unit=v["location_unit"],
@@ -141,7 +167,56 @@ def petition_intake(request: HttpRequest) -> HttpResponse:
             return redirect("petitions:detail", petition.pk)
     if form.is_bound:
         form.keep_files()  # shown again: the files chosen need not be chosen again
-    return render(request, "petitions/intake.html", {"form": form})
+    return _render_intake(request, form, [])
+
+
+def _render_intake(
+    request: HttpRequest, form: IntakeForm, found: list[Any], *, asked: bool = False
+) -> HttpResponse:
+    rows = duplicate_rows(found)
+    choice = form["duplicate_choice"].value() or ""
+    context = {
+        "form": form,
+        "duplicates": rows,
+        "duplicates_asked": asked,
+        "duplicates_shown": ",".join(str(row["id"]) for row in rows),
+        "duplicate_choice": choice if any(str(r["id"]) == choice for r in rows) else "",
+    }
+    return render(request, "petitions/intake.html", context)
+
+
+def duplicate_rows(found: list[Any]) -> list[dict[str, Any]]:
+    """What the intake shows of each earlier petition: no petitioner's identity."""
+    return [
+        {
+            "id": petition.pk,
+            "code": petition.code,
+            "received_on": petition.received_on.strftime("%d/%m/%Y"),
+            "kind": str(petition.get_kind_display()),
+            "status": str(petition.get_status_display()),
+            "summary": petition.summary[:200],
+            "reason": str(selectors.DUPLICATE_REASONS.get(why, why)),
+            "url": reverse("petitions:detail", args=[petition.pk]),
+        }
+        for petition, why in found
+    ]
+
+
+@login_required
+@require_POST
+def petition_intake_duplicates(request: HttpRequest) -> JsonResponse:
+    """
+    The intake form asks while the cadre types (danvan/duplicates.js): earlier petitions of
+    the same CCCD or phone, or of a similar name and summary in the same commune, among those
+    the person sees. POST, so that no CCCD or phone number lands in a URL or an access log.
+    """
+    if not holds_anywhere(request.user, actions.INTAKE):
+        raise PermissionDenied
+    form = DuplicateCheckForm(request.POST)
+    found = intake_duplicates(request.user, form.cleaned_data) if form.is_valid() else []
+    response = JsonResponse({"candidates": duplicate_rows(found)})
+    response["Cache-Control"] = "no-store, private"
+    return response
 
 
 # --- A petition's own page --------------------------------------------------------------------
@@ -167,6 +242,8 @@ EVENT_DETAILS: dict[str, Any] = {
     "assignee_name": gettext_lazy("assignee"),
     "target_code": gettext_lazy("linked petition"),
     "candidate_code": gettext_lazy("suggested petition"),
+    "merged_into_code": gettext_lazy("merged into"),
+    "absorbed_code": gettext_lazy("merged petition"),
 }
 
 
@@ -208,7 +285,8 @@ def _render_detail(
         if bound is not None and bound.action == action
         else form_class(petition=petition, user=user)
         for action, form_class in TRANSITION_FORMS.items()
-        if action in available or (bound is not None and bound.action == action)
+        if form_class.listed
+        and (action in available or (bound is not None and bound.action == action))
     ]
     # One step offered first (a primary button, with why); the others stay folded below it.
     recommendation = services.recommended_action(petition, available)
@@ -216,10 +294,12 @@ def _render_detail(
     may_note = may_leave_note(user, petition)
     hidden = selectors.identity_hidden(petition)
     masked = identity is None and selectors.numbers_masked(petition, user)
+    granted = selectors.granted_paths(user)  # read once for the history and the suggestions
     notices = selectors.notices_of(petition)
+    merged = selectors.merged_into_ids(petition)
     events = [
         {"event": event, "details": event_details(event)}
-        for event in selectors.petition_timeline(petition)
+        for event in selectors.petition_timeline(petition, merged=merged)
     ]
     context = {
         "petition": petition,
@@ -257,6 +337,28 @@ def _render_detail(
         "attach_form": attach_form or AttachForm(),
         "links": petition.links.all(),
         "linked_from": selectors.links_to(user, petition),
+        # The citizen's other petitions; a denouncer's only beside a logged reveal.
+        "history": selectors.petitioner_history(
+            user, petition, identity_shown=identity is not None, granted=granted
+        ),
+        # For those who settle them (link or dismiss), while the petition is open.
+        "suggestions": (
+            duplicate_rows(selectors.duplicate_suggestions(user, petition, granted=granted))
+            if "dismiss_duplicate" in available and petition.status in OPEN_STATUSES
+            else []
+        ),
+        "history_hidden": hidden and identity is None and bool(petition.parties.all()),
+        "merged": [
+            (
+                other,
+                [
+                    (a, selectors.attachment_name(a, hidden=hidden and identity is None))
+                    for a in other.attachments.all()
+                ],
+            )
+            for other in selectors.petitions_merged_into(user, petition, merged=merged)
+        ],
+        "merged_into": selectors.merged_into(petition),
         "transfers": petition.transfers.all(),
         "notices": notices,
         "citizen_messages": (

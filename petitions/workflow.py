@@ -146,6 +146,13 @@ WORKFLOW = Workflow(
             "Dismiss a duplicate suggestion",
             arguments=_other_petition("candidate"),
         ),
+        _step(
+            "merge",
+            s.MergeSerializer,
+            services.petition_merge,
+            "Merge another petition into this one (both timelines kept)",
+            arguments=_other_petition("absorbed"),
+        ),
     ),
 )
 

@@ -4,10 +4,12 @@ One timeline shape for every record (docs/api.md, "One contract").
 `GET …/{id}/timeline/` answers the record's events oldest first, a cursor page at a time, like
 every other list: `{"next", "previous", "results"}`, each event
 
-    {id, at, actor, actor_name, action, action_display, reason, from_status, to_status, data}
+    {id, at, actor, actor_name, action, action_display, reason, from_status, to_status, data,
+     origin}
 
 Records without a status (tasks, directives, meetings) answer "" for the two statuses, and the
-reason their event data carries, if any.
+reason their event data carries, if any. `origin` is null, except on the events of another
+record merged into this one (a merged petition's): `{id, code}` of the record they happened on.
 """
 
 from __future__ import annotations
@@ -32,6 +34,16 @@ class TimelinePagination(CursorPagination):
         return ("id",)  # not the viewset's own ordering (its records' lists are newest first)
 
 
+class TimelineOriginSerializer(serializers.Serializer):
+    """The record an event happened on, when it was merged into the one asked about."""
+
+    id = serializers.IntegerField()
+    code = serializers.CharField()
+
+    class Meta:
+        ref_name = "TimelineOrigin"
+
+
 class TimelineEventSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     at = serializers.DateTimeField()
@@ -43,6 +55,7 @@ class TimelineEventSerializer(serializers.Serializer):
     from_status = serializers.SerializerMethodField()
     to_status = serializers.SerializerMethodField()
     data = serializers.DictField()  # type: ignore[assignment]  # a field, not .data
+    origin = serializers.SerializerMethodField()
 
     class Meta:
         ref_name = "TimelineEvent"
@@ -66,6 +79,13 @@ class TimelineEventSerializer(serializers.Serializer):
             data = event.data if isinstance(event.data, dict) else {}
             reason = data.get("reason") or ""
         return str(reason)
+
+    @extend_schema_field(TimelineOriginSerializer(allow_null=True))
+    def get_origin(self, event: Any) -> dict[str, Any] | None:
+        code = getattr(event, "origin_code", None)
+        if not code:
+            return None
+        return {"id": event.origin_id, "code": code}
 
     @extend_schema_field(serializers.CharField())
     def get_from_status(self, event: Any) -> str:

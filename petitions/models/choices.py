@@ -165,6 +165,9 @@ class RespondentKind(models.TextChoices):
 class LinkKind(models.TextChoices):
     LINKED = "linked", _("Linked")
     DUPLICATE_OF = "duplicate_of", _("Duplicate of")
+    # The petition was merged into the target (services.petition_merge): its timeline,
+    # contents and files are shown on the target's page.
+    MERGED_INTO = "merged_into", _("Merged into")
 
 
 class EventAction(models.TextChoices):
@@ -191,3 +194,5 @@ class EventAction(models.TextChoices):
     DELETED = "deleted", _("Deleted")
     NOTICE_ISSUED = "notice_issued", _("Notice issued to the citizen")
     NOTICE_WITHDRAWN = "notice_withdrawn", _("Notice withdrawn")
+    MERGED = "merged", _("Merged into another petition")
+    ABSORBED = "absorbed", _("Another petition merged into this one")

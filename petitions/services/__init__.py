@@ -61,7 +61,12 @@ from petitions.services.intake import (
     petitioner_recognise,
     reception_session_create,
 )
-from petitions.services.links import dismissed_duplicates, petition_dismiss_duplicate, petition_link
+from petitions.services.links import (
+    dismissed_duplicates,
+    petition_dismiss_duplicate,
+    petition_link,
+    petition_merge,
+)
 from petitions.services.notes import NOTE_MAX_LENGTH, petition_note_add, require_noter
 from petitions.services.notices import (
     notice_draft,
@@ -144,6 +149,7 @@ __all__ = [
     "petition_file",
     "petition_guide",
     "petition_link",
+    "petition_merge",
     "petition_note_add",
     "petition_receive_public",
     "petition_reopen_second_complaint",

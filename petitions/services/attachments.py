@@ -79,12 +79,21 @@ def petition_create_with_files(
     data: PetitionData,
     uploads: Sequence[Any] = (),
     client_id: uuid.UUID | None = None,
+    duplicate_of: Petition | int | None = None,
+    dismissed: Sequence[Petition | int] = (),
 ) -> tuple[Petition, bool]:
     """
     The intake form: the petition and its files in one transaction, so a refused file leaves
     no petition behind. A retry (same client id) answers the first petition and adds nothing.
+    The duplicates the form showed are settled with it (`petition_create`).
     """
-    petition, created = petition_create(actor=actor, data=data, client_id=client_id)
+    petition, created = petition_create(
+        actor=actor,
+        data=data,
+        client_id=client_id,
+        duplicate_of=duplicate_of,
+        dismissed=dismissed,
+    )
     if created:
         for upload in uploads:
             attachment_add(actor=actor, petition=petition, upload=upload)

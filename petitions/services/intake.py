@@ -27,6 +27,7 @@ from petitions.models import (
     Channel,
     Complexity,
     EventAction,
+    LinkKind,
     Petition,
     PetitionCodeCounter,
     Petitioner,
@@ -207,23 +208,71 @@ def petition_create(
     data: PetitionData,
     client_id: uuid.UUID | None = None,
     today: date | None = None,
+    duplicate_of: Petition | int | None = None,
+    dismissed: Sequence[Petition | int] = (),
 ) -> tuple[Petition, bool]:
     """
     Record a received petition. With a `client_id` already used, return that petition and
-    False (a retried request never creates a second one).
+    False (a retried request never creates a second one). The duplicates the intake form
+    showed are settled in the same transaction: linked as a repeat of `duplicate_of`, and
+    `dismissed` remembered, so the petition's own page does not suggest them again.
     """
     if client_id is not None:
         existing = _existing_for_client(actor, client_id)
         if existing is not None:
             return existing, False
     try:
-        return _petition_create(actor=actor, data=data, client_id=client_id, today=today), True
+        with transaction.atomic():
+            petition = _petition_create(actor=actor, data=data, client_id=client_id, today=today)
+            if duplicate_of is not None or dismissed:
+                _settle_duplicates(actor, petition, duplicate_of, dismissed)
+        return petition, True
     except IntegrityError:
         if client_id is not None:
             existing = _existing_for_client(actor, client_id)
             if existing is not None:
                 return existing, False
         raise
+
+
+def _settle_duplicates(
+    actor: User,
+    petition: Petition,
+    duplicate_of: Petition | int | None,
+    dismissed: Sequence[Petition | int],
+) -> None:
+    """
+    The intake's answer to its duplicate suggestions, by the person recording it (the link is
+    part of recording, so a commune cadre may make it). Only petitions the actor may be shown
+    as a match: visible, and a denunciation only under a covering identity grant.
+    """
+    from petitions.selectors import identity_matchable_q, petitions_visible_to
+    from petitions.services.links import _dismiss, _link
+
+    def matchable(value: Petition | int) -> Petition | None:
+        try:
+            pk = int(value.pk if isinstance(value, Petition) else value)
+        except (TypeError, ValueError):
+            return None
+        return (
+            petitions_visible_to(actor)
+            .filter(identity_matchable_q(actor), pk=pk)
+            .exclude(pk=petition.pk)
+            .first()
+        )
+
+    target = None
+    if duplicate_of is not None:
+        target = matchable(duplicate_of)
+        if target is None:
+            raise ServiceError(
+                _("This petition does not exist or is outside your units."), field="duplicate_of"
+            )
+        _link(petition, target=target, kind=LinkKind.DUPLICATE_OF, actor=actor)
+    for value in dismissed:
+        candidate = matchable(value)
+        if candidate is not None and candidate != target:
+            _dismiss(petition, candidate=candidate, actor=actor)
 
 
 def _existing_for_client(actor: Any, client_id: uuid.UUID) -> Petition | None:

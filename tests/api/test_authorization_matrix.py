@@ -185,6 +185,8 @@ EXPECTED: dict[str, dict[str, str]] = {
     # No role gives a denouncer's identity (an IdentityGrant does): every persona is refused.
     "POST /api/v1/petitions/{id}/identity/": row(U, F, N, F, F, F, F, F, F),
     "POST /api/v1/petitions/{id}/link/": HANDLE,
+    # petition.handle at both petitions' handling unit (the body's petition: a 400 if unseen).
+    "POST /api/v1/petitions/{id}/merge/": HANDLE,
     "POST /api/v1/petitions/{id}/reopen/": HANDLE,
     "POST /api/v1/petitions/{id}/report-transfer/": HANDLE,
     "POST /api/v1/petitions/{id}/resolve/": HANDLE,
@@ -302,6 +304,7 @@ BODIES: dict[str, Callable[[World], dict[str, Any]]] = {
     "POST /api/v1/petitions/{id}/guide/": lambda w: {**REASON, "competent_body": "Tòa án"},
     "POST /api/v1/petitions/{id}/identity/": lambda w: REASON,
     "POST /api/v1/petitions/{id}/link/": lambda w: {"target": w.inside["petitions"]},
+    "POST /api/v1/petitions/{id}/merge/": lambda w: {"absorbed": w.inside["petitions"]},
     "POST /api/v1/petitions/{id}/reopen/": lambda w: REASON,
     "POST /api/v1/petitions/{id}/report-transfer/": lambda w: {"result": "Đã giải quyết"},
     "POST /api/v1/petitions/{id}/resolve/": lambda w: {

@@ -424,6 +424,14 @@ WRITES: list[Write] = [
         lambda c, m: {"candidate": c.records[m].pk, "reason": f"{m}: lý do"},
         PW,
     ),
+    Write(
+        "petitions",
+        "post",
+        "merge",
+        _other_petitions,
+        lambda c, m: {"absorbed": c.records[m].pk, "reason": f"{m}: lý do"},
+        PW,
+    ),
     Write("petitions", "post", "attachments", new_petition, upload, PW, multipart=True),
     Write(
         "petitions",
@@ -1269,6 +1277,7 @@ EVENT_KEYS = {
     "from_status",
     "to_status",
     "data",
+    "origin",  # null, or {id, code} of the merged record the event happened on
 }
 
 
@@ -1459,6 +1468,7 @@ PETITION_STEP_BODIES: dict[str, Callable[[Ctx], dict[str, Any]]] = {
     "update": lambda c: {"summary": "Sửa tóm tắt"},
     "link": lambda c: {"target": new_petition(c).pk, "kind": "linked"},
     "dismiss_duplicate": lambda c: {"candidate": new_petition(c).pk},
+    "merge": lambda c: {"absorbed": new_petition(c).pk, "reason": "Cùng vụ việc"},
 }
 
 

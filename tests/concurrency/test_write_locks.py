@@ -86,6 +86,19 @@ RACES = [
         ("handler_a", "supervisor"),
     ),
     Race(
+        "petition_merge",
+        Petition,
+        _petitions,
+        lambda actor, record, target, v: petition_services.petition_merge(
+            actor=actor,
+            petition=record,
+            absorbed=target,
+            reason="Cùng vụ việc",
+            expected_version=v,
+        ),
+        ("handler_a", "supervisor"),
+    ),
+    Race(
         "petition_accept",
         Petition,
         _petitions,
@@ -186,3 +199,46 @@ def test_two_writers_with_one_version_one_wins_even_when_they_wait_on_the_lock(
     fresh = race.model._default_manager.get(pk=record.pk)
     now = getattr(fresh, "version", None)
     assert now == version + 1, f"{race.name}: version {version} -> {now}, expected one step"
+
+
+def test_two_merges_of_one_pair_in_opposite_directions_never_deadlock(
+    policies: Any, tree: Any, handler_a: Any, supervisor: Any
+) -> None:
+    """A into B and B into A at once: rows are locked in id order, so one waits, then loses."""
+    first = PetitionFactory(actor=handler_a, unit=tree.commune_a1)
+    second = PetitionFactory(actor=handler_a, unit=tree.commune_a1)
+    pairs = [(handler_a, first, second), (supervisor, second, first)]
+    outcomes: list[Any] = [None, None]
+
+    def write(i: int) -> None:
+        actor, keep, absorbed = pairs[i]
+        try:
+            petition_services.petition_merge(actor=actor, petition=keep, absorbed=absorbed)
+            outcomes[i] = "ok"
+        except Exception as exc:  # the outcome is what is asserted
+            outcomes[i] = exc
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=write, args=(i,)) for i in range(2)]
+    with transaction.atomic():
+        Petition.objects.select_for_update().get(pk=first.pk)  # the lower id: both wait on it
+        for thread in threads:
+            thread.start()
+        deadline = time.monotonic() + 5
+        while _waiting_on_locks() < 2 and time.monotonic() < deadline:
+            time.sleep(0.02)
+        blocked = _waiting_on_locks()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert not any(t.is_alive() for t in threads)
+
+    described = [o if o == "ok" else f"{type(o).__name__}: {o}" for o in outcomes]
+    assert outcomes.count("ok") == 1, described
+    loser = next(o for o in outcomes if o != "ok")
+    assert getattr(loser, "code", None) == "invalid_transition", described
+    assert blocked == 2, f"{blocked} merges waited on the row lock, not 2"
+    statuses = sorted(
+        Petition.objects.filter(pk__in=[first.pk, second.pk]).values_list("status", flat=True)
+    )
+    assert statuses == ["filed", "received"]

@@ -646,11 +646,13 @@ def test_page_queries_do_not_grow_with_the_timeline(
     assert len(many) == len(few), many
     # session, user, the user's memberships (roles and scope) and its units' ids (each read
     # once), the petition, its 8 prefetched relations (petitioners, respondents, attachments,
-    # answers, suspensions, extensions, transfers, links), the timeline, links from other
-    # petitions, its notices to the citizen, its internal notes, and the choices of two forms
-    # (transfer targets, assignable people). The steps offered ask the one authorization rule,
-    # which reads the cached memberships.
-    assert len(many) == 19, many
+    # answers, suspensions, extensions, transfers, links), the petitions merged into it, the
+    # timeline, links from other petitions, the user's identity grants, the citizen's history,
+    # the duplicate suggestions a handler settles (dismissed ones, links either way, the same
+    # petitioners, the location's commune, its recent petitions), its notices to the citizen,
+    # its internal notes, and the choices of two forms (transfer targets, assignable people).
+    # The steps offered ask the one authorization rule, which reads the cached memberships.
+    assert len(many) == 27, many
 
 
 # --- Reminders link here --------------------------------------------------------------------
