@@ -53,7 +53,11 @@ def redis_away() -> Iterator[None]:
     _reset_breakers()
 
 
-def _intake(tree: Any) -> dict[str, Any]:
+def _intake(tree: Any, n: int = 0) -> dict[str, Any]:
+    # A different citizen and matter each time: the same one again would be shown as a
+    # possible duplicate before saving.
+    matters = ["sửa đường liên thôn", "nạo vét kênh mương", "lắp đèn chiếu sáng"]
+    names = ["Nguyễn Văn Nam", "Trần Thị Hoa", "Lê Văn Bình"]
     return {
         "client_id": str(uuid.uuid4()),
         "receiving_unit": tree.commune_a1.pk,
@@ -61,8 +65,8 @@ def _intake(tree: Any) -> dict[str, Any]:
         "received_on": timezone.localdate().isoformat(),
         "channel": "reception",
         "kind": "recommendation",
-        "summary": "Kiến nghị sửa đường liên thôn",
-        "full_name": "Nguyễn Văn Nam",
+        "summary": f"Kiến nghị {matters[n % 3]}",
+        "full_name": names[n % 3],
         "head_count": 1,
     }
 
@@ -115,7 +119,7 @@ def test_tokens_and_sessions_keep_working_and_throttles_fail_open(
     reads = [api.get("/api/v1/me/"), api.get("/api/v1/petitions/")]
     web = Client()
     web.force_login(cadre_a)
-    intake = [web.post("/petitions/new/", _intake(tree)).status_code for _ in range(3)]
+    intake = [web.post("/petitions/new/", _intake(tree, n)).status_code for n in range(3)]
     page = web.get("/petitions/")
 
     assert [r.status_code for r in created] == [201] * 4, created[-1].content

@@ -16,7 +16,11 @@ from petitions.models import Petition
 from seeds.petitions import seed_petition_reference
 
 
-def _intake(tree: Any) -> dict[str, Any]:
+def _intake(tree: Any, n: int = 0) -> dict[str, Any]:
+    # A different citizen and matter each time: the same one again would be shown as a
+    # possible duplicate before saving.
+    matters = ["sửa đường liên thôn", "nạo vét kênh mương", "lắp đèn chiếu sáng"]
+    names = ["Nguyễn Văn Nam", "Trần Thị Hoa", "Lê Văn Bình"]
     return {
         "client_id": str(uuid.uuid4()),
         "receiving_unit": tree.commune_a1.pk,
@@ -24,8 +28,8 @@ def _intake(tree: Any) -> dict[str, Any]:
         "received_on": timezone.localdate().isoformat(),
         "channel": "reception",
         "kind": "recommendation",
-        "summary": "Kiến nghị sửa đường liên thôn",
-        "full_name": "Nguyễn Văn Nam",
+        "summary": f"Kiến nghị {matters[n % 3]}",
+        "full_name": names[n % 3],
         "head_count": 1,
     }
 
@@ -38,8 +42,8 @@ def test_the_third_intake_within_the_minute_is_a_429_and_saves_nothing(
     client = Client()
     client.force_login(cadre_a)
 
-    first = [client.post("/petitions/new/", _intake(tree)).status_code for _ in range(2)]
-    third = client.post("/petitions/new/", _intake(tree))
+    first = [client.post("/petitions/new/", _intake(tree, n)).status_code for n in range(2)]
+    third = client.post("/petitions/new/", _intake(tree, 2))
 
     assert first == [302, 302]
     assert third.status_code == 429

@@ -380,7 +380,7 @@ def test_merge_from_the_petition_page(client, tree, handler_a):
     client.force_login(handler_a)
 
     page = client.get(f"/petitions/{keep.pk}/").content.decode()
-    assert 'id="action-merge"' in page
+    assert 'id="step-merge"' in page
     response = client.post(
         f"/petitions/{keep.pk}/actions/merge/",
         {"merge-absorbed": gone.code.lower(), "merge-reason": "Cùng vụ việc", "merge-version": 1},
