@@ -8,6 +8,8 @@ from pathlib import Path
 from django.conf import settings
 from django.db import transaction
 
+from danvan.notify.models import NotificationPreference
+from danvan.notify.services import preference_set
 from danvan.org.models import Role, Unit, User
 from danvan.org.services import membership_add
 
@@ -24,6 +26,15 @@ DEMO_PEOPLE = [
 
 def password_file() -> Path:
     return Path(settings.VAR_DIR) / "demo-password.txt"
+
+
+def demo_email(username: str) -> str:
+    """The demo person's address: reminders and digests to it land in var/mail/."""
+    return f"{username}@danvan.local"
+
+
+# Who reads one digest each morning instead of single e-mails (the others get each reminder).
+DIGEST_READERS = {"bdv.lamdong"}
 
 
 @transaction.atomic
@@ -48,9 +59,18 @@ def ensure_demo_accounts() -> tuple[str, bool]:
     admin.save()
     units = {u.code: u for u in Unit.objects.filter(code__in=[p[2] for p in DEMO_PEOPLE])}
     for username, full_name, unit_code, role in DEMO_PEOPLE:
-        user, new = User.objects.get_or_create(username=username, defaults={"full_name": full_name})
+        user, new = User.objects.get_or_create(
+            username=username, defaults={"full_name": full_name, "email": demo_email(username)}
+        )
         if new or created:
             user.set_password(password)
-            user.save()
+        if not user.email:  # accounts made before the demo had addresses; edits are kept
+            user.email = demo_email(username)
+        user.save()
         membership_add(user=user, unit=units[unit_code], role=role)
+        if (
+            username in DIGEST_READERS
+            and not NotificationPreference.objects.filter(user=user).exists()
+        ):
+            preference_set(actor=user, user=user, daily_digest=True)
     return password, created

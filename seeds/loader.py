@@ -8,6 +8,7 @@ from seeds.calendar import seed_calendar
 from seeds.citizen import seed_open311_services
 from seeds.movement import seed_indicators, seed_movement
 from seeds.notify import seed_notify
+from seeds.office import seed_office
 from seeds.org import seed_units
 from seeds.petitions import seed_petition_demo, seed_petition_reference
 from seeds.schedules import seed_schedules
@@ -25,4 +26,5 @@ SEEDERS: list[tuple[str, Callable[[], None], bool]] = [
     ("demo petitions", seed_petition_demo, True),
     ("tasks", seed_tasks, True),
     ("movement", seed_movement, True),
+    ("demo office (this year, relative to today)", seed_office, True),
 ]
