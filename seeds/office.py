@@ -346,7 +346,6 @@ def _carry_out(actor: User, petition: Petition, demo: Demo, today: date) -> None
                 competent_body="Tòa án nhân dân khu vực",
                 today=on,
             )
-            petition_services.petition_close(actor=actor, petition=petition)
         elif outcome == "file":
             petition_services.petition_file(
                 actor=actor, petition=petition, reason="Nội dung đã được trả lời", today=on

@@ -46,6 +46,9 @@ def test_the_password_is_generated_printed_and_opens_every_demo_account(var_dir:
         assert User.objects.get(username=username).check_password(password), username
     assert User.objects.get(username="admin").is_superuser
     assert Membership.objects.filter(user__username="canbo.dilinh", unit__code="25000").exists()
+    # Each demo person has an address, printed, so reminders reach var/mail/.
+    assert "canbo.dilinh@danvan.local" in output
+    assert User.objects.get(username="xuly.dilinh").email == "xuly.dilinh@danvan.local"
 
 
 def test_a_second_run_keeps_the_password_and_adds_nobody(var_dir: Path) -> None:
