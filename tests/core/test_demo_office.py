@@ -34,7 +34,7 @@ def office(db: Any, settings: Any, tmp_path: Path) -> Path:
     settings.EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     settings.EMAIL_FILE_PATH = str(tmp_path / "mail")
     settings.VAR_DIR = tmp_path
-    for name, seeder, is_demo in SEEDERS:
+    for name, seeder, _is_demo in SEEDERS:
         if name.startswith("demo office"):
             continue
         seeder()
