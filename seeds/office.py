@@ -40,6 +40,8 @@ from petitions import services as petition_services
 from petitions.models import (
     Channel,
     Complexity,
+    Notice,
+    NoticeStatus,
     Petition,
     PetitionField,
     PetitionKind,
@@ -332,6 +334,19 @@ def _answer(number: str, issued_on: date) -> Any:
     )
 
 
+def _issue_notices(actor: User, petition: Petition, today: date) -> None:
+    """The finished petitions' notices were issued on their due day (the open ones stay due)."""
+    for notice in Notice.objects.filter(petition=petition, status=NoticeStatus.DRAFT):
+        petition_services.notice_issue(
+            actor=actor,
+            notice=notice,
+            number=f"{notice.pk:03d}/TB-UBND",
+            signer="Nguyễn Văn Thành",
+            signer_title="Chủ tịch Ủy ban nhân dân xã",
+            issued_on=min(today, timezone.localdate(), max(notice.due_on, petition.received_on)),
+        )
+
+
 def _carry_out(actor: User, petition: Petition, demo: Demo, today: date) -> None:
     """Take the petition to its demo state with dates in the past (services' date params)."""
     received = petition.received_on
@@ -398,6 +413,7 @@ def _carry_out(actor: User, petition: Petition, demo: Demo, today: date) -> None
             answer=_answer(number, issued_on),
             today=today,
         )
+        _issue_notices(actor, petition, today)
         if outcome.endswith("closed"):
             petition_services.petition_close(actor=actor, petition=petition)
 

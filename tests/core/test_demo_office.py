@@ -15,14 +15,21 @@ import pytest
 from danvan.calendar.selectors import add_working_days
 from danvan.notify.models import Notification
 from danvan.org.models import User
-from petitions.models import OPEN_STATUSES, Petition, PetitionKind, Status
+from petitions.models import (
+    OPEN_STATUSES,
+    Notice,
+    NoticeStatus,
+    Petition,
+    PetitionKind,
+    Status,
+)
 from seeds.accounts import DEMO_PEOPLE, ensure_demo_accounts
 from seeds.loader import SEEDERS
 from seeds.office import MARK, client_uuid, office_inbox, seed_office, week_batch
 from tasks import selectors as task_selectors
 from tasks.models import ProgressReport, Task
 
-TODAY = datetime.date(2026, 10, 14)  # a Wednesday
+TODAY = datetime.date(2025, 10, 15)  # a Wednesday, a year before a day already past
 
 
 def counts() -> tuple[int, ...]:
@@ -66,6 +73,9 @@ def test_office_is_current_complete_and_idempotent(office: Path) -> None:
     assert finished.filter(finished_on_time=False).exists()
     office_rows = Petition.objects.filter(received_on__gte=TODAY - datetime.timedelta(days=366))
     assert office_rows.filter(received_on__lte=TODAY).count() >= 17
+    # Notices: the finished petitions' were issued, the open ones' wait to be issued.
+    assert Notice.objects.filter(status=NoticeStatus.ISSUED).exists()
+    assert Notice.objects.filter(status=NoticeStatus.DRAFT, due_on__lt=TODAY).exists()
     # Deadlines follow the real calendar: no due date on a weekend.
     assert all(d.weekday() < 5 for d in open_.values_list("due_date", flat=True))
 
