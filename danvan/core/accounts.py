@@ -11,9 +11,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.conf import settings
 from django.contrib.auth import views as auth
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.urls import path, reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -34,6 +35,14 @@ class AppLoginForm(SecondFactorLoginForm):
     def confirm_login_allowed(self, user: Any) -> None:
         # Only an active account: not the admin's "staff only".
         AuthenticationForm.confirm_login_allowed(self, user)
+
+
+class AppPasswordResetForm(PasswordResetForm):
+    email = forms.EmailField(
+        label=_("E-mail address"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
 
 
 class LoginView(auth.LoginView):
@@ -62,6 +71,7 @@ urlpatterns = [
     path(
         "quen-mat-khau/",
         auth.PasswordResetView.as_view(
+            form_class=AppPasswordResetForm,
             template_name="accounts/password_reset.html",
             email_template_name="accounts/password_reset_email.txt",
             subject_template_name="accounts/password_reset_subject.txt",
