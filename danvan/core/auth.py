@@ -43,7 +43,8 @@ class PageUserBackend(ModelBackend):
 
 def header_context(user: Any) -> dict[str, Any]:
     """
-    The bell's unread count, and which menu entries to show (the one rule): the admin to those
+    The bell's unread count, and which menu entries to show (the one rule): the lists of
+    records to those with a unit (or superusers; without one they are empty), the admin to those
     who manage tasks or people (tasks, directives, meetings, accounts and settings are managed
     there; cadres and handlers work in the app's pages), the API's documentation to those who
     manage people (who set up the accounts of connected systems). Superusers see both.
@@ -51,14 +52,22 @@ def header_context(user: Any) -> dict[str, Any]:
     from danvan.notify import selectors
     from danvan.org import roles as org_actions
     from danvan.org.permissions import holds_anywhere
+    from danvan.org.selectors import held_roles
     from tasks import roles as task_actions
 
     if user is None or not user.is_authenticated:
-        return {"unread_notifications": 0, "menu_admin": False, "menu_api": False}
+        return {
+            "unread_notifications": 0,
+            "menu_work": False,
+            "menu_admin": False,
+            "menu_api": False,
+        }
     counted = getattr(user, UNREAD_ATTR, None)  # None: another backend loaded the user
     manages_people = user.is_staff and holds_anywhere(user, org_actions.MANAGE_PEOPLE)
     return {
         "unread_notifications": selectors.unread_count(user) if counted is None else counted,
+        # Petitions, tasks, the movement and reports are read in one's units: none, nothing.
+        "menu_work": bool(user.is_superuser or held_roles(user)),
         "menu_admin": bool(
             user.is_staff and (manages_people or holds_anywhere(user, task_actions.MANAGE_TASK))
         ),

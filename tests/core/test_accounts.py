@@ -234,6 +234,11 @@ def test_the_menu_shows_only_what_the_person_may_use(
     for user in (administrator, root):
         menu = _menu(user)
         assert admin in menu and api in menu
+    # Without a unit every list is empty and the reports have no unit to show: none of them.
+    nobody = _menu(UserFactory(username="nobody"))
+    for link in ("/petitions/", "/tasks/", "/movement/", "/reports/", "/admin/"):
+        assert f'href="{link}"' not in nobody
+    assert 'href="/notifications/"' in nobody and 'action="/dang-xuat/"' in nobody
     anonymous = Client().get("/").content.decode()
     assert 'href="/dang-nhap/?next=/"' in anonymous and 'href="/petitions/"' not in anonymous
 
