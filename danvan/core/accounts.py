@@ -15,9 +15,11 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth import views as auth
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.http import HttpRequest, HttpResponse
 from django.urls import path, reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
+from danvan.core.throttling import SignInPageThrottle, too_many_requests
 from danvan.twofactor.forms import SecondFactorLoginForm
 
 
@@ -45,7 +47,17 @@ class AppPasswordResetForm(PasswordResetForm):
     )
 
 
-class LoginView(auth.LoginView):
+class ThrottledPost:
+    """A POST past the address's allowance (SignInPageThrottle) gets the 429 page."""
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        throttle = SignInPageThrottle()
+        if not throttle.allow_request(request, None):  # type: ignore[arg-type]
+            return too_many_requests(request, throttle)
+        return super().post(request, *args, **kwargs)  # type: ignore[misc]
+
+
+class LoginView(ThrottledPost, auth.LoginView):
     form_class = AppLoginForm
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
@@ -53,6 +65,10 @@ class LoginView(auth.LoginView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         return {**context, "second_factor_on": settings.ADMIN_REQUIRE_OTP}
+
+
+class PasswordResetView(ThrottledPost, auth.PasswordResetView):
+    pass
 
 
 urlpatterns = [
@@ -70,7 +86,7 @@ urlpatterns = [
     ),
     path(
         "quen-mat-khau/",
-        auth.PasswordResetView.as_view(
+        PasswordResetView.as_view(
             form_class=AppPasswordResetForm,
             template_name="accounts/password_reset.html",
             email_template_name="accounts/password_reset_email.txt",

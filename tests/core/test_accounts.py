@@ -89,6 +89,26 @@ def test_repeated_failures_lock_the_account_out_with_the_429_page(
     assert sign_in(client, "cadre_b").status_code == 302
 
 
+def test_the_address_has_an_allowance_of_sign_in_and_reset_posts(
+    cadre_a: Any, settings: Any
+) -> None:
+    settings.LOGIN_THROTTLE_RATE = "3/min"
+    client = Client()
+    sign_in(client, "nobody", "not the password")
+    client.post("/quen-mat-khau/", {"email": cadre_a.email})
+    assert sign_in(client, "cadre_a").status_code == 302
+
+    refused = [
+        Client().post("/quen-mat-khau/", {"email": cadre_a.email}),
+        sign_in(Client(), "cadre_a"),
+    ]
+
+    for response in refused:
+        assert response.status_code == 429 and int(response["Retry-After"]) >= 1
+        assert "Quá nhiều yêu cầu" in response.content.decode()
+    assert len(mail.outbox) == 1
+
+
 def test_administrators_type_their_code_here_too(administrator: Any, settings: Any) -> None:
     settings.ADMIN_REQUIRE_OTP = True
     settings.OTP_TOTP_THROTTLE_FACTOR = 0
