@@ -88,7 +88,9 @@ def petition_list(request: HttpRequest) -> HttpResponse:
             "state": state,
             "q": term,
             "unassigned": unassigned,
-            "export_query": export_query(deadline_state=state, q=term),
+            "export_query": export_query(
+                deadline_state=state, q=term, unassigned="true" if unassigned else ""
+            ),
             **saved_views_context(request, "petitions"),
         },
     )

@@ -116,6 +116,7 @@ def _render_list(request: HttpRequest, *, status_code: int = 200) -> HttpRespons
                         if given.get("awaiting_my_approval")
                         else {}
                     ),
+                    **({"awaiting_my_report": "true"} if given.get("awaiting_my_report") else {}),
                 }
             ),
             **saved_views_context(request, "tasks"),

@@ -231,3 +231,28 @@ def test_the_page_costs_a_fixed_number_of_queries(
         response = client.get("/")
     assert response.status_code == 200
     assert len(q) == queries, q
+
+
+def test_the_api_and_the_exports_filter_the_same_records(
+    work: Any, cadre_a: Any, api_as: Any
+) -> None:
+    """The lists' new filters exist in the API (and so in the exports the lists link to)."""
+    api = api_as(cadre_a)
+
+    unassigned = api.get("/api/v1/petitions/?unassigned=true&page_size=100")
+    assigned = api.get("/api/v1/petitions/?unassigned=false&page_size=100")
+    to_report = api.get("/api/v1/tasks/?awaiting_my_report=true&page_size=100")
+
+    assert unassigned.status_code == assigned.status_code == to_report.status_code == 200
+    assert len(unassigned.json()["results"]) == EXPECTED["cadre_a"]["unassigned"]
+    assert len(assigned.json()["results"]) == 1  # the one given to handler_a
+    assert {t["title"] for t in to_report.json()["results"]} == {"Chưa báo cáo", "Phối hợp"}
+    client = Client()
+    client.force_login(cadre_a)
+    petitions = client.get("/petitions/?assigned=none").context["export_query"]
+    tasks = client.get("/tasks/?awaiting_my_report=1").context["export_query"]
+    assert "unassigned=true" in petitions and "awaiting_my_report=true" in tasks
+    export = client.get(f"/api/v1/reports/exports/tasks.csv?{tasks}")
+    assert export.status_code == 200
+    body = b"".join(export.streaming_content).decode("utf-8-sig")
+    assert "Chưa báo cáo" in body and "Phối hợp" in body and "Chờ duyệt" not in body
