@@ -162,6 +162,17 @@ def awaiting_approval_by(queryset: TaskQuerySet, user: Any) -> TaskQuerySet:
     return queryset.filter(awaiting_approval_q(user))
 
 
+def _reporting_paths(user: Any) -> list[str]:
+    """Paths of the units where the user holds a post granting task.report_progress."""
+    roles = roles_granting(actions.REPORT_PROGRESS)
+    return sorted({path for role, path in held_roles(user) if role in roles})
+
+
+def reports_for_a_unit(user: Any) -> bool:
+    """Holds a post that reports on tasks (a superuser without one reports for no unit)."""
+    return bool(_reporting_paths(user))
+
+
 def awaiting_report_q(user: Any) -> Q:
     """
     Tasks still waiting for a report from one of the user's own units: a unit where they hold
@@ -169,8 +180,7 @@ def awaiting_report_q(user: Any) -> Q:
     every commune's to-do list) leads or coordinates the task and has not reported on it yet,
     and the task is neither finished, cancelled nor awaiting approval.
     """
-    roles = roles_granting(actions.REPORT_PROGRESS)
-    paths = sorted({path for role, path in held_roles(user) if role in roles})
+    paths = _reporting_paths(user)
     if not paths:
         return Q(pk__in=[])
     mine = TaskAssignment.objects.filter(

@@ -35,7 +35,7 @@ def home(request: HttpRequest) -> HttpResponse:
     petitions = (
         petition_selectors.my_work_counts(user, today=today) if may_intake or handles else None
     )
-    reports = holds_anywhere(user, task_actions.REPORT_PROGRESS)
+    reports = task_selectors.reports_for_a_unit(user)
     approves = holds_anywhere(user, task_actions.MANAGE_TASK)
     tasks = task_selectors.my_work_counts(user) if reports or approves else None
     return render(

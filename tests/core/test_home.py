@@ -132,12 +132,12 @@ EXPECTED = {
         "to-approve": 1,
         "unread": 0,
     },
+    # No unit of their own to report for; may approve everything.
     "root": {
         "overdue": 3,
         "due-soon": 1,
         "unassigned": 5,
         "notices": 0,
-        "to-report": 0,
         "to-approve": 2,
         "unread": 0,
     },
