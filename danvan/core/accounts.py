@@ -68,7 +68,11 @@ class LoginView(ThrottledPost, auth.LoginView):
 
 
 class PasswordResetView(ThrottledPost, auth.PasswordResetView):
-    pass
+    def form_valid(self, form: Any) -> HttpResponse:
+        # The link is on SITE_URL, like every e-mail of the site: never the Host a request
+        # claimed.
+        self.extra_email_context = {"site_url": settings.SITE_URL}
+        return super().form_valid(form)
 
 
 urlpatterns = [

@@ -103,8 +103,9 @@ def test_the_bell_opens_the_inbox_and_reading_clears_it(open_page, cadre_with_wo
 
 
 def test_a_forgotten_password_mails_a_link_that_sets_a_new_one(
-    open_page, cadre_a, settings, tmp_path: Path
+    open_page, live_server, cadre_a, settings, tmp_path: Path
 ):
+    settings.SITE_URL = live_server.url
     settings.EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     settings.EMAIL_FILE_PATH = str(tmp_path)
     page = open_page(None, "/dang-nhap/", phone=True)
