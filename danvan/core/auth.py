@@ -14,6 +14,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
+from django.utils.functional import cached_property
 
 from danvan.notify.models import Notification
 
@@ -41,35 +42,57 @@ class PageUserBackend(ModelBackend):
         return user if self.user_can_authenticate(user) else None
 
 
-def header_context(user: Any) -> dict[str, Any]:
+class Header:
     """
-    The bell's unread count, and which menu entries to show (the one rule): the lists of
-    records to those with a unit (or superusers; without one they are empty), the admin to those
-    who manage tasks or people (tasks, directives, meetings, accounts and settings are managed
-    there; cadres and handlers work in the app's pages), the API's documentation to those who
-    manage people (who set up the accounts of connected systems). Superusers see both.
+    What every page's header shows: the bell's unread count, and which menu entries (the one
+    rule). Each fact is read when a template first asks for it, so a page that shows no
+    header (the standalone 500 page) asks the database nothing.
     """
-    from danvan.notify import selectors
-    from danvan.org import roles as org_actions
-    from danvan.org.permissions import holds_anywhere
-    from danvan.org.selectors import held_roles
-    from tasks import roles as task_actions
 
-    if user is None or not user.is_authenticated:
-        return {
-            "unread_notifications": 0,
-            "menu_work": False,
-            "menu_admin": False,
-            "menu_api": False,
-        }
-    counted = getattr(user, UNREAD_ATTR, None)  # None: another backend loaded the user
-    manages_people = user.is_staff and holds_anywhere(user, org_actions.MANAGE_PEOPLE)
-    return {
-        "unread_notifications": selectors.unread_count(user) if counted is None else counted,
-        # Petitions, tasks, the movement and reports are read in one's units: none, nothing.
-        "menu_work": bool(user.is_superuser or held_roles(user)),
-        "menu_admin": bool(
-            user.is_staff and (manages_people or holds_anywhere(user, task_actions.MANAGE_TASK))
-        ),
-        "menu_api": bool(manages_people),
-    }
+    def __init__(self, user: Any) -> None:
+        self.user = user
+        self.signed_in = bool(user is not None and user.is_authenticated)
+
+    @cached_property
+    def unread(self) -> int:
+        from danvan.notify import selectors
+
+        if not self.signed_in:
+            return 0
+        counted = getattr(self.user, UNREAD_ATTR, None)  # None: another backend loaded it
+        return selectors.unread_count(self.user) if counted is None else int(counted)
+
+    @cached_property
+    def menu_work(self) -> bool:
+        """Petitions, tasks, the movement and reports are read in one's units: none, nothing."""
+        from danvan.org.selectors import held_roles
+
+        return self.signed_in and bool(self.user.is_superuser or held_roles(self.user))
+
+    @cached_property
+    def menu_api(self) -> bool:
+        """The API's documentation: for those who manage people (and connected systems)."""
+        from danvan.org import roles as org_actions
+        from danvan.org.permissions import holds_anywhere
+
+        return (
+            self.signed_in
+            and self.user.is_staff
+            and holds_anywhere(self.user, org_actions.MANAGE_PEOPLE)
+        )
+
+    @cached_property
+    def menu_admin(self) -> bool:
+        """
+        The admin: for those who manage tasks or people there (tasks, directives, meetings,
+        accounts, settings); cadres and handlers work in the app's pages.
+        """
+        from danvan.org.permissions import holds_anywhere
+        from tasks import roles as task_actions
+
+        return (
+            self.signed_in
+            and self.user.is_staff
+            and self.user.is_active
+            and (self.menu_api or holds_anywhere(self.user, task_actions.MANAGE_TASK))
+        )

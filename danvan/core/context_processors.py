@@ -6,8 +6,9 @@ from typing import Any
 
 from django.http import HttpRequest
 
-from danvan.core.auth import header_context
+from danvan.core.auth import Header
 
 
 def header(request: HttpRequest) -> dict[str, Any]:
-    return header_context(getattr(request, "user", None))
+    """`page_header`: read lazily, when a template first asks (see danvan.core.auth.Header)."""
+    return {"page_header": Header(getattr(request, "user", None))}

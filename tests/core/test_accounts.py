@@ -275,3 +275,20 @@ def test_the_header_reads_only_the_memberships_pages_share(
     # the session, the user with the bell's count, the memberships for the menu (the one
     # rule; read once per request, so a page that scopes its records pays it already)
     assert len(q) == 3, q
+
+
+def test_the_standalone_error_page_asks_the_database_nothing(
+    cadre_a: Any, count_queries: Any
+) -> None:
+    """The header's facts are read only when shown: a 500 after a database error stays a page."""
+    from django.test import RequestFactory
+
+    from danvan.core.views import server_error
+
+    request = RequestFactory().get("/")
+    request.user = cadre_a
+    with count_queries() as q:
+        response = server_error(request)
+
+    assert response.status_code == 500
+    assert len(q) == 0, q
