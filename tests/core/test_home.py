@@ -39,10 +39,9 @@ def two_posts(tree: Any) -> Any:
     )
 
 
-def _petition(root: Any, unit: Any, due: datetime.date, *, assignee: Any = None) -> Petition:
+def _petition(root: Any, unit: Any, due: datetime.date, *, assignee: Any = None) -> None:
     petition = PetitionFactory(actor=root, unit=unit, today=timezone.localdate())
     Petition.objects.filter(pk=petition.pk).update(due_date=due, assignee=assignee)
-    return petition
 
 
 def _report_done(task: Task, actor: Any) -> None:
