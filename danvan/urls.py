@@ -10,6 +10,7 @@ urlpatterns = [
     path("healthz/ready", healthz, name="healthz-ready"),
     path("healthz/live", live, name="healthz-live"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("danvan.core.accounts")),
     path("admin/second-factor/", include("danvan.twofactor.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(("danvan.api", "api"), namespace="api")),

@@ -39,6 +39,9 @@ class PetitionFilter(django_filters.FilterSet):
         field_name="received_on", lookup_expr="lte", label=_("received until")
     )
     assignee = django_filters.NumberFilter(method="filter_id", label=_("assignee id"))
+    unassigned = django_filters.BooleanFilter(
+        method="filter_unassigned", label=_("running, with nobody assigned")
+    )
     reception_session = django_filters.NumberFilter(
         method="filter_id", label=_("reception session id")
     )
@@ -57,6 +60,14 @@ class PetitionFilter(django_filters.FilterSet):
     def filter_id(self, queryset: QuerySet[Petition], name: str, value: Any) -> QuerySet[Petition]:
         row_id = _database_id(value)
         return queryset.filter(**{f"{name}_id": row_id}) if row_id else queryset.none()
+
+    def filter_unassigned(
+        self, queryset: QuerySet[Petition], name: str, value: bool | None
+    ) -> QuerySet[Petition]:
+        if value is None:
+            return queryset
+        condition = selectors.UNASSIGNED_Q
+        return queryset.filter(condition) if value else queryset.exclude(condition)
 
     def filter_deadline_state(
         self, queryset: QuerySet[Petition], name: str, value: str

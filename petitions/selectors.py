@@ -302,25 +302,45 @@ def deadline_info(petition: Petition, *, today: date | None = None) -> DeadlineI
     return DeadlineContext(today).info(petition)
 
 
+def deadline_state_q(state: str, context: DeadlineContext) -> Q:
+    """The same rule as DeadlineContext.info, as a condition (a filter or a Count's filter)."""
+    running = Q(status__in=RUNNING_STATUSES)
+    if state == DeadlineState.OVERDUE:
+        return running & Q(due_date__lt=context.today)
+    if state == DeadlineState.DUE_SOON:
+        return running & Q(due_date__gte=context.today, due_date__lte=context.horizon)
+    if state == DeadlineState.ON_TIME:
+        return running & (Q(due_date__gt=context.horizon) | Q(due_date__isnull=True))
+    if state == DeadlineState.PAUSED:
+        return Q(status=Status.SUSPENDED)
+    if state == DeadlineState.DONE:
+        return Q(status__in=FINISHED_STATUSES)
+    return Q(pk__in=[])
+
+
 def filter_deadline_state(
     queryset: QuerySet[Petition], state: str, *, today: date | None = None
 ) -> QuerySet[Petition]:
     """The same rule as DeadlineContext.info, as a database filter."""
+    return queryset.filter(deadline_state_q(state, DeadlineContext(today)))
+
+
+# Running petitions nobody has been given yet (the list's `?assigned=none`).
+UNASSIGNED_Q = Q(status__in=RUNNING_STATUSES, assignee__isnull=True)
+
+
+def my_work_counts(user: Any, *, today: date | None = None) -> dict[str, int]:
+    """
+    The home page's petition counts in the user's scope, in one aggregate query: due soon,
+    overdue, and running with nobody assigned; each counts what its filtered list shows.
+    """
     context = DeadlineContext(today)
-    running = Q(status__in=RUNNING_STATUSES)
-    if state == DeadlineState.OVERDUE:
-        return queryset.filter(running, due_date__lt=context.today)
-    if state == DeadlineState.DUE_SOON:
-        return queryset.filter(running, due_date__gte=context.today, due_date__lte=context.horizon)
-    if state == DeadlineState.ON_TIME:
-        return queryset.filter(running).filter(
-            Q(due_date__gt=context.horizon) | Q(due_date__isnull=True)
-        )
-    if state == DeadlineState.PAUSED:
-        return queryset.filter(status=Status.SUSPENDED)
-    if state == DeadlineState.DONE:
-        return queryset.filter(status__in=FINISHED_STATUSES)
-    return queryset.none()
+    counts = petitions_visible_to(user).aggregate(
+        due_soon=Count("pk", filter=deadline_state_q(DeadlineState.DUE_SOON, context)),
+        overdue=Count("pk", filter=deadline_state_q(DeadlineState.OVERDUE, context)),
+        unassigned=Count("pk", filter=UNASSIGNED_Q),
+    )
+    return {key: value or 0 for key, value in counts.items()}
 
 
 # --- Who sees a petitioner's identity and numbers ----------------------------------------------

@@ -67,6 +67,9 @@ def petition_list(request: HttpRequest) -> HttpResponse:
     term = request.GET.get("q", "").strip()
     if term:
         queryset = selectors.petitions_search(queryset, term)
+    unassigned = request.GET.get("assigned") == "none"
+    if unassigned:
+        queryset = queryset.filter(selectors.UNASSIGNED_Q)
     context = selectors.DeadlineContext()
     rows = [
         {
@@ -84,7 +87,10 @@ def petition_list(request: HttpRequest) -> HttpResponse:
             "states": DeadlineState.choices,
             "state": state,
             "q": term,
-            "export_query": export_query(deadline_state=state, q=term),
+            "unassigned": unassigned,
+            "export_query": export_query(
+                deadline_state=state, q=term, unassigned="true" if unassigned else ""
+            ),
             **saved_views_context(request, "petitions"),
         },
     )

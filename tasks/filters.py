@@ -48,6 +48,10 @@ class TaskFilter(django_filters.FilterSet):
         method="filter_awaiting_my_approval",
         label=_("awaiting my approval (reported done, and I may approve)"),
     )
+    awaiting_my_report = django_filters.BooleanFilter(
+        method="filter_awaiting_my_report",
+        label=_("waiting for a report from one of my units"),
+    )
     search = django_filters.CharFilter(
         method="filter_search", label=_("search (title, description; accents optional)")
     )
@@ -64,6 +68,12 @@ class TaskFilter(django_filters.FilterSet):
             return queryset
         mine = selectors.awaiting_approval_by(queryset, self.request.user)
         return mine if value else queryset.exclude(pk__in=mine.values("pk"))
+
+    def filter_awaiting_my_report(self, queryset: Any, name: str, value: bool | None) -> Any:
+        if value is None:
+            return queryset
+        condition = selectors.awaiting_report_q(self.request.user)
+        return queryset.filter(condition) if value else queryset.exclude(condition)
 
     def filter_unit(self, queryset: Any, name: str, value: Any) -> Any:
         unit = unit_get_for(self.request.user, value)

@@ -12,12 +12,12 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.db.models import Avg, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Avg, Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Round
 from django.http import Http404
 
-from danvan.org.permissions import can, units_q
-from danvan.org.selectors import scope_paths, scope_q
+from danvan.org.permissions import can, roles_granting, units_q
+from danvan.org.selectors import held_roles, scope_paths, scope_q
 from tasks import roles as actions
 from tasks.models import (
     AssignmentRole,
@@ -149,15 +149,57 @@ def task_list_for(user: Any, *, today: datetime.date) -> TaskQuerySet:
     )
 
 
-def awaiting_approval_by(queryset: TaskQuerySet, user: Any) -> TaskQuerySet:
+def awaiting_approval_q(user: Any) -> Q:
     """
     Tasks whose lead unit reported them done and that `user` may approve: task.manage held
     at the issuing unit or above (the one rule, as a filter; a role in another post grants
     nothing here).
     """
-    return queryset.filter(
-        units_q(user, actions.MANAGE_TASK, "issuing_unit"), awaiting_approval=True
+    return Q(units_q(user, actions.MANAGE_TASK, "issuing_unit"), awaiting_approval=True)
+
+
+def awaiting_approval_by(queryset: TaskQuerySet, user: Any) -> TaskQuerySet:
+    return queryset.filter(awaiting_approval_q(user))
+
+
+def _reporting_paths(user: Any) -> list[str]:
+    """Paths of the units where the user holds a post granting task.report_progress."""
+    roles = roles_granting(actions.REPORT_PROGRESS)
+    return sorted({path for role, path in held_roles(user) if role in roles})
+
+
+def reports_for_a_unit(user: Any) -> bool:
+    """Holds a post that reports on tasks (a superuser without one reports for no unit)."""
+    return bool(_reporting_paths(user))
+
+
+def awaiting_report_q(user: Any) -> Q:
+    """
+    Tasks still waiting for a report from one of the user's own units: a unit where they hold
+    a post granting task.report_progress (not the units below it: a leader's home page is not
+    every commune's to-do list) leads or coordinates the task and has not reported on it yet,
+    and the task is neither finished, cancelled nor awaiting approval.
+    """
+    paths = _reporting_paths(user)
+    if not paths:
+        return Q(pk__in=[])
+    mine = TaskAssignment.objects.filter(
+        task_id=OuterRef("pk"), unit__path__in=paths, reported_at__isnull=True
     )
+    return Q(Exists(mine), cancelled=False, completed_on__isnull=True, awaiting_approval=False)
+
+
+def awaiting_report_by(queryset: TaskQuerySet, user: Any) -> TaskQuerySet:
+    return queryset.filter(awaiting_report_q(user))
+
+
+def my_work_counts(user: Any) -> dict[str, int]:
+    """The home page's task counts, one aggregate query: to report on, to approve."""
+    counts = tasks_visible_to(user).aggregate(
+        to_report=Count("pk", filter=awaiting_report_q(user)),
+        to_approve=Count("pk", filter=awaiting_approval_q(user)),
+    )
+    return {key: value or 0 for key, value in counts.items()}
 
 
 def tasks_of_unit_subtree(queryset: TaskQuerySet, path: str) -> TaskQuerySet:

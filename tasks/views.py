@@ -46,6 +46,7 @@ def _list_filters(request: HttpRequest) -> dict[str, str]:
         "status": status if status in TaskStatus.values else "",
         "q": request.GET.get("q", "").strip(),
         "awaiting_my_approval": "1" if request.GET.get("awaiting_my_approval") == "1" else "",
+        "awaiting_my_report": "1" if request.GET.get("awaiting_my_report") == "1" else "",
     }
 
 
@@ -70,6 +71,8 @@ def _render_list(request: HttpRequest, *, status_code: int = 200) -> HttpRespons
         queryset = queryset.filter(folded_words_q("search_text", term))
     if filters["awaiting_my_approval"]:
         queryset = selectors.awaiting_approval_by(queryset, user)
+    if filters["awaiting_my_report"]:
+        queryset = selectors.awaiting_report_by(queryset, user)
     try:
         before = int(request.GET.get("before", ""))
     except ValueError:
@@ -98,6 +101,7 @@ def _render_list(request: HttpRequest, *, status_code: int = 200) -> HttpRespons
             "status": status,
             "q": term,
             "awaiting_my_approval": bool(filters["awaiting_my_approval"]),
+            "awaiting_my_report": bool(filters["awaiting_my_report"]),
             "any_approvable": any(t.approvable for t in rows),  # type: ignore[attr-defined]
             "list_query": urlencode(given),
             "more": more,
@@ -112,6 +116,7 @@ def _render_list(request: HttpRequest, *, status_code: int = 200) -> HttpRespons
                         if given.get("awaiting_my_approval")
                         else {}
                     ),
+                    **({"awaiting_my_report": "true"} if given.get("awaiting_my_report") else {}),
                 }
             ),
             **saved_views_context(request, "tasks"),

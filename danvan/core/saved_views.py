@@ -43,13 +43,17 @@ def _task_statuses() -> Any:
 
 # list name -> (the page's URL name, its filter parameters and what each accepts)
 LIST_PARAMS: dict[str, tuple[str, dict[str, Callable[[str], bool]]]] = {
-    "petitions": ("petitions:list", {"state": _choice(_deadline_states), "q": _text}),
+    "petitions": (
+        "petitions:list",
+        {"state": _choice(_deadline_states), "q": _text, "assigned": lambda value: value == "none"},
+    ),
     "tasks": (
         "tasks:list",
         {
             "status": _choice(_task_statuses),
             "q": _text,
             "awaiting_my_approval": lambda value: value == "1",
+            "awaiting_my_report": lambda value: value == "1",
         },
     ),
 }

@@ -18,7 +18,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import ngettext
 from rest_framework.request import Request
-from rest_framework.throttling import ScopedRateThrottle, UserRateThrottle
+from rest_framework.throttling import ScopedRateThrottle, SimpleRateThrottle, UserRateThrottle
 
 from danvan.core.cache import cache_degraded, warn_degraded
 
@@ -45,6 +45,38 @@ class FailOpenWhenCacheDown:
 
 class LoginRateThrottle(FailOpenWhenCacheDown, ScopedRateThrottle):
     """The token endpoints' allowance (scope "login")."""
+
+
+class SignInPageThrottle(FailOpenWhenCacheDown, SimpleRateThrottle):
+    """
+    The sign-in and password-reset pages' allowance: LOGIN_THROTTLE_RATE POSTs per client
+    address (the address django-axes uses), like the token endpoints'. Axes locks an account
+    after failed passwords; this bounds the volume (guessing across names, reset mails).
+    """
+
+    scope = "web_login"
+
+    def get_rate(self) -> str:
+        return str(settings.LOGIN_THROTTLE_RATE)
+
+    def get_cache_key(self, request: Any, view: Any) -> str:
+        from danvan.org.authentication import client_ip_address
+
+        ident = client_ip_address(request) or "unknown"
+        return self.cache_format % {"scope": self.scope, "ident": ident}
+
+
+def too_many_requests(request: HttpRequest, throttle: Any) -> HttpResponse:
+    """The 429 page in the person's language, with Retry-After."""
+    wait = max(int(throttle.wait() or 1), 1)
+    message = ngettext(
+        "Too many requests. Try again in %(seconds)d second.",
+        "Too many requests. Try again in %(seconds)d seconds.",
+        wait,
+    ) % {"seconds": wait}
+    response = render(request, "429.html", {"message": message}, status=429)
+    response["Retry-After"] = str(wait)
+    return response
 
 
 class CreateRateThrottle(FailOpenWhenCacheDown, UserRateThrottle):
@@ -80,13 +112,5 @@ class WebWriteThrottleMiddleware:
         ):
             throttle = CreateRateThrottle()
             if not throttle.allow_request(request, None):  # type: ignore[arg-type]
-                wait = max(int(throttle.wait() or 1), 1)
-                message = ngettext(
-                    "Too many requests. Try again in %(seconds)d second.",
-                    "Too many requests. Try again in %(seconds)d seconds.",
-                    wait,
-                ) % {"seconds": wait}
-                response = render(request, "429.html", {"message": message}, status=429)
-                response["Retry-After"] = str(wait)
-                return response
+                return too_many_requests(request, throttle)
         return self.get_response(request)

@@ -15,17 +15,42 @@ from danvan.org import selectors
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    memberships = []
-    notices = None
-    if request.user.is_authenticated:
-        memberships = list(selectors.me_memberships(request.user))
-        from danvan.org.permissions import holds_anywhere
-        from petitions import roles as petition_actions
-        from petitions.selectors import notice_counts
+    """
+    "My work" for a signed-in person: what waits for them, counted in a few aggregate queries,
+    each count a link to the list filtered to exactly those records. Who sees which count
+    follows the one rule (the actions their posts grant somewhere).
+    """
+    if not request.user.is_authenticated:
+        return render(request, "home.html", {})
+    from danvan.org.permissions import holds_anywhere
+    from petitions import roles as petition_actions
+    from petitions import selectors as petition_selectors
+    from tasks import roles as task_actions
+    from tasks import selectors as task_selectors
 
-        if holds_anywhere(request.user, petition_actions.HANDLE):
-            notices = notice_counts(request.user, timezone.localdate())
-    return render(request, "home.html", {"memberships": memberships, "notices": notices})
+    user = request.user
+    today = timezone.localdate()
+    may_intake = holds_anywhere(user, petition_actions.INTAKE)
+    handles = holds_anywhere(user, petition_actions.HANDLE)
+    petitions = (
+        petition_selectors.my_work_counts(user, today=today) if may_intake or handles else None
+    )
+    reports = task_selectors.reports_for_a_unit(user)
+    approves = holds_anywhere(user, task_actions.MANAGE_TASK)
+    tasks = task_selectors.my_work_counts(user) if reports or approves else None
+    return render(
+        request,
+        "home.html",
+        {
+            "memberships": list(selectors.me_memberships(user)),
+            "may_intake": may_intake,
+            "petitions": petitions,
+            "tasks": tasks,
+            "reports": reports,
+            "approves": approves,
+            "notices": petition_selectors.notice_counts(user, today) if handles else None,
+        },
+    )
 
 
 def _wants_json(request: HttpRequest) -> bool:

@@ -76,6 +76,10 @@ MIDDLEWARE = [
     # limits in deploy/gunicorn.conf.py), before anything reads them.
     "danvan.core.middleware.RequestLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Compresses what every middleware below (and the view) produced; above them all but the
+    # request limits and the security redirects, as Django asks. Static files come already
+    # compressed from whitenoise (Content-Encoding set), which it leaves alone.
+    "django.middleware.gzip.GZipMiddleware",
     # Content-Security-Policy (django-csp) and Permissions-Policy, Cache-Control: no-store for
     # personal data, Retry-After on a 429 (danvan.core.headers), on every response.
     "csp.middleware.CSPMiddleware",
@@ -103,7 +107,9 @@ MIDDLEWARE = [
 ROOT_URLCONF = "danvan.urls"
 WSGI_APPLICATION = "danvan.wsgi.application"
 AUTH_USER_MODEL = "org.User"
-LOGIN_URL = "admin:login"
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "home"
 
 TEMPLATES = [
     {
@@ -116,6 +122,8 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                # The header: the bell's unread count and the menu, read with the user (no query).
+                "danvan.core.context_processors.header",
             ],
         },
     },
@@ -254,7 +262,9 @@ PUSH_WEBHOOK_URL = (
 AUTHENTICATION_BACKENDS = [
     # First, so a locked-out user is refused before the password is checked.
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend; loading the signed-in user also counts their unread
+    # notifications and their posts (subqueries): the header costs no query of its own.
+    "danvan.core.auth.PageUserBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

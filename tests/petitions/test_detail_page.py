@@ -102,7 +102,7 @@ def test_anonymous_is_sent_to_log_in(client, complaint):
     response = client.get(url(complaint))
 
     assert response.status_code == 302
-    assert "/admin/login/" in response["Location"]
+    assert "/dang-nhap/" in response["Location"]
 
 
 def test_province_supervisor_sees_it_and_may_extend_a_complex_denunciation(

@@ -16,7 +16,7 @@ def client_for(user: Any) -> Client:
 def test_anonymous_is_sent_to_log_in(db: Any) -> None:
     response = Client().get("/reports/")
     assert response.status_code == 302
-    assert "/admin/login/" in response["Location"]
+    assert "/dang-nhap/" in response["Location"]
 
 
 def test_supervisor_sees_province_figures_and_drill_down_links(

@@ -185,7 +185,7 @@ def test_list_requires_login(client: Any, task_a1: Task) -> None:
     response = client.get("/tasks/")
 
     assert response.status_code == 302
-    assert response["Location"].startswith("/admin/login/?next=/tasks/")
+    assert response["Location"].startswith("/dang-nhap/?next=/tasks/")
 
 
 def test_nav_links_for_signed_in_people(client: Any, cadre_a: Any) -> None:
@@ -266,7 +266,7 @@ def test_detail_out_of_scope_is_404_and_anonymous_is_sent_to_login(
     client: Any, cadre_b: Any, task_a1: Task
 ) -> None:
     anonymous = client.get(f"/tasks/{task_a1.pk}/")
-    assert anonymous.status_code == 302 and "/admin/login/" in anonymous["Location"]
+    assert anonymous.status_code == 302 and "/dang-nhap/" in anonymous["Location"]
     client.force_login(cadre_b)
 
     assert client.get(f"/tasks/{task_a1.pk}/").status_code == 404
@@ -280,7 +280,7 @@ def test_detail_out_of_scope_is_404_and_anonymous_is_sent_to_login(
 def test_anonymous_post_is_sent_to_login(client: Any, task_a1: Task) -> None:
     response = client.post(f"/tasks/{task_a1.pk}/report/", report_data())
 
-    assert response.status_code == 302 and "/admin/login/" in response["Location"]
+    assert response.status_code == 302 and "/dang-nhap/" in response["Location"]
     assert not ProgressReport.objects.exists()
 
 
