@@ -98,6 +98,9 @@ class Traffic:
         self._record("POST /api/v1/petitions/", created.status_code)
         self.created += created.status_code == 201
         self._record("GET /petitions/", self.web.get("/petitions/").status_code)
+        # Another citizen and matter each round: the same one again would be shown to the
+        # cadre as a possible duplicate before it is saved.
+        token = uuid.uuid4().hex
         intake = self.web.post(
             "/petitions/new/",
             {
@@ -107,8 +110,8 @@ class Traffic:
                 "received_on": timezone.localdate().isoformat(),
                 "channel": "reception",
                 "kind": "recommendation",
-                "summary": "Kiến nghị sửa đường liên thôn",
-                "full_name": "Nguyễn Văn Nam",
+                "summary": f"Kiến nghị {token[:8]} {token[8:16]} {token[16:24]}",
+                "full_name": f"Công dân {token[24:]}",
                 "head_count": 1,
             },
         )
