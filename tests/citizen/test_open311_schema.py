@@ -79,7 +79,8 @@ def test_open311(case: Any, world: dict[str, str]) -> None:
         case.body["api_key"] = world["key"]
         case.body.setdefault("jurisdiction_id", world["commune"])
     SENT[f"{case.operation.method.upper()} {case.operation.path}"] += 1
-    case.call_and_validate(checks=CHECKS)
+    # The WSGI client does not undo gzip (real clients do; compression is tested apart).
+    case.call_and_validate(checks=CHECKS, headers={"Accept-Encoding": "identity"})
 
 
 def test_every_operation_was_exercised() -> None:
