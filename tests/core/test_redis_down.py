@@ -19,8 +19,8 @@ from django.test import Client, override_settings
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from danvan.core import jobs
 from danvan.core import cache as cache_module
+from danvan.core import jobs
 from danvan.core.cache import cache_breaker
 from danvan.core.models import QueuedJob, RevokedToken
 from danvan.org.authentication import COMPLETE_KEY
