@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy, pgettext
 from django.views.decorators.http import require_POST
 
 from danvan.core.docx import place_name
+from danvan.core.downloads import name_download
 from danvan.core.errors import ServiceError
 from danvan.org.models import Unit
 from danvan.org.selectors import scope_paths
@@ -158,6 +159,5 @@ def document_download(request: HttpRequest, document_id: int, file_format: str) 
     stored = {"docx": document.docx, "xlsx": document.xlsx}.get(file_format)
     if stored is None or document.status != DocumentStatus.DONE or not stored:
         raise Http404
-    return FileResponse(
-        stored.open("rb"), as_attachment=True, filename=(stored.name or "").rsplit("/", 1)[-1]
-    )
+    response = FileResponse(stored.open("rb"), as_attachment=True)
+    return name_download(response, document.download_name(file_format))
