@@ -21,7 +21,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from danvan.core.downloads import named_download
+from danvan.core.downloads import name_download, named_download
 from danvan.core.errors import ServiceError
 from danvan.org.models import Unit
 from danvan.org.serializers import UnitRefSerializer
@@ -361,22 +361,23 @@ class ExportView(APIView):
                 key: values[0] if len(values) == 1 else values for key, values in params.lists()
             },
         )
-        stem = f"{subject}-{unit.code}-{today:%Y%m%d}"
+        # "Đơn thư - Xã Tân Phú - 05-12-2026.xlsx": what the file is, whose, as of when.
+        label = str(ExportSubject(subject).label)
+        stem = f"{label} - {unit.name} - {today:%d-%m-%Y}"
         if file_format == ExportFormat.CSV:
             response = StreamingHttpResponse(
                 exports.csv_stream(header, rows, lambda n: exports.export_finished(record, n)),
                 content_type="text/csv; charset=utf-8",
             )
-            response["Content-Disposition"] = f'attachment; filename="{stem}.csv"'
-            return response
-        handle, count = exports.xlsx_file(header, rows, title=str(ExportSubject(subject).label))
+            return name_download(response, f"{stem}.csv")
+        handle, count = exports.xlsx_file(header, rows, title=label)
         exports.export_finished(record, count)
-        return FileResponse(
+        response = FileResponse(
             handle,
             as_attachment=True,
-            filename=f"{stem}.xlsx",
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
+        return name_download(response, f"{stem}.xlsx")
 
 
 # --- Report documents -----------------------------------------------------------------------

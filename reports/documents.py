@@ -7,6 +7,7 @@ motto top-right (motto bold and underlined), the place and date line in italics,
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -19,6 +20,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Cm
 from openpyxl import Workbook
 from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 
 from danvan.core.docx import (
     _font,
@@ -31,7 +33,7 @@ from danvan.core.docx import (
 from danvan.core.numbers import decimal, percent
 from danvan.org.models import Unit
 from movement.selectors import MovementSummary, movement_summary
-from reports.exports import FORMULA_STARTS
+from reports.exports import FORMULA_STARTS, column_widths
 from reports.figures import (
     PetitionReport,
     most_overdue_petitions,
@@ -366,6 +368,30 @@ def _docx_table(document: Any, table: Table) -> None:
 
 
 # --- .xlsx --------------------------------------------------------------------------------------
+# The tables are written for the Word document (text: "50,0%", "05/12/2026", "12,5"); in the
+# sheet they become numbers and dates again, so that they sort, filter and sum.
+_DMY = re.compile(r"^(\d{2})/(\d{2})/(\d{4})$")
+_RATE = re.compile(r"^(\d+(?:,\d+)?)[\s\u00a0\u202f]?%$")
+_DECIMAL = re.compile(r"^\d+,\d+$")
+
+
+def _sheet_value(value: Any) -> tuple[Any, str | None]:
+    """The value a cell holds and its number format (None: as it is)."""
+    if not isinstance(value, str):
+        return value, None
+    if match := _DMY.match(value):
+        day, month, year = (int(part) for part in match.groups())
+        try:
+            return date(year, month, day), "DD/MM/YYYY"
+        except ValueError:
+            return value, None
+    if match := _RATE.match(value):
+        return float(match.group(1).replace(",", ".")) / 100, "0.0%"
+    if _DECIMAL.match(value):
+        return float(value.replace(",", ".")), "0.0"
+    return value, None
+
+
 def build_xlsx(content: ReportContent) -> bytes:
     workbook = Workbook()
     first = True
@@ -382,14 +408,23 @@ def build_xlsx(content: ReportContent) -> bytes:
         for cell in sheet[2]:
             cell.font = Font(bold=True)
         for row in table.rows:
-            sheet.append(row)
-            for cell in sheet[sheet.max_row]:
-                if isinstance(cell.value, str) and cell.value.startswith(FORMULA_STARTS):
+            sheet.append([_sheet_value(value)[0] for value in row])
+            for cell, value in zip(sheet[sheet.max_row], row, strict=False):
+                number_format = _sheet_value(value)[1]
+                if number_format:
+                    cell.number_format = number_format
+                elif isinstance(cell.value, str) and cell.value.startswith(FORMULA_STARTS):
                     cell.data_type = "s"  # a citizen's "=…" stays text, never a formula
         if table.note:
             sheet.append([table.note])
             sheet.cell(row=sheet.max_row, column=1).font = Font(italic=True)
-        sheet.column_dimensions["A"].width = 40
+        # Ready to use when opened: the title and the bold header stay in view, with a filter.
+        rows = [list(row) for row in table.rows]
+        for index, width in enumerate(column_widths(list(table.header), rows), start=1):
+            sheet.column_dimensions[get_column_letter(index)].width = width
+        sheet.freeze_panes = "A3"
+        last = get_column_letter(max(len(table.header), 1))
+        sheet.auto_filter.ref = f"A2:{last}{len(rows) + 2}"
     buffer = BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

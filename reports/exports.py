@@ -19,7 +19,8 @@ from __future__ import annotations
 import csv
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from datetime import date
+from datetime import date, datetime
+from itertools import chain, islice
 from typing import IO, Any
 
 from django.db.models import Prefetch, Q, QuerySet
@@ -28,6 +29,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 from rest_framework.exceptions import ValidationError
 
 from danvan.core.errors import ServiceError
@@ -269,7 +272,7 @@ def task_rows(queryset: Any, *, today: date) -> Iterator[list[Any]]:
             t.period_label,
             t.due_on,
             str(statuses.get(t.status, t.status)),
-            t.progress_percent,
+            None if t.progress_percent is None else Percent(t.progress_percent),
             t.completed_on,
         ]
 
@@ -325,7 +328,7 @@ def model_rows(queryset: Any) -> Iterator[list[Any]]:
             model.get_recognition_level_display(),
             model.recognised_by.name if model.recognised_by else "",
             model.decision_number,
-            model.decision_date.strftime("%d/%m/%Y") if model.decision_date else "",
+            model.decision_date,
             model.get_award_display(),
             model.last_reviewed_year,
             "; ".join(f"{names.get(k, k)}: {v}" for k, v in (model.figures or {}).items()),
@@ -349,8 +352,14 @@ def _is_formula_like(value: Any) -> bool:
 
 
 def _csv_value(value: Any) -> Any:
+    if isinstance(value, datetime):
+        if timezone.is_aware(value):
+            value = timezone.localtime(value)
+        return value.strftime("%d/%m/%Y %H:%M")
     if isinstance(value, date):
         return value.strftime("%d/%m/%Y")
+    if isinstance(value, Percent):
+        return f"{value:g}"
     if _is_formula_like(value):
         return "'" + value  # the usual escape: shown as text, the quote hidden by Excel
     return value
@@ -369,27 +378,91 @@ def csv_stream(
     on_done(count)
 
 
+# The widths are fitted to the first rows: a write-only sheet writes its columns before the
+# first row, so they are measured on a bounded sample held back, never on the whole file.
+WIDTH_SAMPLE_ROWS = 500
+MIN_WIDTH, MAX_WIDTH = 8, 60
+DATE_FORMAT, DATETIME_FORMAT, PERCENT_FORMAT = "DD/MM/YYYY", "DD/MM/YYYY HH:MM", "0%"
+
+
+class Percent(float):
+    """A rate in percent (50 for 50 %): a number with a % format in xlsx, as typed in CSV."""
+
+
+def _display_width(value: Any) -> int:
+    if value is None:
+        return 0
+    if isinstance(value, datetime):
+        return len("dd/mm/yyyy hh:mm")
+    if isinstance(value, date):
+        return len("dd/mm/yyyy")
+    if isinstance(value, Percent):
+        return len(f"{value:.0f} %")
+    text = str(value)
+    return max((len(line) for line in text.splitlines()), default=0)
+
+
+def column_widths(header: list[str], sample: list[list[Any]]) -> list[float]:
+    """Width of each column: its longest value among the header and the sample, bounded."""
+    widths = []
+    for index, title in enumerate(header):
+        longest = max(
+            # a bold header is wider than its letters count; the filter button takes ~2
+            [int(len(title) * 1.1) + 3]
+            + [_display_width(row[index]) + 2 for row in sample if index < len(row)]
+        )
+        widths.append(float(min(MAX_WIDTH, max(MIN_WIDTH, longest))))
+    return widths
+
+
+def _xlsx_cell(sheet: Any, value: Any) -> Any:
+    if isinstance(value, datetime):
+        if timezone.is_aware(value):
+            value = timezone.localtime(value)  # Excel has no time zones: local wall time
+        cell = WriteOnlyCell(sheet, value=value.replace(tzinfo=None))
+        cell.number_format = DATETIME_FORMAT
+        return cell
+    if isinstance(value, date):
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.number_format = DATE_FORMAT
+        return cell
+    if isinstance(value, Percent):
+        cell = WriteOnlyCell(sheet, value=float(value) / 100)
+        cell.number_format = PERCENT_FORMAT
+        return cell
+    if _is_formula_like(value):
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.data_type = "s"  # openpyxl would store "=…" as a formula; keep it text
+        return cell
+    return value
+
+
 def xlsx_file(header: list[str], rows: Iterable[list[Any]], *, title: str) -> tuple[IO[bytes], int]:
-    """A write-only workbook in an anonymous temporary file (deleted when closed)."""
+    """
+    A write-only workbook in an anonymous temporary file (deleted when closed), ready to use
+    when opened: columns fitted to their content, a bold header frozen above a filter, dates
+    as dates (dd/mm/yyyy), rates as percentages.
+    """
+    rows = iter(rows)
+    sample = list(islice(rows, WIDTH_SAMPLE_ROWS))
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=title[:31])
-    sheet.append(header)
+    for index, width in enumerate(column_widths(header, sample), start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    sheet.freeze_panes = "A2"
+    bold = Font(bold=True)
+    header_cells = []
+    for title_text in header:
+        cell = WriteOnlyCell(sheet, value=title_text)
+        cell.font = bold
+        header_cells.append(cell)
+    sheet.append(header_cells)
     count = 0
-    for row in rows:
+    for row in chain(sample, rows):
         count += 1
-        cells = []
-        for value in row:
-            if isinstance(value, date):
-                cell = WriteOnlyCell(sheet, value=value)
-                cell.number_format = "DD/MM/YYYY"
-                cells.append(cell)
-            elif _is_formula_like(value):
-                cell = WriteOnlyCell(sheet, value=value)
-                cell.data_type = "s"  # openpyxl would store "=…" as a formula; keep it text
-                cells.append(cell)
-            else:
-                cells.append(value)
-        sheet.append(cells)
+        sheet.append([_xlsx_cell(sheet, value) for value in row])
+    # The filter's range is written after the rows (write_tail), so it can be set last.
+    sheet.auto_filter.ref = f"A1:{get_column_letter(max(len(header), 1))}{count + 1}"
     handle = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 (closed by FileResponse)
     workbook.save(handle)
     handle.seek(0)

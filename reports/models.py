@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils import translation
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -105,3 +107,14 @@ class ReportDocument(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.year} – {self.unit_id}"
+
+    def download_name(self, file_format: str) -> str:
+        """'Báo cáo 6 tháng đầu năm 2026 - Xã Tân Phú.docx': Vietnamese, as the document is."""
+        with translation.override("vi"):
+            if self.kind == DocumentKind.YEAR:
+                title = gettext("Annual report %(year)s") % {"year": self.year}
+            elif self.half == 1:
+                title = gettext("Report for the first six months of %(year)s") % {"year": self.year}
+            else:
+                title = gettext("Report for the last six months of %(year)s") % {"year": self.year}
+        return f"{title} - {self.unit.name}.{file_format}"

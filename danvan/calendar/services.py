@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from datetime import date
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
@@ -182,3 +183,30 @@ def calendar_exception_remove(*, actor: User | None, exception: CalendarExceptio
         actor=_actor(actor),
         deadlines_changed=changed,
     )
+
+
+@transaction.atomic
+def calendar_exceptions_import(
+    *, actor: User | None, rows: Iterable[Any]
+) -> list[CalendarException]:
+    """
+    Add the new days of a year's import (danvan.calendar.imports), all or none. Rows are
+    classified again inside the transaction, so a day added meanwhile is skipped, never
+    doubled: importing the same file twice adds nothing the second time.
+    """
+    from danvan.calendar import imports
+
+    added = []
+    for row in imports.classify(list(rows)):
+        if row.status != imports.NEW:
+            continue
+        try:
+            added.append(
+                calendar_exception_add(actor=actor, day=row.day, kind=row.kind, name=row.name)
+            )
+        except ServiceError as error:
+            raise ServiceError(
+                _("Line %(line)d: %(message)s") % {"line": row.line, "message": error.message},
+                field=error.field,
+            ) from None
+    return added

@@ -14,6 +14,7 @@ class CoreConfig(AppConfig):
         from rest_framework import serializers
 
         from danvan.core import checks  # noqa: F401 (registers the system checks)
+        from danvan.core.admin import name_third_party_apps
         from danvan.core.errors import label_validation_errors
         from danvan.core.fields import CalendarDateField, bound_text_inputs
 
@@ -22,3 +23,5 @@ class CoreConfig(AppConfig):
         bound_text_inputs()
         # A refused input names its fields by their labels (danvan.core.errors).
         label_validation_errors()
+        # django-axes, django-otp and django-celery-beat ship no Vietnamese app name.
+        name_third_party_apps()

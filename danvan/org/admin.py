@@ -4,14 +4,23 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.forms import (
+    AdminPasswordChangeForm,
+    AdminUserCreationForm,
+    ReadOnlyPasswordHashWidget,
+)
+from django.contrib.auth.forms import UserChangeForm as DjangoUserChangeForm
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import HttpRequest
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from danvan.core.admin import SuperuserOnlyMixin
 from danvan.org import selectors, services
 from danvan.org.models import Membership, Unit, User
 from danvan.org.permissions import can, can_nationally, holds_anywhere, units_q
@@ -50,20 +59,10 @@ class UnitAdmin(ScopedUnitChoicesMixin, admin.ModelAdmin):
     search_help_text = _("Search by name (with or without diacritics) or code.")
     list_per_page = 50
     ordering = ["path"]
-    readonly_fields = ["path", "depth", "updated_at"]
-    fields = [
-        "code",
-        "name",
-        "level",
-        "kind",
-        "parent",
-        "codename",
-        "former_names",
-        "is_active",
-        "path",
-        "depth",
-        "updated_at",
-    ]
+    # The tree's own bookkeeping (path, depth, the folded name, the code name the loader
+    # keeps) is the services' business: the form shows what a person decides.
+    readonly_fields = ["updated_at"]
+    fields = ["code", "name", "level", "kind", "parent", "former_names", "is_active", "updated_at"]
     autocomplete_fields = ["parent"]
     show_full_result_count = False
 
@@ -185,8 +184,77 @@ class MembershipInline(ScopedUnitChoicesMixin, admin.TabularInline):
         return may_manage_person(request, obj) and super().has_delete_permission(request, obj)
 
 
+# --- The user forms, in Vietnamese --------------------------------------------------------------
+# Django 5.1 added the "password-based authentication" switch and a reset button whose texts
+# have no Vietnamese in Django's catalogue; they are worded here, in ours.
+def usable_password_field(*, losing_warning: bool = False) -> forms.ChoiceField:
+    help_text: Any = _(
+        "Whether the person may sign in with a password. If not, they can still sign in "
+        "by other means the administrators set up (such as single sign-on)."
+    )
+    if losing_warning:
+        help_text = format_html(
+            '{}<ul id="id_unusable_warning" class="messagelist"><li class="warning">{}</li></ul>',
+            help_text,
+            _("If not allowed, the person's current password is lost."),
+        )
+    return forms.ChoiceField(
+        label=_("Sign-in with a password"),
+        required=False,
+        initial="true",
+        choices={"true": _("Allowed"), "false": _("Not allowed")},
+        widget=forms.RadioSelect(attrs={"class": "radiolist inline"}),
+        help_text=help_text,
+    )
+
+
+class PasswordHashWidget(ReadOnlyPasswordHashWidget):
+    def get_context(self, name: str, value: Any, attrs: Any) -> dict[str, Any]:
+        context = super().get_context(name, value, attrs)
+        usable = bool(value) and not str(value).startswith(UNUSABLE_PASSWORD_PREFIX)
+        context["button_label"] = _("Set a new password") if usable else _("Set a password")
+        return context
+
+
+class UserAddForm(AdminUserCreationForm):
+    """A person is added with their name and contacts in one step, not a username alone."""
+
+    usable_password = usable_password_field()
+
+    class Meta(AdminUserCreationForm.Meta):
+        model = User
+        fields = ("username", "full_name", "email", "phone")
+
+
+class UserChangeForm(DjangoUserChangeForm):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        password = self.fields.get("password")
+        if password is not None:
+            password.widget = PasswordHashWidget()
+            if self.instance and not self.instance.has_usable_password():
+                password.help_text = _(
+                    "This person cannot sign in with a password: set one to allow it."
+                )
+            else:
+                password.help_text = _(
+                    "Passwords are stored only in a form nobody can read back, so no one can "
+                    "see this person's password; set a new one if it is forgotten."
+                )
+
+
+class UserPasswordForm(AdminPasswordChangeForm):
+    def __init__(self, user: Any, *args: Any, **kwargs: Any) -> None:
+        super().__init__(user, *args, **kwargs)
+        if "usable_password" in self.fields:
+            self.fields["usable_password"] = usable_password_field(losing_warning=True)
+
+
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
+    form = UserChangeForm
+    add_form = UserAddForm
+    change_password_form = UserPasswordForm
     inlines = [MembershipInline]
     list_display = ["username", "full_name", "email", "is_active", "last_login"]
     search_fields = ["username", "full_name", "email"]
@@ -194,6 +262,16 @@ class UserAdmin(DjangoUserAdmin):
         (None, {"fields": ("username", "password")}),
         (_("Personal info"), {"fields": ("full_name", "email", "phone")}),
         (_("Status"), {"fields": ("is_active", "last_login", "date_joined")}),
+    )
+    add_fieldsets = (
+        (
+            None,
+            {
+                "classes": ("wide",),
+                "fields": ("username", "usable_password", "password1", "password2"),
+            },
+        ),
+        (_("Personal info"), {"classes": ("wide",), "fields": ("full_name", "email", "phone")}),
     )
     superuser_fieldsets = (
         (_("Superuser"), {"fields": ("is_staff", "is_superuser", "groups", "user_permissions")}),
@@ -288,23 +366,26 @@ def _rescope_axes() -> None:
 
 
 def _rescope_beat() -> None:
-    """The Celery beat schedules run for the whole country: only central administrators edit."""
-    from django_celery_beat import admin as beat_admin
-    from django_celery_beat.models import PeriodicTask
+    """
+    The Celery beat schedules run the whole installation's jobs (reminders, digests, sweeps):
+    superusers only. A province administrator sees no section and gets a 403 on the pages.
+    """
+    from django_celery_beat.models import (
+        ClockedSchedule,
+        CrontabSchedule,
+        IntervalSchedule,
+        PeriodicTask,
+        SolarSchedule,
+    )
 
-    class CentralPeriodicTaskAdmin(beat_admin.PeriodicTaskAdmin):
-        def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-            return _sees_everything(request) and super().has_change_permission(request, obj)
-
-        def has_add_permission(self, request: HttpRequest) -> bool:
-            return _sees_everything(request) and super().has_add_permission(request)
-
-        def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-            return _sees_everything(request) and super().has_delete_permission(request, obj)
-
-    if admin.site.is_registered(PeriodicTask):
-        admin.site.unregister(PeriodicTask)
-    admin.site.register(PeriodicTask, CentralPeriodicTaskAdmin)
+    for model in (PeriodicTask, CrontabSchedule, IntervalSchedule, ClockedSchedule, SolarSchedule):
+        if not admin.site.is_registered(model):
+            continue
+        base = type(admin.site.get_model_admin(model))
+        admin.site.unregister(model)
+        admin.site.register(
+            model, type(f"SuperuserOnly{base.__name__}", (SuperuserOnlyMixin, base), {})
+        )
 
 
 _rescope_axes()

@@ -6,15 +6,15 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.contrib.admin import AdminSite
 from django.http import HttpRequest, HttpResponseRedirect
 from django.urls import reverse
 
+from danvan.core.admin import OrderedAdminSite
 from danvan.twofactor import rules
 from danvan.twofactor.forms import SecondFactorLoginForm
 
 
-class DanvanAdminSite(AdminSite):
+class DanvanAdminSite(OrderedAdminSite):
     login_form = SecondFactorLoginForm
     login_template = "twofactor/login.html"
     index_template = "twofactor/index.html"
