@@ -148,7 +148,7 @@ def test_report_documents_download_under_a_vietnamese_name(
     response = client.get(f"/api/v1/reports/documents/{document.pk}/download/?file=xlsx")
     ascii_name, name = _filenames(response)
     assert name == "Báo cáo 6 tháng đầu năm 2026 - Lâm Đồng.xlsx"
-    assert "half" not in name and ascii_name == "Bao cao 6 thang dau nam 2026 - Lam Dong.xlsx"
+    assert "half" not in name and ascii_name == "bao-cao-6-thang-dau-nam-2026-lam-dong.xlsx"
     sheet = _sheet(b"".join(response.streaming_content))
     assert sheet.freeze_panes == "A3"
     assert all(cell.font.bold for cell in sheet[2])
