@@ -3,14 +3,17 @@ from django.urls import include, path
 
 from danvan.core import views
 from danvan.core.health import healthz, live
+from danvan.org import views as org_views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", healthz, name="healthz"),
     path("healthz/ready", healthz, name="healthz-ready"),
     path("healthz/live", live, name="healthz-live"),
-    path("i18n/", include("django.conf.urls.i18n")),
     path("", include("danvan.core.accounts")),
+    # The header's language selector: Django's cookie, and the profile when signed in.
+    path("i18n/setlang/", org_views.set_language, name="set_language"),
+    path("tai-khoan/", org_views.account, name="account"),
     path("admin/second-factor/", include("danvan.twofactor.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(("danvan.api", "api"), namespace="api")),

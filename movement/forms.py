@@ -8,22 +8,20 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from danvan.core.widgets import DateField
 from danvan.org.models import Unit
 from danvan.org.permissions import units_q
 from movement import roles as actions
 from movement.models import Award, DropReason, Indicator, ModelField
 
-DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
 FILE_WIDGET = forms.ClearableFileInput(
     attrs={"accept": "image/*,application/pdf", "capture": "environment"}
 )
 
 
 def _date(label: Any, *, required: bool = True) -> forms.DateField:
-    return forms.DateField(
-        label=label, required=required, widget=DATE_WIDGET, input_formats=DATE_FORMATS
-    )
+    # dd/mm/yyyy on every browser (danvan.core.widgets), not the browser's date input.
+    return DateField(label=label, required=required)
 
 
 def units_for(user: Any, action: str) -> QuerySet[Unit]:

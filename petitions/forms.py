@@ -12,6 +12,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from danvan.core.upload_forms import CAMERA_LABEL, FilesField, FilesFormMixin
+from danvan.core.widgets import DateField
 from danvan.org.models import Unit, User
 from danvan.org.permissions import units_q
 from danvan.org.selectors import units_visible_to
@@ -32,11 +33,7 @@ class IntakeForm(FilesFormMixin, forms.Form):
     location_unit: forms.ModelChoiceField = forms.ModelChoiceField(
         queryset=Unit.objects.none(), label=_("location")
     )
-    received_on = forms.DateField(
-        label=_("received on"),
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
-    )
+    received_on = DateField(label=_("received on"))
     channel = forms.ChoiceField(choices=Channel.choices, label=_("channel"))
     kind = forms.ChoiceField(choices=PetitionKind.choices, label=_("kind"))
     field = forms.ModelChoiceField(
@@ -163,14 +160,9 @@ def intake_duplicates(user: Any, values: dict[str, Any]) -> list[tuple[Petition,
 # --- Workflow transitions on the detail page --------------------------------------------------
 # Each form collects what its service needs and calls it; the service decides (status,
 # permission, dates, policy), and its refusals come back as field-level messages.
-DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
-
-
 def _date(label: Any, *, required: bool = False) -> forms.DateField:
-    return forms.DateField(
-        label=label, required=required, widget=DATE_WIDGET, input_formats=DATE_FORMATS
-    )
+    # dd/mm/yyyy on every browser (danvan.core.widgets), not the browser's date input.
+    return DateField(label=label, required=required)
 
 
 def _reason(action: str = "", *, label: Any = None) -> forms.CharField:

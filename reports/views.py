@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from danvan.core.docx import place_name
 from danvan.core.downloads import named_download
 from danvan.core.errors import ServiceError
+from danvan.core.widgets import DateInput
 from danvan.org.models import Unit
 from danvan.org.selectors import scope_paths
 from movement.selectors import movement_summary
@@ -78,6 +79,18 @@ def _period_values(period: Period, today: date) -> dict[str, int]:
         "month": today.month,
     }
     return {**defaults, **own}
+
+
+def _period_dates(params: Any, period: Any) -> dict[str, str]:
+    """The from/to fields, dd/mm/yyyy with a calendar on every browser (not type="date")."""
+    if period.kind == PeriodKind.CUSTOM:
+        values = {"from": period.start, "to": period.end}
+    else:  # what was typed, shown again beside its message
+        values = {"from": params.get("from", ""), "to": params.get("to", "")}
+    return {
+        name: DateInput().render(name, value, attrs={"id": f"period-{name}"})
+        for name, value in values.items()
+    }
 
 
 @login_required
@@ -143,6 +156,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "period_kinds": PeriodKind.ALL,
         "period_values": _period_values(period, today),
         "params": params,
+        "period_dates": _period_dates(params, period),
         "years": list(range(today.year, today.year - 6, -1)),
         "place": place_name(unit),
         "movement": movement_summary(unit, period.start, period.end),

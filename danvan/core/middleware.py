@@ -18,6 +18,8 @@ from django.utils import translation
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
+from danvan.core.language import chosen_language
+
 _DATE_PART = re.compile(r"__(year|month|day)$")
 _DATE_PART_LIMITS = {"year": (1, 9999), "month": (1, 12), "day": (1, 31)}
 
@@ -141,8 +143,8 @@ class RequestLimitMiddleware:
 def _refuse(
     request: HttpRequest, status: int, code: str, message: Callable[[], str]
 ) -> HttpResponse:
-    # Before LocaleMiddleware: speak the request's language here.
-    with translation.override(translation.get_language_from_request(request)):
+    # Before the language middleware and authentication: the chosen language or Vietnamese.
+    with translation.override(chosen_language(request)):
         text = message()
         other = other_shape(request, status, text)
         if other is not None:

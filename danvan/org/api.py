@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 import django_filters
 from django.contrib.auth.signals import user_logged_in
@@ -23,10 +23,11 @@ from rest_framework_simplejwt import views as jwt_views
 from rest_framework_simplejwt.exceptions import TokenError
 from rest_framework_simplejwt.tokens import AccessToken, RefreshToken
 
+from danvan.core.language import activate_for_user
 from danvan.core.throttling import LoginRateThrottle
-from danvan.org import selectors
+from danvan.org import selectors, services
 from danvan.org.authentication import revoke_access_token
-from danvan.org.models import Membership, Unit, UnitKind, UnitLevel, User
+from danvan.org.models import LANGUAGE_CHOICES, Membership, Unit, UnitKind, UnitLevel, User
 
 
 # --- Tokens ----------------------------------------------------------------------------------
@@ -228,6 +229,7 @@ class MeSerializer(serializers.ModelSerializer):
             "full_name",
             "email",
             "phone",
+            "language",
             "is_superuser",
             "memberships",
             "permissions",
@@ -242,9 +244,27 @@ class MeSerializer(serializers.ModelSerializer):
         return sorted(user.get_all_permissions())
 
 
+class MeUpdateSerializer(serializers.Serializer):
+    language = serializers.ChoiceField(
+        choices=LANGUAGE_CHOICES,
+        label=_("language"),
+        help_text="The language of this person's pages and API messages (vi by default).",
+    )
+
+
 class MeView(APIView):
     """The signed-in user, their memberships (unit + role) and permissions."""
 
     @extend_schema(responses=MeSerializer)
     def get(self, request: Request) -> Response:
         return Response(MeSerializer(request.user).data)
+
+    @extend_schema(request=MeUpdateSerializer, responses=MeSerializer)
+    def patch(self, request: Request) -> Response:
+        """Change the person's own settings: today their language."""
+        serializer = MeUpdateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        language = serializer.validated_data["language"]
+        user = services.user_set_language(user=cast(User, request.user), language=language)
+        activate_for_user(request, user)  # this answer already in the new language
+        return Response(MeSerializer(user).data)

@@ -17,6 +17,7 @@ from rest_framework_simplejwt.exceptions import InvalidToken
 from rest_framework_simplejwt.tokens import AccessToken
 
 from danvan.core.cache import cache_breaker, cache_degraded, warn_degraded
+from danvan.core.language import activate_for_user
 from danvan.core.models import RevokedToken
 
 log = logging.getLogger(__name__)
@@ -110,6 +111,13 @@ def is_revoked(jti: str) -> bool:
 
 class RevocableJWTAuthentication(JWTAuthentication):
     """Bearer access tokens, refused once their owner logged out with them."""
+
+    def authenticate(self, request: Any) -> Any:
+        result = super().authenticate(request)
+        if result is not None:
+            # The messages of this request in the person's profile language (as the pages).
+            activate_for_user(request, result[0])
+        return result
 
     def get_validated_token(self, raw_token: bytes) -> Any:
         token = super().get_validated_token(raw_token)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -107,11 +108,19 @@ class Unit(models.Model):
         return self.name
 
 
+# The languages a person may choose: settings.LANGUAGES (also the API schema's `Language`).
+LANGUAGE_CHOICES = settings.LANGUAGES
+
+
 class User(AbstractUser):
     """A person who signs in. What they may see and do comes from their memberships."""
 
     full_name = models.CharField(_("full name"), max_length=150, blank=True)
     phone = models.CharField(_("phone"), max_length=20, blank=True)
+    # The pages' and the API's language for this person: their choice, never the browser's.
+    language = models.CharField(
+        _("language"), max_length=10, choices=LANGUAGE_CHOICES, default="vi"
+    )
 
     class Meta(AbstractUser.Meta):
         verbose_name = _("user")  # type: ignore[assignment]

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from danvan.core.errors import ServiceError
+from danvan.core.language import supported
 from danvan.core.text import fold
 from danvan.org.models import PATH_SEPARATOR, Membership, Role, Unit, User
 from danvan.org.roles import group_name
@@ -69,3 +70,14 @@ def user_sync_groups(*, user: User) -> None:
             user.is_staff = is_staff
             user.save(update_fields=["is_staff"])
     forget_scope(user)
+
+
+@transaction.atomic
+def user_set_language(*, user: User, language: str) -> User:
+    """The person's own language for the pages and the API (a preference: no audit event)."""
+    if supported(language) is None:
+        raise ServiceError(_("Choose one of the languages offered."), field="language")
+    if user.language != language:
+        user.language = language
+        user.save(update_fields=["language"])
+    return user

@@ -88,7 +88,9 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     # Keeps the request at hand for the audit log (address, browser) of deep events.
     "danvan.audit.services.RequestContextMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    # The language: the person's profile, else the header's selector (cookie), else
+    # Vietnamese; never the browser's Accept-Language (danvan.core.language).
+    "danvan.core.language.LanguageMiddleware",
     # NUL characters and overflowing admin dates: a 400 naming the parameter, not a 500.
     "danvan.core.middleware.HostileInputMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -439,6 +441,7 @@ SPECTACULAR_SETTINGS = {
         "ReportDocumentKind": "reports.models.DocumentKind",
         "ReportDocumentStatus": "reports.models.DocumentStatus",
         "UnitLevel": "danvan.org.models.UnitLevel",
+        "Language": "danvan.org.models.LANGUAGE_CHOICES",
         "MovementModelStatus": "movement.models.ModelStatus",
         "MovementModelField": "movement.models.ModelField",
         "MovementRecognitionLevel": "movement.models.RecognitionLevel",

@@ -270,13 +270,16 @@ def test_malformed_json_is_a_400_in_vietnamese_naming_the_body(api_as, handler_a
     assert "JSON parse error" not in response.content.decode()
 
 
-def test_malformed_json_speaks_english_to_an_english_client(api_as, handler_a) -> None:
+def test_malformed_json_speaks_english_to_a_person_who_chose_english(api_as, handler_a) -> None:
+    handler_a.language = "en"  # their profile; the API follows it, not Accept-Language
+    handler_a.save(update_fields=["language"])
+
     response = api_as(handler_a).generic(
         "POST",
         "/api/v1/petitions/duplicate-candidates/",
         "{",
         content_type="application/json",
-        HTTP_ACCEPT_LANGUAGE="en",
+        HTTP_ACCEPT_LANGUAGE="vi",
     )
 
     assert response.status_code == 400

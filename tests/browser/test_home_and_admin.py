@@ -45,7 +45,10 @@ def test_admin_unit_search_without_diacritics(open_page, screenshot, supervisor)
     screenshot(page, "admin-unit-search")
 
 
-def test_english_is_available(open_page, cadre_a):
-    page = open_page(cadre_a, "/", language="en")
+def test_english_for_a_person_who_chose_it(open_page, cadre_a):
+    cadre_a.language = "en"  # the profile decides, not the browser (which asks for vi here)
+    cadre_a.save(update_fields=["language"])
+
+    page = open_page(cadre_a, "/", language="vi")
 
     assert page.locator("h1").inner_text() == "My work"

@@ -1,4 +1,9 @@
-"""One JSON error shape for the API, in the language the client asks for; HTML pages for people."""
+"""
+One JSON error shape for the API, in the person's language; HTML pages for people.
+
+The language is the signed-in person's profile setting, else the language cookie (the
+header's selector), else Vietnamese; Accept-Language never changes it (danvan.core.language).
+"""
 
 from __future__ import annotations
 
@@ -6,6 +11,7 @@ import json
 from typing import Any
 
 import pytest
+from django.conf import settings
 
 VI_UNAUTHENTICATED = "Chưa cung cấp thông tin xác thực."
 EN_UNAUTHENTICATED = "Authentication credentials were not provided."
@@ -22,36 +28,46 @@ def error(response: Any, status: int, code: str) -> dict[str, Any]:
     return body
 
 
+def english(client: Any) -> Any:
+    """The client chose English with the header's selector (the language cookie)."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    return client
+
+
 # --- 401 -----------------------------------------------------------------------------------
 @pytest.mark.parametrize(
-    ("accept_language", "message"),
-    [
-        (None, VI_UNAUTHENTICATED),
-        ("vi", VI_UNAUTHENTICATED),
-        ("vi-VN,vi;q=0.9,en;q=0.5", VI_UNAUTHENTICATED),
-        ("en", EN_UNAUTHENTICATED),
-        ("en-US,en;q=0.9", EN_UNAUTHENTICATED),
-        ("fr", VI_UNAUTHENTICATED),  # unsupported: the default, Vietnamese
-    ],
+    "accept_language", [None, "vi", "vi-VN,vi;q=0.9,en;q=0.5", "en", "en-US,en;q=0.9", "fr"]
 )
-def test_401_speaks_the_requested_language(api, db, accept_language, message):
+def test_401_is_vietnamese_whatever_the_browser_asks(api, db, accept_language):
     headers = {"HTTP_ACCEPT_LANGUAGE": accept_language} if accept_language else {}
 
     response = api.get("/api/v1/me/", **headers)
 
     body = error(response, 401, "not_authenticated")
-    assert body["message"] == message
-    assert response["Content-Language"] == ("en" if message == EN_UNAUTHENTICATED else "vi")
+    assert body["message"] == VI_UNAUTHENTICATED
+    assert response["Content-Language"] == "vi"
+
+
+@pytest.mark.parametrize(("cookie", "message"), [("en", EN_UNAUTHENTICATED), ("fr", None)])
+def test_401_follows_the_language_chosen_in_the_header(api, db, cookie, message):
+    api.cookies[settings.LANGUAGE_COOKIE_NAME] = cookie  # "fr" is not offered: Vietnamese
+
+    response = api.get("/api/v1/me/", HTTP_ACCEPT_LANGUAGE="vi")
+
+    assert error(response, 401, "not_authenticated")["message"] == (message or VI_UNAUTHENTICATED)
+    assert response["Content-Language"] == (cookie if message else "vi")
 
 
 def test_wrong_password_message_in_vietnamese_and_english(api, cadre_a):
     data = {"username": "cadre_a", "password": "wrong password here"}
 
-    vi = error(api.post("/api/v1/auth/token/", data, format="json"), 401, "no_active_account")
-    en = error(
+    vi = error(
         api.post("/api/v1/auth/token/", data, format="json", HTTP_ACCEPT_LANGUAGE="en"),
         401,
         "no_active_account",
+    )
+    en = error(
+        english(api).post("/api/v1/auth/token/", data, format="json"), 401, "no_active_account"
     )
 
     assert en["message"] == "No active account found with the given credentials"
@@ -70,12 +86,19 @@ def test_bad_bearer_token_in_vietnamese(api, db):
 
 # --- 404 -----------------------------------------------------------------------------------
 @pytest.mark.parametrize(
-    ("accept_language", "message"),
-    [(None, VI_NOT_FOUND), ("vi", VI_NOT_FOUND), ("en", EN_NOT_FOUND)],
+    ("profile", "accept_language", "message"),
+    [
+        ("vi", None, VI_NOT_FOUND),
+        ("vi", "en", VI_NOT_FOUND),  # the browser's language does not override the profile
+        ("en", None, EN_NOT_FOUND),
+        ("en", "vi", EN_NOT_FOUND),
+    ],
 )
-def test_404_for_an_object_speaks_the_requested_language(
-    api_as, tree, cadre_a, accept_language, message
+def test_404_for_an_object_speaks_the_profile_language(
+    api_as, tree, cadre_a, profile, accept_language, message
 ):
+    cadre_a.language = profile
+    cadre_a.save(update_fields=["language"])
     headers = {"HTTP_ACCEPT_LANGUAGE": accept_language} if accept_language else {}
 
     # A sibling's commune: out of scope answers exactly like a missing one.
@@ -84,13 +107,16 @@ def test_404_for_an_object_speaks_the_requested_language(
 
     assert error(out_of_scope, 404, "not_found")["message"] == message
     assert error(missing, 404, "not_found")["message"] == message
+    assert missing["Content-Language"] == profile
 
 
 @pytest.mark.parametrize(
-    ("accept_language", "message"),
-    [(None, VI_NOT_FOUND), ("vi", VI_NOT_FOUND), ("en", EN_NOT_FOUND)],
+    ("cookie", "accept_language", "message"),
+    [(None, None, VI_NOT_FOUND), (None, "en", VI_NOT_FOUND), ("en", "vi", EN_NOT_FOUND)],
 )
-def test_unknown_api_url_is_a_json_404(client, db, accept_language, message):
+def test_unknown_api_url_is_a_json_404(client, db, cookie, accept_language, message):
+    if cookie:
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = cookie
     headers = {"HTTP_ACCEPT_LANGUAGE": accept_language} if accept_language else {}
 
     response = client.get("/api/v1/no-such-thing/", **headers)
@@ -121,9 +147,7 @@ def test_validation_error_names_the_field_in_vietnamese(api, tree):
 
 
 def test_validation_error_in_english(api, tree):
-    response = api.post(
-        "/api/v1/auth/token/", {"password": "x"}, format="json", HTTP_ACCEPT_LANGUAGE="en"
-    )
+    response = english(api).post("/api/v1/auth/token/", {"password": "x"}, format="json")
 
     body = error(response, 400, "invalid")
     assert body["fields"] == {"username": ["This field is required."]}
@@ -141,12 +165,12 @@ def test_lockout_message_is_translated(api, cadre_a, settings):
     for _ in range(settings.AXES_FAILURE_LIMIT):
         api.post("/api/v1/auth/token/", data, format="json")
 
-    en = error(
+    vi = error(
         api.post("/api/v1/auth/token/", data, format="json", HTTP_ACCEPT_LANGUAGE="en"),
         429,
         "locked_out",
     )
-    vi = error(api.post("/api/v1/auth/token/", data, format="json"), 429, "locked_out")
+    en = error(english(api).post("/api/v1/auth/token/", data, format="json"), 429, "locked_out")
 
     assert en["message"].startswith("Too many failed login attempts")
     assert vi["message"] != en["message"]
@@ -154,12 +178,14 @@ def test_lockout_message_is_translated(api, cadre_a, settings):
 
 # --- 400 that Django refuses before any view -------------------------------------------------
 @pytest.mark.parametrize(
-    ("accept_language", "message"),
+    ("cookie", "message"),
     [(None, "Yêu cầu quá lớn."), ("en", "The request is too large.")],
 )
-def test_an_oversized_api_body_is_a_json_400(api, db, settings, accept_language, message):
+def test_an_oversized_api_body_is_a_json_400(api, db, settings, cookie, message):
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
-    headers = {"HTTP_ACCEPT_LANGUAGE": accept_language} if accept_language else {}
+    if cookie:
+        api.cookies[settings.LANGUAGE_COOKIE_NAME] = cookie
+    headers = {"HTTP_ACCEPT_LANGUAGE": "en"}  # ignored
 
     response = api.post(
         "/api/v1/auth/token/",

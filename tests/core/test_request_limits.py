@@ -42,15 +42,21 @@ def test_an_address_at_the_limit_goes_through(client, db):
     assert response.status_code == 401  # reached the API (which asks for a sign-in)
 
 
-def test_an_over_long_header_is_a_json_431_in_the_request_language(client, db):
-    response = client.get(
-        "/api/v1/units/",
-        HTTP_X_TRACE="y" * middleware.MAX_HEADER_FIELD_SIZE,
-        HTTP_ACCEPT_LANGUAGE="en",
-    )
+def test_an_over_long_header_is_a_json_431_in_the_chosen_language(client, db):
+    # Refused before anyone is signed in: the header selector's language (cookie), never
+    # Accept-Language.
+    headers = {"HTTP_X_TRACE": "y" * middleware.MAX_HEADER_FIELD_SIZE, "HTTP_ACCEPT_LANGUAGE": "en"}
 
-    body = error(response, 431, "headers_too_large")
-    assert body["message"].startswith("The X-Trace header is too long")
+    vietnamese = client.get("/api/v1/units/", **headers)
+    client.cookies[django_settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = client.get("/api/v1/units/", **headers)
+
+    assert error(vietnamese, 431, "headers_too_large")["message"].startswith(
+        "Tiêu đề X-Trace quá dài"
+    )
+    assert error(english, 431, "headers_too_large")["message"].startswith(
+        "The X-Trace header is too long"
+    )
 
 
 def test_too_many_headers_is_a_json_431(client, db):

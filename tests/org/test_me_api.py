@@ -26,3 +26,36 @@ def test_me_works_with_browser_session(client, tree, cadre_a):
     client.force_login(cadre_a)
 
     assert client.get("/api/v1/me/").json()["username"] == "cadre_a"
+
+
+def test_me_shows_the_profile_language(api_as, tree, cadre_a):
+    assert api_as(cadre_a).get("/api/v1/me/").json()["language"] == "vi"
+
+
+def test_patch_me_sets_the_language_for_the_app_and_the_pages(api_as, client, tree, cadre_a):
+    response = api_as(cadre_a).patch(
+        "/api/v1/me/", {"language": "en"}, format="json", HTTP_ACCEPT_LANGUAGE="vi"
+    )
+
+    assert response.status_code == 200, response.content
+    assert response.json()["language"] == "en"
+    assert response["Content-Language"] == "en"
+    cadre_a.refresh_from_db()
+    assert cadre_a.language == "en"
+    client.force_login(cadre_a)
+    assert '<html lang="en">' in client.get("/").content.decode()
+
+
+def test_patch_me_refuses_a_language_not_offered_naming_the_field(api_as, tree, cadre_a):
+    response = api_as(cadre_a).patch("/api/v1/me/", {"language": "fr"}, format="json")
+
+    assert response.status_code == 400
+    body = response.json()
+    assert list(body["fields"]) == ["language"]
+    assert body["message"].startswith("Ngôn ngữ: ")
+    cadre_a.refresh_from_db()
+    assert cadre_a.language == "vi"
+
+
+def test_patch_me_anonymous_is_401(api):
+    assert api.patch("/api/v1/me/", {"language": "en"}, format="json").status_code == 401
