@@ -106,6 +106,7 @@ EXPECTED: dict[str, dict[str, str]] = {
     "GET /api/v1/directives/{id}/timeline/": SIGNED_IN,
     "GET /api/v1/directives/sync/": SIGNED_IN,
     "GET /api/v1/me/": SIGNED_IN,
+    "PATCH /api/v1/me/": SIGNED_IN,  # one's own language
     "GET /api/v1/meetings/": SIGNED_IN,
     "GET /api/v1/meetings/{id}/": SCOPED,
     "GET /api/v1/meetings/{id}/timeline/": SCOPED,

@@ -14,8 +14,9 @@ from django.test import Client
 from danvan.org.models import User
 
 VI_LOG_IN = "Đăng nhập"
-EN_HOME = "Mass mobilization work: petitions, directives and tasks"
-VI_HOME = "Công tác dân vận: đơn thư, văn bản chỉ đạo và nhiệm vụ"
+# In every page's title, signed in or not.
+EN_HOME = "· Mass mobilization work</title>"
+VI_HOME = "· Công tác dân vận</title>"
 
 
 def page(response: Any) -> str:

@@ -114,7 +114,9 @@ def test_the_chosen_period_is_filled_in(world: Any, supervisor: Any) -> None:
     half = client_for(supervisor).get("/reports/?period=half&year=2026&half=2").content.decode()
     assert '<option value="2" selected>6 tháng cuối năm</option>' in half
     custom = client_for(supervisor).get("/reports/?period=custom&from=02/01/2026&to=2026-03-31")
-    assert 'name="from" type="date" value="2026-01-02"' in custom.content.decode()
+    assert 'name="from" value="02/01/2026" inputmode="numeric" placeholder="dd/mm/yyyy"' in (
+        custom.content.decode()
+    )
 
 
 def test_the_document_form_shows_the_six_months_only_for_a_six_month_report(
