@@ -68,8 +68,8 @@ class YearImportForm(forms.Form):
         label=_("CSV file"),
         required=False,
         help_text=_(
-            "One day a line: date; name; kind — e.g. “02/01/2027; Nghỉ bù Tết Dương lịch; "
-            "nghỉ” or “09/01/2027; Làm bù cho ngày 02/01/2027; làm việc”. Dates as dd/mm/yyyy; "
+            "One day a line: date; name; kind — e.g. “04/01/2027; Nghỉ bù Tết Dương lịch; "
+            "nghỉ” or “09/01/2027; Làm bù cho ngày 04/01/2027; làm việc”. Dates as dd/mm/yyyy; "
             "an empty kind is a day off. Saved as UTF-8."
         ),
     )
