@@ -10,7 +10,7 @@ from django.core import mail
 from django.test import Client
 
 from danvan.notify import services
-from danvan.notify.models import NotificationPreference, Reminder
+from danvan.notify.models import Channel, Delivery, DeliveryStatus, NotificationPreference, Reminder
 from tests.notify.conftest import WED, make_petition
 
 URL = "/notifications/preferences/"
@@ -81,3 +81,29 @@ def test_reminder_email_links_to_the_preferences_page(
     (email,) = [m for m in mail.outbox if m.to == [handler_a.email]]
     assert "/notifications/preferences/" in email.body
     assert "/notifications/preferences/" in email.alternatives[0][0]
+
+
+def test_an_email_sent_again_after_a_lost_commit_carries_the_same_message_id(
+    tree: Any, handler_a: Any, stages: None
+) -> None:
+    """A worker killed after handing the e-mail over but before committing `sent_at` sends it
+    again; mail servers and clients know the copy by its Message-ID."""
+    make_petition(tree.commune_a1, WED, assignee=handler_a)
+    services.sweep(today=WED, stale_after=None)
+    ids = list(Reminder.objects.values_list("pk", flat=True))
+    services.deliver(ids)
+    assert len([m for m in mail.outbox if m.to == [handler_a.email]]) == 1
+    # The commit that marked it sent is lost: the row is pending again.
+    Delivery.objects.filter(channel=Channel.EMAIL).update(
+        sent_at=None, status=DeliveryStatus.PENDING, attempts=0
+    )
+    Reminder.objects.update(status="pending")
+    services.deliver(ids)
+    copies = [m for m in mail.outbox if m.to == [handler_a.email]]
+    assert len(copies) == 2
+    first_id, second_id = (m.message()["Message-ID"] for m in copies)
+    assert first_id == second_id
+    assert re.fullmatch(r"<reminder-\d+@[\w.-]+>", first_id)
+    # Another person's reminder has its own.
+    others = {m.message()["Message-ID"] for m in mail.outbox if m.to != [handler_a.email]}
+    assert first_id not in others
