@@ -13,15 +13,16 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import Case, CharField, Count, F, IntegerField, Prefetch, Q, QuerySet, When
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy
 
-from danvan.core.text import fold
+from danvan.core.text import FullTextMatch, fold, tsquery_text
 from danvan.org import permissions
 from danvan.org.models import Unit
-from danvan.org.selectors import scope_ids_q, scope_q
+from danvan.org.selectors import scope_ids_q, scope_q, scope_rows_q
 from petitions import clock
 from petitions import roles as actions
 from petitions.models import (
@@ -55,7 +56,7 @@ def petitions_visible_to(user: Any) -> QuerySet[Petition]:
     commune's list no longer walks the whole table newest-first testing joined unit paths.
     """
     return Petition.objects.filter(
-        scope_ids_q(user, "handling_unit", "receiving_unit"),
+        scope_rows_q(user, Petition, "handling_unit", "receiving_unit"),
         deleted_at__isnull=True,
     )
 
@@ -212,16 +213,25 @@ def merged_into(petition: Petition) -> Petition | None:
 # --- Search -------------------------------------------------------------------------------------
 def petitions_search(queryset: QuerySet[Petition], term: str) -> QuerySet[Petition]:
     """
-    Diacritic- and case-insensitive: every word must appear in the folded text (code,
+    Diacritic- and case-insensitive: every typed word must appear in the folded text (code,
     summary, content, address, respondents, and petitioner names except for denunciations).
-    On PostgreSQL the trigram GIN index on search_text serves these LIKE '%word%' filters.
+
+    On PostgreSQL a full-text match on the generated `search_vector` column (GIN index): each
+    word as the start of a word ("khieu na" finds "khieu nai"), a code's parts in a row. Its
+    statistics are per word, so common phrases get the ordered walk and rare words the index,
+    by estimate rather than by luck. Elsewhere (SQLite, the embedded mode) every word as a
+    substring of the folded text.
     """
     folded = fold(term)
     if not folded:
         return queryset
-    condition = Q()
-    for word in folded.split(" "):
-        condition &= Q(search_text__contains=word)
+    query = tsquery_text(term) if connection.vendor == "postgresql" else ""
+    if query:
+        condition = Q(FullTextMatch("search_vector", query))
+    else:
+        condition = Q()
+        for word in folded.split(" "):
+            condition &= Q(search_text__contains=word)
     # The code is in search_text too ("DT-2026-000123" folds to "dt-2026-000123"), so one
     # indexable condition covers codes as well.
     number = _number_condition(term)

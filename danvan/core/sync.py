@@ -46,7 +46,11 @@ class SyncPoint:
     def q(self) -> Q:
         if self.since is None:
             return Q()
-        return Q(updated_at__gt=self.since) | Q(updated_at=self.since, id__gt=self.after_id)
+        # `(updated_at, id) > (since, after_id)`: the leading `updated_at >= since` is the
+        # start of the (updated_at, id) index range; the OR only sorts out the first moment.
+        return Q(updated_at__gte=self.since) & (
+            Q(updated_at__gt=self.since) | Q(updated_at=self.since, id__gt=self.after_id)
+        )
 
 
 def _whole_number(request: Request, name: str, default: int, low: int, high: int) -> int:

@@ -59,3 +59,62 @@ class FoldedSearchAdminMixin:
 
     def get_search_results(self, request: Any, queryset: Any, search_term: str) -> Any:
         return queryset.filter(folded_words_q("search_text", search_term)), False
+
+
+_TOKENS = re.compile(r"[a-z0-9]+")
+
+
+def tsquery_text(term: str) -> str:
+    """
+    The full-text query of a typed term, on the same words as a `search_vector` column (the
+    folded text with everything but a–z and 0–9 as spaces): every typed word must be there,
+    the last part of each as a prefix ("khieu na" finds "khieu nai"); a word typed with
+    punctuation inside ("DT-2026-000123", "123/QĐ") must appear as those parts in a row.
+    "" when nothing searchable was typed.
+    """
+    terms = []
+    for word in fold(term).split():
+        parts = _TOKENS.findall(word)
+        if parts:
+            terms.append(" <-> ".join([*parts[:-1], f"{parts[-1]}:*"]))
+    return " & ".join(terms)
+
+
+class FullTextMatch(models.Expression):
+    """
+    `<table>.<column> @@ to_tsquery('simple', query)` on the queryset's own table (PostgreSQL),
+    for a tsvector column the ORM does not manage (a generated column, see
+    petitions/migrations/0015). Keeps its table alias when the queryset becomes a subquery.
+    """
+
+    conditional = True
+
+    def __init__(self, column: str, query: str) -> None:
+        super().__init__(output_field=models.BooleanField())
+        self.column, self.query = column, query
+        self.alias: str | None = None
+
+    def resolve_expression(
+        self,
+        query: Any = None,
+        allow_joins: bool = True,
+        reuse: Any = None,
+        summarize: bool = False,
+        for_save: bool = False,
+    ) -> "FullTextMatch":
+        clone = self.copy()
+        clone.alias = query.get_initial_alias()
+        return clone
+
+    def relabeled_clone(self, change_map: dict[str, str]) -> "FullTextMatch":
+        clone = self.copy()
+        clone.alias = change_map.get(self.alias, self.alias) if self.alias else None
+        return clone
+
+    def get_group_by_cols(self) -> list[Any]:
+        return []
+
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+        table = compiler.quote_name_unless_alias(self.alias)
+        column = connection.ops.quote_name(self.column)
+        return f"{table}.{column} @@ to_tsquery('simple'::regconfig, %s)", [self.query]

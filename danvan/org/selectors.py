@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import BooleanField, Exists, F, Func, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from danvan.core.text import fold
@@ -125,6 +125,46 @@ def scope_ids_q(user: Any, *unit_fields: str) -> Q:
     for field in unit_fields:
         condition |= Q(**{f"{field}_id__in": ids})
     return condition
+
+
+# A scope of at most this many units (a commune, a person with posts in a few) is small.
+SMALL_SCOPE_UNITS = 20
+
+
+def scope_rows_q(user: Any, model: Any, *unit_fields: str) -> Q:
+    """
+    `scope_ids_q`, written for speed on PostgreSQL when the scope is small: the ids of the
+    scope's rows are collected first, in the same statement (`pk = ANY(ARRAY(SELECT id …
+    WHERE unit_a IN (…) OR unit_b IN (…)))`: a bitmap OR of the unit columns' indexes, run
+    once), so a commune's page is a sort of its few hundred rows whatever the planner
+    estimates. Walking a big table's date index, testing each row's units, and finding the
+    commune's 1 row in 3,800 is what this avoids. Larger scopes keep `scope_ids_q` (the
+    ordered walk meets their rows often).
+    """
+    from django.contrib.postgres.expressions import ArraySubquery
+    from django.db import connection
+
+    ids = scope_unit_ids(user)
+    condition = scope_ids_q(user, *unit_fields)
+    if (
+        connection.vendor != "postgresql"
+        or not isinstance(ids, list)
+        or not 0 < len(ids) <= SMALL_SCOPE_UNITS
+    ):
+        return condition
+    rows = model._base_manager.filter(condition).order_by().values("pk")
+    return Q(_EqualsAny(F("pk"), ArraySubquery(rows)))
+
+
+class _EqualsAny(Func):
+    """`lhs = ANY(array)`, as a condition (PostgreSQL)."""
+
+    output_field = BooleanField()
+
+    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, list[Any]]:
+        lhs, lhs_params = compiler.compile(self.source_expressions[0])
+        rhs, rhs_params = compiler.compile(self.source_expressions[1])
+        return f"{lhs} = ANY({rhs})", [*lhs_params, *rhs_params]
 
 
 def units_visible_to(user: Any) -> QuerySet[Unit]:

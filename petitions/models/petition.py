@@ -147,8 +147,19 @@ class Petition(models.Model):
             models.Index(
                 fields=["handling_unit", "-received_on", "-id"], name="petitions_handling_recv"
             ),
+            # The other side of a scope: a commune's list is then two short ordered ranges.
+            models.Index(
+                fields=["receiving_unit", "-received_on", "-id"], name="petitions_receiving_recv"
+            ),
             models.Index(fields=["status", "due_date"], name="petitions_status_due"),
             models.Index(fields=["updated_at", "id"], name="petitions_sync"),
+            # A sync's tombstones: the few deleted rows in the feed's order, not a walk of
+            # every row's updated_at looking for them.
+            models.Index(
+                fields=["updated_at", "id"],
+                name="petitions_tombstones_sync",
+                condition=models.Q(deleted_at__isnull=False),
+            ),
             # The citizen's look-up and Open311 find a petition by its code alone (a code is
             # unique per receiving unit only).
             models.Index(fields=["code"], name="petitions_code"),
