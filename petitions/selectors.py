@@ -6,6 +6,7 @@ Every read of petitions, scoped: a person sees the petitions their units receive
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -227,7 +228,7 @@ def petitions_search(queryset: QuerySet[Petition], term: str) -> QuerySet[Petiti
         return queryset
     query = tsquery_text(term) if connection.vendor == "postgresql" else ""
     if query:
-        condition = Q(FullTextMatch("search_vector", query))
+        condition = Q(FullTextMatch("search_vector", query, indexed=not _all_common(query)))
     else:
         condition = Q()
         for word in folded.split(" "):
@@ -244,6 +245,37 @@ def petitions_search(queryset: QuerySet[Petition], term: str) -> QuerySet[Petiti
         )
         condition |= Q(pk__in=people.values("pk"))
     return queryset.filter(condition)
+
+
+# A word in at least this share of petitions is common: a search made only of common words
+# finds its newest rows soon in the date order, where the full-text index would first gather
+# and intersect hundreds of thousands of entries.
+COMMON_WORD_SHARE = 0.02
+_WORD_SHARES: dict[str, Any] = {"at": -1e9, "shares": {}}
+_WORD_SHARES_SECONDS = 900
+
+
+def _word_shares() -> dict[str, float]:
+    """The share of petitions holding each common word: PostgreSQL's own statistics of the
+    search column (ANALYZE's most common elements), read at most every 15 minutes."""
+    now = time.monotonic()
+    if now - _WORD_SHARES["at"] > _WORD_SHARES_SECONDS:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT most_common_elems::text::text[], most_common_elem_freqs FROM pg_stats "
+                "WHERE tablename = 'petitions_petition' AND attname = 'search_vector'"
+            )
+            row = cursor.fetchone()
+        words, shares = (row[0] or [], row[1] or []) if row else ([], [])
+        _WORD_SHARES.update(at=now, shares=dict(zip(words, shares, strict=False)))
+    return dict(_WORD_SHARES["shares"])
+
+
+def _all_common(query: str) -> bool:
+    """True when every word of the query (a prefix: its own word) is common."""
+    words = re.findall(r"[a-z0-9]+", query)
+    shares = _word_shares()
+    return bool(words) and all(shares.get(word, 0.0) >= COMMON_WORD_SHARE for word in words)
 
 
 _CCCD_TYPED = re.compile(r"^\d{12}$")

@@ -85,13 +85,15 @@ class FullTextMatch(models.Expression):
     `<table>.<column> @@ to_tsquery('simple', query)` on the queryset's own table (PostgreSQL),
     for a tsvector column the ORM does not manage (a generated column, see
     petitions/migrations/0015). Keeps its table alias when the queryset becomes a subquery.
+    `indexed=False` writes the same test as a function call (`ts_match_vq`), which the GIN
+    index does not serve: the rows are then tested as an ordered walk meets them.
     """
 
     conditional = True
 
-    def __init__(self, column: str, query: str) -> None:
+    def __init__(self, column: str, query: str, *, indexed: bool = True) -> None:
         super().__init__(output_field=models.BooleanField())
-        self.column, self.query = column, query
+        self.column, self.query, self.indexed = column, query, indexed
         self.alias: str | None = None
 
     def resolve_expression(
@@ -117,4 +119,7 @@ class FullTextMatch(models.Expression):
     def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
         table = compiler.quote_name_unless_alias(self.alias)
         column = connection.ops.quote_name(self.column)
-        return f"{table}.{column} @@ to_tsquery('simple'::regconfig, %s)", [self.query]
+        query = "to_tsquery('simple'::regconfig, %s)"
+        if self.indexed:
+            return f"{table}.{column} @@ {query}", [self.query]
+        return f"ts_match_vq({table}.{column}, {query})", [self.query]

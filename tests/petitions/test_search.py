@@ -105,3 +105,22 @@ def test_the_search_column_follows_the_text(tree, handler_a):
 
     assert codes(handler_a, "o nhiem") == set()
     assert codes(handler_a, "duong giao") == {petition.code}
+
+
+@pytest.mark.postgres
+def test_a_search_of_common_words_walks_the_date_order_with_the_same_rows(
+    tree, handler_a, monkeypatch
+):
+    """Only common words: the test is written so the GIN index does not serve it (the
+    date-ordered walk meets matches soon); a rare word keeps the index. Same rows."""
+    land = PetitionFactory(actor=handler_a, unit=tree.commune_a1, summary="Khiếu nại về Đất đai")
+    PetitionFactory(actor=handler_a, unit=tree.commune_a1, summary="Phản ánh ô nhiễm")
+    visible = selectors.petitions_visible_to(handler_a)
+    monkeypatch.setattr(selectors, "_word_shares", lambda: {"dat": 0.3, "dai": 0.2})
+
+    common = selectors.petitions_search(visible, "dat dai")
+    rare = selectors.petitions_search(visible, "khieu dat")
+
+    assert "ts_match_vq" in str(common.query) and "@@" not in str(common.query)
+    assert "@@" in str(rare.query)
+    assert {p.code for p in common} == {p.code for p in rare} == {land.code}
