@@ -147,6 +147,7 @@ def report_figures(report: dict[str, Any]) -> dict[str, Any]:
 def start_api(today: date) -> tuple[Any, str, Callable[[Any], str]]:
     """gunicorn in production settings on this database (bench/server.py); a token maker."""
     import secrets
+    import socket
     import tempfile
 
     import jwt
@@ -155,7 +156,11 @@ def start_api(today: date) -> tuple[Any, str, Callable[[Any], str]]:
 
     key = secrets.token_urlsafe(64)
     work = Path(tempfile.mkdtemp(prefix="danvan_reports_bench_"))
-    port = int(os.environ.get("REPORTS_BENCH_PORT", "8393"))
+    port = int(os.environ.get("REPORTS_BENCH_PORT", "8493"))
+    # Another server on the port would answer /healthz (and then 401 with its own key).
+    with socket.socket() as probe:
+        if probe.connect_ex(("127.0.0.1", port)) == 0:
+            raise SystemExit(f"port {port} is in use: set REPORTS_BENCH_PORT")
     server = start_gunicorn(
         os.environ["DATABASE_URL"], port, work, workers=3, env={"SECRET_KEY": key}
     )

@@ -16,10 +16,10 @@ Definitions (DOMAIN.md, "Measuring on time"):
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db import connections
 from django.db.models import (
@@ -107,7 +107,7 @@ def _children(unit: Unit) -> list[Unit]:
 
 
 def _by_child(
-    rows: list[dict[str, Any]], unit: Unit, children: list[Unit], zero: dict[str, Any]
+    rows: list[dict[str, Any]], unit: Unit, children: Sequence[Any], zero: dict[str, Any]
 ) -> list[dict[str, Any]]:
     """Join grouped rows to the child units (every child listed, zeros included)."""
     found = {row.pop("child"): row for row in rows}
@@ -167,6 +167,24 @@ def petition_cohort(user: Any, unit: Unit, period: Period) -> QuerySet[Petition]
 # kind, 4 channel, 2 field, 1 child unit; a set's GROUPING value has the bits of the keys it
 # does *not* group by (15 for the totals).
 _GROUPING_SETS = {15: "totals", 7: "kind", 11: "channel", 13: "field", 14: "child"}
+_CHILDREN = 99  # the rows that list the unit's active children
+_FIGURE_COLUMNS = (
+    "grp",
+    "r_kind",
+    "r_channel",
+    "r_field",
+    "r_child",
+    *PETITION_METRICS,
+    "days_sum",
+    "days_count",
+)
+
+
+class _Child(NamedTuple):
+    pk: int
+    code: str
+    name: str
+    path: str
 
 
 def _flags_sql(connection: Any, today: date) -> tuple[str, list[Any]]:
@@ -270,12 +288,27 @@ def petition_figures_statement(
             group_by = f"GROUP BY s.r_{name}" if name != "totals" else ""
             branches.append(f"SELECT {grp} AS grp, {columns}, {_AGGREGATES} FROM s {group_by}")  # noqa: S608
         grouped = " UNION ALL ".join(branches)
+    # The unit's active children ride along (every child is listed, zeros included), so the
+    # report is this one round trip.
+    children_sql, children_params = (
+        Unit.objects.filter(parent=unit, is_active=True)
+        .order_by()
+        .values(u_path=F("path"), u_id=F("id"), u_code=F("code"), u_name=F("name"))
+        .query.sql_with_params()
+    )
     field_table = connection.ops.quote_name(PetitionField._meta.db_table)
+    figure_columns = ", ".join(f"g.{column}" for column in _FIGURE_COLUMNS)
+    no_figures = ", ".join(["NULL"] * (len(_FIGURE_COLUMNS) - 5))
     sql = f"""{head}
-        SELECT g.*, f.name AS field_name
+        SELECT {figure_columns}, f.name AS field_name,
+               NULL AS unit_id, NULL AS unit_code, NULL AS unit_name
         FROM ({grouped}) g LEFT JOIN {field_table} f ON f.id = g.r_field
-        ORDER BY g.grp, g.r_kind, g.r_channel, g.r_field, f.name, g.r_child"""  # noqa: S608
-    return sql, params
+        UNION ALL
+        SELECT {_CHILDREN}, NULL, NULL, NULL, c.u_path, {no_figures}, NULL,
+               c.u_id, c.u_code, c.u_name
+        FROM ({children_sql}) c
+        ORDER BY grp, r_kind, r_channel, r_field, field_name, unit_code, r_child"""  # noqa: S608
+    return sql, [*params, *children_params]
 
 
 def _figures(row: dict[str, Any]) -> dict[str, Any]:
@@ -288,17 +321,22 @@ def _figures(row: dict[str, Any]) -> dict[str, Any]:
     return figures
 
 
-def petition_figures(
-    cohort: QuerySet[Petition], unit: Unit, today: date
-) -> dict[str, list[dict[str, Any]]]:
-    """Run the one statement; its rows by set ("totals", "kind", ...), keys then figures."""
+def petition_figures(cohort: QuerySet[Petition], unit: Unit, today: date) -> dict[str, list[Any]]:
+    """
+    Run the one statement: its figures by set ("totals", "kind", "channel", "field", "child"),
+    keys then figures, and the unit's active children ("children", ordered by code).
+    """
     sql, params = petition_figures_statement(cohort, unit, today)
-    result: dict[str, list[dict[str, Any]]] = {name: [] for name in _GROUPING_SETS.values()}
+    result: dict[str, list[Any]] = {name: [] for name in (*_GROUPING_SETS.values(), "children")}
     with connections[cohort.db].cursor() as cursor:
         cursor.execute(sql, params)
         columns = [column[0] for column in cursor.description]
         for values in cursor.fetchall():
             row = dict(zip(columns, values, strict=True))
+            if row["grp"] == _CHILDREN:
+                child = _Child(row["unit_id"], row["unit_code"], row["unit_name"], row["r_child"])
+                result["children"].append(child)
+                continue
             name = _GROUPING_SETS[row["grp"]]
             key = {
                 "totals": {},
@@ -336,9 +374,8 @@ class PetitionReport:
 
 
 def petition_report(user: Any, *, unit: Unit, period: Period, today: date) -> PetitionReport:
-    """Two queries whatever the number of petitions: the child units, and one statement."""
+    """One query whatever the number of petitions: every figure and the child units."""
     cohort = petition_cohort(user, unit, period)
-    children = _children(unit)
     sets = petition_figures(cohort, unit, today)
     kind_labels = dict(PetitionKind.choices)
     channel_labels = dict(Channel.choices)
@@ -355,7 +392,7 @@ def petition_report(user: Any, *, unit: Unit, period: Period, today: date) -> Pe
         by_kind=[_label(row, "kind", kind_labels) for row in sets["kind"]],
         by_field=by_field,
         by_channel=[_label(row, "channel", channel_labels) for row in sets["channel"]],
-        by_unit=_by_child(sets["child"], unit, children, PETITION_ZERO),
+        by_unit=_by_child(sets["child"], unit, sets["children"], PETITION_ZERO),
     )
 
 
