@@ -1,8 +1,10 @@
 """
 Figures for a unit subtree and a period, computed in the database.
 
-Every figure is a `Count(..., filter=Q(...))` or `Avg` over one scoped queryset, grouped by
-kind, field, channel or child unit in one query each; nothing loops over petitions in Python.
+The petition figures (totals, and by kind, field, channel and child unit) are ONE statement,
+one pass over the scoped rows: GROUPING SETS on PostgreSQL, a UNION ALL of the groupings on
+SQLite (`petition_figures_statement`). The task figures are `Count(..., filter=Q(...))` over
+one scoped queryset, totals and by child unit. Nothing loops over petitions in Python.
 The cohort of a period is the petitions *received* in it (the tasks *due* in it), and their
 state is read as it stands on `today`.
 
