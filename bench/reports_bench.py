@@ -6,12 +6,14 @@ Reports on the benchmark database: annual statistics beside their raw SQL floor,
 
 Read-only: run it on the database bench/generate.py built (or any populated PostgreSQL
 database with the benchmark users). It measures, after a warm-up, median and p95 of
-- `figures`: reports.figures.petition_report (totals + by kind, field, channel, child unit;
-  the same call the /api/v1/reports/petitions/ endpoint makes), for the Lâm Đồng province
-  supervisor (province 68) and for the central administrator (the whole country);
-- `floor`: the same five aggregates (totals; by kind, channel, field, child unit) as
-  hand-written SQL, run through a raw cursor; the totals and the per-child counts are
-  compared for equality with the figures;
+- `floor`: every figure (totals, by kind, channel, field, child unit) in ONE hand-written
+  statement, one pass over the rows with GROUPING SETS, through a raw cursor;
+- `figures`: reports.figures.petition_report in-process (the call behind
+  /api/v1/reports/petitions/), and `api`: that endpoint through gunicorn in production
+  settings (3 sync workers, bench/server.py; `--stats-in-process` skips it), for the Lâm Đồng
+  province supervisor (province 68) and for the central administrator (the whole country),
+  timed in turns with the floor; each prints its ratio to the floor, and its figures must
+  equal the floor's, set by set (else the run fails);
 then the export of `--export-rows` petitions (whole country, every date) to xlsx and CSV,
 each in a fresh process: wall time and the resident memory before and at its peak
 (ru_maxrss), which stays flat as the row count grows because rows are read 2,000 at a time.
@@ -64,38 +66,121 @@ def line(label: str, samples: list[float], extra: str = "") -> dict[str, Any]:
     return {"label": label, "median_ms": round(med, 2), "p95_ms": round(top, 2), "n": len(samples)}
 
 
-FLOOR_TOTALS = """
-SELECT count(*),
-       count(*) FILTER (WHERE p.status <> 'received'),
-       count(*) FILTER (WHERE p.status IN ('resolved','guided','papers_returned','filed','closed')),
-       count(*) FILTER (WHERE p.status IN ('resolved','guided','papers_returned','filed','closed')
-                          AND p.finished_on_time),
-       count(*) FILTER (WHERE p.status IN ('received','transferred','accepted','under_resolution')
-                          AND p.due_date < %(today)s)
-FROM petitions_petition p JOIN org_unit u ON u.id = p.handling_unit_id
-WHERE u.path LIKE %(prefix)s AND p.received_on BETWEEN %(start)s AND %(end)s
-  AND p.deleted_at IS NULL
+# The floor: every figure in ONE hand-written statement, one pass over the cohort's rows
+# (GROUPING SETS), each row's flags computed once. The figures' definitions, written out:
+# processed = not "received"; resolved = a finished status; on time / late = finished with
+# the recorded clock outcome true / false; open = an open status; overdue = a running status
+# with its deadline before today; days = finished_on - received_on of the finished rows.
+FLOOR_STATEMENT = """
+SELECT GROUPING(s.kind, s.channel, s.field_id, s.child), s.kind, s.channel, s.field_id, s.child,
+       count(*),
+       count(*) FILTER (WHERE s.processed),
+       count(*) FILTER (WHERE s.finished),
+       count(*) FILTER (WHERE s.finished AND s.on_time),
+       count(*) FILTER (WHERE s.finished AND NOT s.on_time),
+       count(*) FILTER (WHERE s.open),
+       count(*) FILTER (WHERE s.overdue),
+       sum(s.days), count(s.days)
+FROM (SELECT p.kind, p.channel, p.field_id,
+             substring(u.path FROM 1 FOR %(len)s + strpos(substring(u.path FROM %(len)s + 1), '/'))
+                 AS child,
+             p.status <> 'received' AS processed,
+             p.status IN ('resolved','guided','papers_returned','filed','closed') AS finished,
+             p.finished_on_time AS on_time,
+             p.status IN ('received','transferred','accepted','under_resolution','suspended')
+                 AS open,
+             p.status IN ('received','transferred','accepted','under_resolution')
+                 AND p.due_date < %(today)s AS overdue,
+             CASE WHEN p.status IN ('resolved','guided','papers_returned','filed','closed')
+                  THEN p.finished_on - p.received_on END AS days
+      FROM petitions_petition p JOIN org_unit u ON u.id = p.handling_unit_id
+      WHERE u.path LIKE %(prefix)s AND p.received_on BETWEEN %(start)s AND %(end)s
+        AND p.deleted_at IS NULL) s
+GROUP BY GROUPING SETS ((), (s.kind), (s.channel), (s.field_id), (s.child))
 """
-FLOOR_GROUPED = """
-SELECT {column}, count(*),
-       count(*) FILTER (WHERE p.status IN ('resolved','guided','papers_returned','filed','closed')
-                          AND p.finished_on_time)
-FROM petitions_petition p JOIN org_unit u ON u.id = p.handling_unit_id
-WHERE u.path LIKE %(prefix)s AND p.received_on BETWEEN %(start)s AND %(end)s
-  AND p.deleted_at IS NULL
-GROUP BY 1
-"""
-FLOOR_BY_CHILD = """
-SELECT substring(u.path FROM 1 FOR %(len)s + strpos(substring(u.path FROM %(len)s + 1), '/')),
-       count(*)
-FROM petitions_petition p JOIN org_unit u ON u.id = p.handling_unit_id
-WHERE u.path LIKE %(prefix)s AND p.received_on BETWEEN %(start)s AND %(end)s
-  AND p.deleted_at IS NULL
-GROUP BY 1
-"""
+FLOOR_SETS = {15: "totals", 7: "kind", 11: "channel", 13: "field", 14: "unit"}
+METRICS = (
+    "received",
+    "processed",
+    "resolved",
+    "resolved_on_time",
+    "resolved_late",
+    "open",
+    "overdue",
+)
 
 
-def bench_statistics(runs: int, year: int, today: date) -> list[dict[str, Any]]:
+def floor_figures(rows: list[tuple[Any, ...]], unit_codes: dict[str, str]) -> dict[str, Any]:
+    """The floor's rows as {set: {key: figures}} (the rate and average days as the API's)."""
+    out: dict[str, Any] = {name: {} for name in FLOOR_SETS.values()}
+    for grp, kind, channel, field, child, *values in rows:
+        name = FLOOR_SETS[grp]
+        key = {"totals": None, "kind": kind, "channel": channel, "field": field}.get(name)
+        if name == "unit":
+            key = unit_codes.get(child, child)
+        counts = dict(zip(METRICS, values[:7], strict=True))
+        denominator = counts["resolved"] + counts["overdue"]
+        counts["on_time_rate"] = (
+            round(100.0 * counts["resolved_on_time"] / denominator, 1) if denominator else None
+        )
+        days, timed = values[7], values[8]
+        counts["avg_days_to_resolve"] = round(float(days) / timed, 1) if timed else None
+        out[name][key] = counts
+    return out
+
+
+def report_figures(report: dict[str, Any]) -> dict[str, Any]:
+    """The report's (or the API's JSON) figures in the floor's shape; units without any left out."""
+
+    def figures(row: dict[str, Any]) -> dict[str, Any]:
+        return {k: row[k] for k in (*METRICS, "on_time_rate", "avg_days_to_resolve")}
+
+    return {
+        "totals": {None: figures(report["totals"])},
+        "kind": {row["kind"]: figures(row) for row in report["by_kind"]},
+        "channel": {row["channel"]: figures(row) for row in report["by_channel"]},
+        "field": {row["field"]: figures(row) for row in report["by_field"]},
+        "unit": {r["unit"]["code"]: figures(r) for r in report["by_unit"] if r["received"]},
+    }
+
+
+def start_api(today: date) -> tuple[Any, str, Callable[[Any], str]]:
+    """gunicorn in production settings on this database (bench/server.py); a token maker."""
+    import secrets
+    import socket
+    import tempfile
+
+    import jwt
+    from rest_framework_simplejwt.tokens import AccessToken
+    from server import start_gunicorn
+
+    key = secrets.token_urlsafe(64)
+    work = Path(tempfile.mkdtemp(prefix="danvan_reports_bench_"))
+    port = int(os.environ.get("REPORTS_BENCH_PORT", "8493"))
+    # Another server on the port would answer /healthz (and then 401 with its own key).
+    with socket.socket() as probe:
+        if probe.connect_ex(("127.0.0.1", port)) == 0:
+            raise SystemExit(f"port {port} is in use: set REPORTS_BENCH_PORT")
+    server = start_gunicorn(
+        os.environ["DATABASE_URL"], port, work, workers=3, env={"SECRET_KEY": key}
+    )
+
+    def token(user: Any) -> str:
+        # An access token signed with the server's key; no row written (no refresh token).
+        return jwt.encode(AccessToken.for_user(user).payload, key, algorithm="HS256")
+
+    return server, f"http://127.0.0.1:{port}", token
+
+
+def bench_statistics(runs: int, year: int, today: date, *, http: bool) -> list[dict[str, Any]]:
+    """
+    Per persona: the report in-process (`figures`), the API through gunicorn in production
+    settings (`api`; unless --stats-in-process), and the one-pass floor, back to back; the
+    ratios to the floor; the figures of each compared with the floor's, set by set.
+    """
+    import signal
+    import urllib.request
+
     from django.db import connection
     from django.test.utils import CaptureQueriesContext as QueryCounter
 
@@ -104,63 +189,99 @@ def bench_statistics(runs: int, year: int, today: date) -> list[dict[str, Any]]:
     from reports.periods import Period
 
     period = Period("year", date(year, 1, 1), date(year, 12, 31))
+    server, base, token = start_api(today) if http else (None, "", str)
     results = []
-    for username, unit in (
-        (SUPERVISOR, Unit.objects.get(code="68")),
-        (ADMIN, Unit.objects.get(parent__isnull=True, path="/TW/")),
-    ):
-        user = User.objects.get(username=username)
-        report = petition_report(user, unit=unit, period=period, today=today)
-        with QueryCounter(connection) as queries:
-            petition_report(user, unit=unit, period=period, today=today)
-        params = {
-            "prefix": unit.path + "%",
-            "start": period.start,
-            "end": period.end,
-            "today": today,
-            "len": len(unit.path),
-        }
+    try:
+        for username, unit in (
+            (SUPERVISOR, Unit.objects.get(code="68")),
+            (ADMIN, Unit.objects.get(parent__isnull=True, path="/TW/")),
+        ):
+            user = User.objects.get(username=username)
+            report = petition_report(user, unit=unit, period=period, today=today)
+            with QueryCounter(connection) as queries:
+                petition_report(user, unit=unit, period=period, today=today)
+            params = {
+                "prefix": unit.path + "%",
+                "start": period.start,
+                "end": period.end,
+                "today": today,
+                "len": len(unit.path),
+            }
+            unit_codes = dict(Unit.objects.filter(parent=unit).values_list("path", "code"))
+            unit_codes[unit.path] = unit.code
 
-        def floor(params: dict[str, Any] = params) -> tuple[Any, Any]:
-            with connection.cursor() as cursor:
-                cursor.execute(FLOOR_TOTALS, params)
-                totals = cursor.fetchone()
-                for column in ("p.kind", "p.channel", "p.field_id"):
-                    cursor.execute(FLOOR_GROUPED.replace("{column}", column), params)
-                    cursor.fetchall()
-                cursor.execute(FLOOR_BY_CHILD, params)
-                return totals, cursor.fetchall()
+            def floor(params: dict[str, Any] = params) -> list[tuple[Any, ...]]:
+                with connection.cursor() as cursor:
+                    cursor.execute(FLOOR_STATEMENT, params)
+                    return cursor.fetchall()
 
-        totals, by_child = floor()
-        t = report.totals
-        same = totals == (
-            t["received"],
-            t["processed"],
-            t["resolved"],
-            t["resolved_on_time"],
-            t["overdue"],
-        ) and sum(c for _p, c in by_child) == sum(r["received"] for r in report.by_unit)
-        agreement.record(f"statistics of {unit.name} as {username}", same)
-        print(
-            f"{unit.name} ({username}), year {year}: {t['received']:,} petitions received, "
-            f"{len(queries)} queries, on-time rate {t['on_time_rate']}%, floor agrees: {same}"
-        )
+            expected = floor_figures(floor(), unit_codes)
+            same = report_figures(report.as_dict()) == expected
+            agreement.record(f"statistics of {unit.name} as {username}", same)
+            t = report.totals
+            print(
+                f"{unit.name} ({username}), year {year}: {t['received']:,} petitions received, "
+                f"{len(queries)} queries, on-time rate {t['on_time_rate']}%, "
+                f"figures equal the floor's: {same}"
+            )
 
-        def call(user: Any = user, unit: Any = unit) -> None:
-            petition_report(user, unit=unit, period=period, today=today)
+            def call(user: Any = user, unit: Any = unit) -> None:
+                petition_report(user, unit=unit, period=period, today=today)
 
-        results.append(
-            {
+            result: dict[str, Any] = {
                 "unit": unit.name,
                 "received": t["received"],
                 "queries": len(queries),
                 "floor_agrees": same,
-                "figures": line("figures (totals + 4 breakdowns)", timed(call, runs=runs)),
-                "floor": line(
-                    "floor (5 raw SQL aggregates, same groupings)", timed(floor, runs=runs)
-                ),
             }
-        )
+            samples: dict[str, list[float]] = {"figures": [], "floor": [], "api": []}
+            request = None
+            if http:
+                url = (
+                    f"{base}/api/v1/reports/petitions/?unit={unit.pk}&period=year&year={year}"
+                    f"&as_of={today.isoformat()}"
+                )
+                request = urllib.request.Request(  # noqa: S310
+                    url, headers={"Authorization": f"Bearer {token(user)}"}
+                )
+                with urllib.request.urlopen(request, timeout=120) as answer:  # noqa: S310
+                    body = json.loads(answer.read())
+                same_api = report_figures(body) == expected
+                agreement.record(f"API statistics of {unit.name} as {username}", same_api)
+                print(f"  API through gunicorn (production settings): equals the floor: {same_api}")
+                result["api_agrees"] = same_api
+
+            def api(request: Any = request) -> None:
+                with urllib.request.urlopen(request, timeout=120) as answer:  # noqa: S310
+                    answer.read()
+
+            # Back to back, in turns, so that load changes during the run touch all alike.
+            kinds: list[tuple[str, Callable[[], Any]]] = [("figures", call), ("floor", floor)]
+            if http:
+                kinds.append(("api", api))
+            for _name, fn in kinds:
+                fn()
+                fn()  # warm-up
+            for _ in range(runs):
+                for name, fn in kinds:
+                    started = time.perf_counter()
+                    fn()
+                    samples[name].append((time.perf_counter() - started) * 1000)
+            floor_median = statistics.median(samples["floor"])
+            result["floor"] = line("floor (one GROUPING SETS statement)", samples["floor"])
+            for name, label in (
+                ("figures", "figures in-process (petition_report)"),
+                ("api", "api (gunicorn, production settings)"),
+            ):
+                if samples[name]:
+                    ratio = statistics.median(samples[name]) / floor_median
+                    result[name] = line(label, samples[name], f"{ratio:.2f}x floor")
+                    result[name]["ratio"] = round(ratio, 2)
+            results.append(result)
+    finally:
+        if server is not None:
+            os.killpg(server.pid, signal.SIGTERM)
+            server.wait(timeout=30)
     return results
 
 
@@ -241,6 +362,11 @@ def main() -> None:
     parser.add_argument("--export-rows", type=int, default=100_000)
     parser.add_argument("--skip-export", action="store_true")
     parser.add_argument("--skip-statistics", action="store_true")
+    parser.add_argument(
+        "--stats-in-process",
+        action="store_true",
+        help="time the statistics in-process only (no gunicorn)",
+    )
     parser.add_argument("--formats", default="xlsx,csv")
     parser.add_argument("--export-one", choices=["xlsx", "csv"], help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -261,7 +387,7 @@ def main() -> None:
     print(f"{total:,} petitions in the database; load average {os.getloadavg()}")
     out: dict[str, Any] = {"petitions": total, "year": year, "today": today.isoformat()}
     if not args.skip_statistics:
-        out["statistics"] = bench_statistics(args.runs, year, today)
+        out["statistics"] = bench_statistics(args.runs, year, today, http=not args.stats_in_process)
     if not args.skip_export:
         out["export"] = bench_export(args.export_rows, today, args.formats.split(","))
     target = Path("/tmp/danvan_reports_bench.json")  # noqa: S108

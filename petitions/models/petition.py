@@ -163,6 +163,23 @@ class Petition(models.Model):
             # The citizen's look-up and Open311 find a petition by its code alone (a code is
             # unique per receiving unit only).
             models.Index(fields=["code"], name="petitions_code"),
+            # The statistics (reports.figures.petition_report) read every figure of a unit
+            # subtree's cohort from this index alone (index-only scan; on PostgreSQL, where
+            # INCLUDE exists): no visit to the 1.7 GB of rows for 1,000,000 petitions.
+            models.Index(
+                fields=["handling_unit", "received_on"],
+                include=[
+                    "status",
+                    "kind",
+                    "channel",
+                    "field",
+                    "due_date",
+                    "finished_on",
+                    "finished_on_time",
+                ],
+                condition=models.Q(deleted_at__isnull=True),
+                name="petitions_stats_cover",
+            ),
         ]
 
     def __str__(self) -> str:

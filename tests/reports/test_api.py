@@ -11,6 +11,7 @@ from tests.reports.conftest import TODAY, make_petition
 
 STATS = "/api/v1/reports/petitions/"
 AS_OF = f"as_of={TODAY.isoformat()}"
+EXPECTED_STATS_QUERIES = 4
 
 
 def test_supervisor_gets_province_figures(
@@ -156,3 +157,7 @@ def test_statistics_query_count_does_not_grow_with_data(
         )
     assert _count(client, url, count_queries) == before
     assert before <= 12
+    if path == STATS:
+        # Authentication, the scope paths, the unit, and ONE statement for every figure and
+        # the child units (it was six: totals, four breakdowns and the child units apart).
+        assert before == EXPECTED_STATS_QUERIES, before
