@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('org', '0002_h15_lang_user_language'),
-        ('petitions', '0014_h15_dupes_merge'),
+        ('petitions', '0015_h14_read_paths'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
