@@ -3,6 +3,7 @@ Petition paths users wait on, each beside its floor measured in the same run.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/danvan_bench \
         .venv/bin/python bench/petitions_bench.py [--runs 50] [--creates 600] [--skip-create]
+            [--skip-reads] [--cadres 20] [--threads 6] [--workers 3] [--port 8765]
 
 Run on the database bench/generate.py built. For each path it times, after a warm-up:
 - `api`: the real endpoint in-process (DRF APIClient, Bearer token of the Lâm Đồng province
@@ -14,8 +15,12 @@ Run on the database bench/generate.py built. For each path it times, after a war
 - `floor`: one hand-written SQL statement returning the same rows (ids compared), with
   everything the list shows.
 It prints median and p95 in milliseconds, and EXPLAIN (ANALYZE, BUFFERS) summaries.
-Then it measures petitions created per second through POST /api/v1/petitions/ against a
-gunicorn it starts on 127.0.0.1 (bounded in requests and time, stopped at the end).
+Then the intake (issue 14): the SQL statements one create makes, and petitions created per
+second through POST /api/v1/petitions/ against a gunicorn it starts on 127.0.0.1 (production
+settings, --workers sync workers, --threads client threads), by --cadres commune cadres in as
+many communes and then all in one commune, each beside GET /api/v1/me/ measured on the same
+server just before, with the ratio (bounded in requests and time, stopped at the end; the
+cadres and petitions it adds are deleted afterwards). `--skip-reads` runs the intake alone.
 """
 
 from __future__ import annotations
@@ -27,7 +32,6 @@ import os
 import re
 import signal
 import statistics
-import subprocess
 import sys
 import threading
 import time
@@ -46,6 +50,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "danvan.settings.base")
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/danvan_bench")
+# The in-process creates are one person's, hundreds a minute: not a throttling test.
+os.environ.setdefault("CREATE_THROTTLE_RATE", "10000000/min")
 
 SUPERVISOR = "bench_supervisor_68"
 CADRE = "bench_cadre_25000"
@@ -350,82 +356,167 @@ def bench_reads(runs: int) -> dict[str, Any]:
     return results
 
 
-# --- Creation through the API against gunicorn -------------------------------------------------
-def bench_create(total: int, threads: int, workers: int, time_limit: float) -> dict[str, Any]:
+# --- Intake (issue 14): creates/s beside GET /api/v1/me/ on one production server -------------
+INTAKE_PREFIX = "bench_intake_"
+
+
+def intake_cadres(count: int, one_commune: bool) -> list[tuple[Any, Any]]:
+    """`count` commune cadres, one per commune (or all in bench_cadre's): (user, commune)."""
+    from danvan.org.models import Membership, Role, Unit, UnitLevel, User
+
+    if one_commune:
+        communes = [Unit.objects.get(code="25000")] * count
+    else:
+        communes = list(
+            Unit.objects.filter(level=UnitLevel.COMMUNE, is_active=True).order_by("code")[:count]
+        )
+    tag = "one" if one_commune else "many"
+    people = []
+    for index, commune in enumerate(communes):
+        user = User.objects.create(username=f"{INTAKE_PREFIX}{tag}_{index}", full_name="Bench")
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+        Membership.objects.create(user=user, unit=commune, role=Role.COMMUNE_CADRE)
+        people.append((user, commune))
+    return people
+
+
+def remove_intake_cadres() -> None:
+    from danvan.org.models import User
+
+    removed, _ = User.objects.filter(username__startswith=INTAKE_PREFIX).delete()
+    if removed:
+        print(f"  removed the intake benchmark's cadres ({removed} rows with theirs)")
+
+
+def run_phase(
+    label: str,
+    request_for: Callable[[int], urllib.request.Request],
+    total: int,
+    threads: int,
+    time_limit: float,
+    ok: int,
+) -> dict[str, Any]:
+    """`total` requests from `threads` client threads, back to back: per second, latencies."""
+    stop_at = time.monotonic() + time_limit
+    counter = iter(range(total))
+    lock = threading.Lock()
+    latencies: list[float] = []
+    statuses: dict[int, int] = {}
+
+    def one(i: int) -> None:
+        started = time.perf_counter()
+        try:
+            with urllib.request.urlopen(request_for(i), timeout=30) as response:  # noqa: S310
+                code = response.status
+                response.read()
+        except urllib.error.HTTPError as exc:
+            code = exc.code
+            if statuses.get(code, 0) < 2:
+                print(f"  {label}: HTTP {code}: {exc.read()[:300]!r}")
+        except OSError as exc:
+            code = 0
+            print(f"  {label}: {exc!r}")
+        elapsed = (time.perf_counter() - started) * 1000
+        with lock:
+            statuses[code] = statuses.get(code, 0) + 1
+            if code == ok:
+                latencies.append(elapsed)
+
+    def worker() -> None:
+        while time.monotonic() < stop_at:
+            with lock:
+                i = next(counter, None)
+            if i is None:
+                return
+            one(i)
+
+    started = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=threads) as pool:
+        for _ in range(threads):
+            pool.submit(worker)
+    wall = time.perf_counter() - started
+    good = statuses.get(ok, 0)
+    result = {
+        "requests": sum(statuses.values()),
+        "statuses": statuses,
+        "errors": sum(statuses.values()) - good,
+        "seconds": round(wall, 2),
+        "per_second": round(good / wall, 1) if wall else 0.0,
+        "latency_median_ms": round(statistics.median(latencies), 1) if latencies else None,
+        "latency_p95_ms": round(p95(latencies), 1) if latencies else None,
+    }
+    print(f"  {label}: {json.dumps(result)}")
+    return result
+
+
+def bench_intake(
+    total: int, threads: int, workers: int, time_limit: float, cadres: int, port: int
+) -> dict[str, Any]:
+    """
+    Petitions created per second through POST /api/v1/petitions/ (an Idempotency-Key and one
+    petitioner with a CCCD, as the mobile app sends them) by `cadres` commune cadres, one per
+    commune and then all in one commune, each beside GET /api/v1/me/ by the same people on the
+    same gunicorn (production settings, `workers` sync workers) just before: the ratio is the
+    intake's cost against the cheapest authenticated request.
+    """
+    import tempfile
+
+    from django.conf import settings
     from rest_framework_simplejwt.tokens import RefreshToken
 
-    from danvan.org.models import Unit, User
     from petitions.models import Petition
 
-    user = User.objects.get(username=CADRE)
-    commune = Unit.objects.get(code="25000")
-    token = str(RefreshToken.for_user(user).access_token)
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    import server
+
+    people = {False: intake_cadres(cadres, False), True: intake_cadres(cadres, True)}
+    tokens = {
+        key: [(str(RefreshToken.for_user(user).access_token), unit) for user, unit in group]
+        for key, group in people.items()
+    }
     before = Petition.objects.count()
-    env = dict(os.environ)
-    env.setdefault("REDIS_URL", "redis://127.0.0.1:6379/13")
-    env["DEBUG"] = "false"
-    log = open("/tmp/danvan_bench_gunicorn.log", "w")  # noqa: SIM115, S108
-    server = subprocess.Popen(
-        [
-            str(ROOT / ".venv/bin/gunicorn"),
-            "danvan.wsgi",
-            "--bind",
-            f"127.0.0.1:{PORT}",
-            "--workers",
-            str(workers),
-            "--access-logfile",
-            "-",
-            "--timeout",
-            "60",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
+    work = Path(tempfile.mkdtemp(prefix="danvan-intake-bench-"))
+    env = {
+        "SECRET_KEY": settings.SECRET_KEY,  # the tokens minted here are valid there
+        "CREATE_THROTTLE_RATE": "10000000/min",
+        "REDIS_URL": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/13"),
+    }
+    process = server.start_gunicorn(
+        os.environ["DATABASE_URL"], port, work, workers=workers, env=env
     )
-    base = f"http://127.0.0.1:{PORT}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                urllib.request.urlopen(f"{base}/healthz", timeout=1).read()  # noqa: S310
-                break
-            except urllib.error.HTTPError:
-                break  # the server answers (even 404): it is up
-            except OSError:
-                if time.monotonic() > deadline or server.poll() is not None:
-                    raise SystemExit(
-                        "gunicorn did not start; see /tmp/danvan_bench_gunicorn.log"
-                    ) from None
-                time.sleep(0.2)
+    base = f"http://127.0.0.1:{port}"
+    today = time.strftime("%Y-%m-%d")
 
-        stop_at = time.monotonic() + time_limit
-        counter = iter(range(total))
-        lock = threading.Lock()
-        latencies: list[float] = []
-        statuses: dict[int, int] = {}
+    def me(group: list[tuple[str, Any]]) -> Callable[[int], urllib.request.Request]:
+        def request_for(i: int) -> urllib.request.Request:
+            token, _unit = group[i % len(group)]
+            return urllib.request.Request(  # noqa: S310 - 127.0.0.1 only
+                f"{base}/api/v1/me/", headers={"Authorization": f"Bearer {token}"}
+            )
 
-        def post(i: int) -> None:
-            if time.monotonic() > stop_at:
-                return
+        return request_for
+
+    def create(group: list[tuple[str, Any]]) -> Callable[[int], urllib.request.Request]:
+        def request_for(i: int) -> urllib.request.Request:
+            token, unit = group[i % len(group)]
             body = {
-                "received_on": time.strftime("%Y-%m-%d"),
+                "received_on": today,
                 "channel": "mobile_app",
                 "kind": "complaint",
-                "summary": f"Khiếu nại về bồi thường giải phóng mặt bằng (bench {i})",
+                "summary": f"Khiếu nại về bồi thường giải phóng mặt bằng (intake {i})",
                 "content": "Đề nghị xem xét lại giá bồi thường đất nông nghiệp.",
-                "receiving_unit": commune.pk,
-                "location_unit": commune.pk,
+                "receiving_unit": unit.pk,
+                "location_unit": unit.pk,
                 "petitioners": [
                     {
                         "full_name": "Nguyễn Văn Bench",
-                        "phone": f"09{i:08d}",
+                        "phone": f"09{i % 10**8:08d}",
                         "citizen_id": f"9{uuid.uuid4().int % 10**11:011d}",
                     }
                 ],
             }
-            request = urllib.request.Request(  # noqa: S310 - 127.0.0.1 only
+            return urllib.request.Request(  # noqa: S310 - 127.0.0.1 only
                 f"{base}/api/v1/petitions/",
                 data=json.dumps(body).encode(),
                 headers={
@@ -435,60 +526,85 @@ def bench_create(total: int, threads: int, workers: int, time_limit: float) -> d
                 },
                 method="POST",
             )
-            started = time.perf_counter()
-            try:
-                with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
-                    code = response.status
-                    response.read()
-            except urllib.error.HTTPError as exc:
-                code = exc.code
-                if code >= 500 or statuses.get(code, 0) < 2:
-                    print(f"  HTTP {code}: {exc.read()[:300]!r}")
-            elapsed = (time.perf_counter() - started) * 1000
-            with lock:
-                statuses[code] = statuses.get(code, 0) + 1
-                if code == 201:
-                    latencies.append(elapsed)
 
-        def worker() -> None:
-            while True:
-                with lock:
-                    i = next(counter, None)
-                if i is None:
-                    return
-                post(i)
+        return request_for
 
-        # Warm-up: a few requests so every worker has imported everything.
-        for i in range(workers * 3):
-            post(10**7 + i)
-        latencies.clear()
-        statuses.clear()
-        started = time.perf_counter()
-        with ThreadPoolExecutor(max_workers=threads) as pool:
-            for _ in range(threads):
-                pool.submit(worker)
-        wall = time.perf_counter() - started
+    results: dict[str, Any] = {"threads": threads, "workers": workers, "cadres": cadres}
+    try:
+        # Warm-up: every worker imports everything and opens its connection.
+        run_phase("warm-up /me/", me(tokens[False]), workers * 4, threads, time_limit, 200)
+        run_phase("warm-up create", create(tokens[False]), workers * 4, threads, time_limit, 201)
+        print(f"\nintake via gunicorn ({workers} workers, production settings, {threads} threads):")
+        for one_commune, name in ((False, "communes"), (True, "one_commune")):
+            group = tokens[one_commune]
+            me_result = run_phase(f"GET /me/ ({name})", me(group), total, threads, time_limit, 200)
+            created = run_phase(
+                f"POST petitions ({name})", create(group), total, threads, time_limit, 201
+            )
+            ratio = (
+                created["per_second"] / me_result["per_second"] if me_result["per_second"] else 0
+            )
+            print(
+                f"  {name}: {created['per_second']} creates/s, {me_result['per_second']} /me/ "
+                f"req/s, ratio {ratio:.0%}"
+            )
+            results[name] = {"me": me_result, "create": created, "ratio": round(ratio, 3)}
+            agreement.record(
+                f"intake {name}: no errors", not created["errors"] and not me_result["errors"]
+            )
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
-        log.close()
-    created = statuses.get(201, 0)
-    after = Petition.objects.count()
-    result = {
-        "requests": sum(statuses.values()),
-        "statuses": statuses,
-        "created": created,
-        "rows_added": after - before,
-        "seconds": round(wall, 2),
-        "per_second": round(created / wall, 1),
-        "latency_median_ms": round(statistics.median(latencies), 1) if latencies else None,
-        "latency_p95_ms": round(p95(latencies), 1) if latencies else None,
-        "threads": threads,
-        "workers": workers,
-    }
-    print(f"\ncreate via POST /api/v1/petitions/ (gunicorn {workers} workers, {threads} threads):")
-    print(f"  {json.dumps(result)}")
-    return result
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=30)
+    results["rows_added"] = Petition.objects.count() - before
+    results["load"] = os.getloadavg()
+    return results
+
+
+def statements_per_create() -> dict[str, Any]:
+    """The SQL statements one API create makes in-process (a key, one new CCCD petitioner)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from rest_framework.test import APIClient
+    from rest_framework_simplejwt.tokens import RefreshToken
+
+    from danvan.org.models import Unit, User
+
+    user = User.objects.get(username=CADRE)
+    commune = Unit.objects.get(code="25000")
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {RefreshToken.for_user(user).access_token}")
+
+    keys: list[str] = []
+
+    def post() -> Any:
+        keys.append(str(uuid.uuid4()))
+        return client.post(
+            "/api/v1/petitions/",
+            {
+                "received_on": time.strftime("%Y-%m-%d"),
+                "channel": "mobile_app",
+                "kind": "complaint",
+                "summary": "Khiếu nại (đếm câu lệnh)",
+                "receiving_unit": commune.pk,
+                "location_unit": commune.pk,
+                "petitioners": [
+                    {"full_name": "Lê Văn Đếm", "citizen_id": f"8{uuid.uuid4().int % 10**11:011d}"}
+                ],
+            },
+            format="json",
+            HTTP_IDEMPOTENCY_KEY=keys[-1],
+        )
+
+    from danvan.core.models import IdempotencyKey
+
+    post()  # warm: the calendar and the connection
+    with CaptureQueriesContext(connection) as queries:
+        response = post()
+    assert response.status_code == 201, response.content[:300]
+    IdempotencyKey.objects.filter(user=user, key__in=keys).delete()  # the run's own
+    count = len(queries.captured_queries)
+    print(f"\nstatements per create (API, in-process, Idempotency-Key, one new CCCD): {count}")
+    return {"statements": count, "sql": [q["sql"][:120] for q in queries.captured_queries]}
 
 
 def remove_created(after_id: int, after_person: int) -> None:
@@ -579,6 +695,9 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=3)
     parser.add_argument("--time-limit", type=float, default=120.0)
     parser.add_argument("--skip-create", action="store_true")
+    parser.add_argument("--skip-reads", action="store_true", help="Only the intake.")
+    parser.add_argument("--cadres", type=int, default=20, help="Commune cadres posting.")
+    parser.add_argument("--port", type=int, default=PORT)
     parser.add_argument(
         "--remove-after",
         nargs=2,
@@ -593,16 +712,19 @@ def main() -> None:
         remove_created(*args.remove_after)
         return
     results: dict[str, Any] = {"load_before": os.getloadavg()}
-    results.update(bench_reads(args.runs))
+    if not args.skip_reads:
+        results.update(bench_reads(args.runs))
     if not args.skip_create:
         marks = high_water()
         try:
+            results["statements_per_create"] = statements_per_create()
             results["create_in_process"] = bench_create_in_process(100)
-            results["create_http"] = bench_create(
-                args.creates, args.threads, args.workers, args.time_limit
+            results["intake"] = bench_intake(
+                args.creates, args.threads, args.workers, args.time_limit, args.cadres, args.port
             )
         finally:
             remove_created(*marks)
+            remove_intake_cadres()
     results["load_after"] = os.getloadavg()
     print(f"load average before {results['load_before']}, after {results['load_after']}")
     Path(args.json).write_text(json.dumps(results, indent=1, default=str))

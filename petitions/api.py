@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from typing import Any, cast
 
 from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError
 from django.db.models import Count, Q, QuerySet
 from django.http import FileResponse
 from django.utils.translation import gettext as _
@@ -129,16 +130,33 @@ class PetitionViewSet(
         gate_create(request.user, actions.INTAKE)
         serializer = PetitionCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        return self.create_once(
-            Petition,
-            lambda key: services.petition_create(
-                actor=self.actor,
-                data=serializer.to_data(),
-                client_id=key_as_uuid(request.user.pk, key) if key else None,
-                **serializer.duplicates(),
-            ),
-            body_key=serializer.validated_data.get("client_id"),
-        )
+        data, duplicates = serializer.to_data(), serializer.duplicates()
+
+        def create(careful: bool) -> Response:
+            return self.create_once(
+                Petition,
+                lambda key, claimed: services.petition_create(
+                    actor=self.actor,
+                    data=data,
+                    client_id=key_as_uuid(request.user.pk, key) if key else None,
+                    optimistic=claimed and not careful,
+                    **duplicates,
+                ),
+                body_key=serializer.validated_data.get("client_id"),
+                keyed=True,
+            )
+
+        try:
+            # Optimistic: the key claimed in this transaction, no savepoints, no re-read.
+            return create(careful=False)
+        except IntegrityError:
+            # A race the optimistic create does not settle in its transaction (a CCCD just
+            # registered by a concurrent intake, a client id of someone else's petition):
+            # everything was rolled back; the careful create looks first and settles it.
+            return create(careful=True)
+
+    def created_detail(self, record: Petition) -> Petition | None:
+        return services.recorded_detail(record)
 
     @extend_schema(
         request=PetitionUpdateSerializer,

@@ -22,13 +22,14 @@ import uuid
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, connections, models, router, transaction
 from django.utils.translation import gettext_lazy as _
 from rest_framework import status
 from rest_framework.request import Request
 
 from danvan.core.errors import ServiceError
 from danvan.core.models import IdempotencyKey
+from danvan.core.upsert import insert_or_nothing
 
 HEADER = "Idempotency-Key"
 MAX_LENGTH = 64
@@ -103,9 +104,18 @@ def fingerprint(request: Request) -> str:
 def _claim(user: Any, scope: str, key: str, print_: str) -> tuple[IdempotencyKey, bool]:
     """
     The key's row, inserted now (True) or by an earlier request (False). The insert comes
-    first: a new key (the usual case) costs one statement; a concurrent request with the same
-    key waits on the unique index until the first commits, then reads its row.
+    first: a new key (the usual case) costs one statement (`ON CONFLICT DO NOTHING`, no
+    savepoint); a concurrent request with the same key waits on the unique index until the
+    first commits, then reads its row.
     """
+    connection = connections[router.db_for_write(IdempotencyKey)]
+    if connection.features.can_return_columns_from_insert:
+        claim = IdempotencyKey(user_id=user.pk, scope=scope, key=key, fingerprint=print_)
+        if insert_or_nothing(claim, connection):
+            return claim, True
+        return IdempotencyKey.objects.select_for_update().get(
+            user_id=user.pk, scope=scope, key=key
+        ), False
     try:
         with transaction.atomic():
             return IdempotencyKey.objects.create(
@@ -120,18 +130,29 @@ def _claim(user: Any, scope: str, key: str, print_: str) -> tuple[IdempotencyKey
 def create_once(
     request: Request,
     model: type[M],
-    create: Callable[[str | None], tuple[M, bool]],
+    create: Callable[..., tuple[M, bool]],
     *,
     body_key: Any = None,
+    keyed: bool = False,
 ) -> tuple[M, bool]:
     """
     Run `create(key)` once per key: (record, created). `create` gets the key (None without
     one) to store as the record's client id where the record keeps one; a retry never calls
     it again once the first has committed.
+
+    `keyed=True`: the record keeps the key as its own unique client id, so `create` itself
+    finds the first record again on a retry. It is then called as `create(key, claimed)`,
+    `claimed` telling whether this request has just claimed the key (no earlier request of
+    this person holds it: the create need not look first; True without a key), and the claim
+    does not store the record's id (one statement fewer). The call runs in an atomic block
+    of its own, which holds nothing else: the create may skip its savepoints.
     """
     key, field = request_key(request, body_key)
     if key is None:
-        return create(None)
+        if not keyed:
+            return create(None)
+        with transaction.atomic():  # the create's own block: a failure rolls back only it
+            return create(None, True)
     scope = model._meta.label_lower
     print_ = fingerprint(request)
     with transaction.atomic():
@@ -151,6 +172,8 @@ def create_once(
                 earlier = model._default_manager.filter(pk=claim.record_id).first()
                 if earlier is not None:
                     return earlier, False
+        if keyed:
+            return create(key, claimed_now)
         record, created = create(key)
         if claim.record_id != record.pk:
             claim.record_id = record.pk

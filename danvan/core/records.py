@@ -250,8 +250,11 @@ class RecordViewSetMixin(WriteGateMixin):
                 str(_("This record was deleted by someone else after you read it."))
             )
 
-    def detail_response(self, record: Any, status_code: int = status.HTTP_200_OK) -> Response:
-        fresh = self.detail_record(record.pk)
+    def detail_response(
+        self, record: Any, status_code: int = status.HTTP_200_OK, *, read: bool = True
+    ) -> Response:
+        """The record's detail and ETag; read again unless `read=False` (`record` is whole)."""
+        fresh = self.detail_record(record.pk) if read else record
         context = self.get_serializer_context()  # type: ignore[attr-defined]
         data = self.detail_serializer_class(fresh, context=context).data
         return Response(data, status=status_code, headers={"ETag": etag(fresh)})
@@ -261,13 +264,33 @@ class RecordViewSetMixin(WriteGateMixin):
         return not_modified(request, record) or self.detail_response(record)
 
     def create_once(
-        self, model: type[R], create: Callable[[str | None], tuple[R, bool]], body_key: Any = None
+        self,
+        model: type[R],
+        create: Callable[..., tuple[R, bool]],
+        body_key: Any = None,
+        *,
+        keyed: bool = False,
     ) -> Response:
-        """An idempotent create, answered with the record's detail (201, or 200 for a retry)."""
-        record, created = create_once(self.request, model, create, body_key=body_key)  # type: ignore[attr-defined]
+        """
+        An idempotent create, answered with the record's detail (201, or 200 for a retry).
+        A record the create left whole (`created_detail`) is answered as it is, not read again.
+        """
+        request = self.request  # type: ignore[attr-defined]
+        record, created = create_once(request, model, create, body_key=body_key, keyed=keyed)
+        whole = self.created_detail(record) if created else None
+        if whole is not None:
+            return self.detail_response(whole, status.HTTP_201_CREATED, read=False)
         return self.detail_response(
             record, status.HTTP_201_CREATED if created else status.HTTP_200_OK
         )
+
+    def created_detail(self, record: Any) -> Any:
+        """
+        The record just created as its detail shows it, when the create left it whole
+        (related rows loaded, empty relations known empty): its 201 needs no second read.
+        None (the default): read it again.
+        """
+        return None
 
     def run_step(self, step: Step, request: Request) -> Response:
         record = self.get_object()

@@ -60,6 +60,7 @@ from petitions.services.intake import (
     petition_update,
     petitioner_recognise,
     reception_session_create,
+    recorded_detail,
 )
 from petitions.services.links import (
     dismissed_duplicates,
@@ -166,6 +167,7 @@ __all__ = [
     "reason_required_message",
     "reception_session_create",
     "recommended_action",
+    "recorded_detail",
     "require_attacher",
     "require_editor",
     "require_handler",

@@ -82,9 +82,13 @@ def _policy_with_fallback(petition: Petition, stage: str) -> DeadlinePolicy | No
     return policy
 
 
-def compute_due_date(petition: Petition) -> date | None:
-    """The current stage's deadline from the policies, extensions and suspensions."""
-    if petition.status == Status.TRANSFERRED:
+def compute_due_date(petition: Petition, *, new: bool = False) -> date | None:
+    """
+    The current stage's deadline from the policies, extensions and suspensions. `new`: a
+    petition being recorded, which has no transfer, extension or suspension yet (nothing to
+    look up: its policy is the one read).
+    """
+    if petition.status == Status.TRANSFERRED and not new:
         transfer = petition.transfers.filter(reported_on__isnull=True).order_by("-id").first()
         return transfer.due_on if transfer else petition.due_date
     if not petition.clock_stage or petition.clock_started_on is None:
@@ -92,6 +96,8 @@ def compute_due_date(petition: Petition) -> date | None:
     policy = _policy_with_fallback(petition, petition.clock_stage)
     if policy is None:
         return None
+    if new:
+        return clock.deadline(petition.clock_started_on, policy.amount, policy.day_unit, pauses=[])
     extra = sum(
         petition.extensions.filter(stage=petition.clock_stage).values_list("days", flat=True)
     )
@@ -107,10 +113,10 @@ def compute_due_date(petition: Petition) -> date | None:
     )
 
 
-def _start_clock(petition: Petition, stage: str, started_on: date) -> None:
+def _start_clock(petition: Petition, stage: str, started_on: date, *, new: bool = False) -> None:
     petition.clock_stage = stage
     petition.clock_started_on = started_on
-    petition.due_date = compute_due_date(petition)
+    petition.due_date = compute_due_date(petition, new=new)
 
 
 def _finish_clock(petition: Petition, on: date) -> None:

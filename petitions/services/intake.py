@@ -13,7 +13,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connections, router, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -70,7 +70,22 @@ from petitions.services.states import _require_status
 
 # --- Intake ----------------------------------------------------------------------------------
 def _allocate_code(unit: Unit, year: int) -> str:
-    """Next code for this unit and year; the counter row is locked until the commit."""
+    """
+    Next code for this unit and year; the counter row is locked until the commit. One
+    statement: the year's first code inserts the counter, every later one raises it.
+    """
+    connection = connections[router.db_for_write(PetitionCodeCounter)]
+    if connection.features.can_return_columns_from_insert:
+        table = connection.ops.quote_name(PetitionCodeCounter._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {table} (unit_id, year, last_value) VALUES (%s, %s, 1) "  # noqa: S608
+                "ON CONFLICT (unit_id, year) "
+                f"DO UPDATE SET last_value = {table}.last_value + 1 RETURNING last_value",
+                [unit.pk, year],
+            )
+            value = cursor.fetchone()[0]
+        return f"DT-{year}-{value:06d}"
     counter = PetitionCodeCounter.objects.select_for_update().filter(unit=unit, year=year).first()
     if counter is None:
         try:
@@ -114,9 +129,16 @@ def _validate_petitioner(index: int, data: PetitionerInput) -> PetitionerInput:
     )
 
 
-def petitioner_recognise(data: PetitionerInput) -> Petitioner:
-    """The known person with this CCCD, or this name and phone; a new one otherwise."""
+def petitioner_recognise(data: PetitionerInput, *, careful: bool = True) -> Petitioner:
+    """
+    The known person with this CCCD, or this name and phone; a new one otherwise. Not
+    `careful` (an optimistic intake): no savepoint around the insert, so the same CCCD
+    registered by a concurrent intake raises IntegrityError for the caller to replay.
+    """
     person: Petitioner | None = None
+    connection = connections[router.db_for_write(Petitioner)]
+    if data.citizen_id and connection.features.can_return_columns_from_insert:
+        return _petitioner_by_citizen_id(data, connection)
     if data.citizen_id:
         person = Petitioner.objects.filter(citizen_id_hash=citizen_id_hash(data.citizen_id)).first()
     elif normalise_phone(data.phone):
@@ -136,6 +158,14 @@ def petitioner_recognise(data: PetitionerInput) -> Petitioner:
         if changed:
             person.save(update_fields=changed)
         return person
+    if not careful:
+        return Petitioner.objects.create(
+            full_name=data.full_name,
+            citizen_id=data.citizen_id,
+            phone=data.phone,
+            address=data.address,
+            email=data.email,
+        )
     try:
         with transaction.atomic():
             return Petitioner.objects.create(
@@ -147,6 +177,60 @@ def petitioner_recognise(data: PetitionerInput) -> Petitioner:
             )
     except IntegrityError:  # the same CCCD registered by a concurrent intake
         return Petitioner.objects.get(citizen_id_hash=citizen_id_hash(data.citizen_id))
+
+
+# Given on recognition where the known person's is blank (the name never changes so).
+_FILLED = ("phone", "address", "email")
+_RETURNED = ("id", "full_name", "citizen_id", "phone", "address", "email", "sms_opt_out")
+
+
+def _petitioner_by_citizen_id(data: PetitionerInput, connection: Any) -> Petitioner:
+    """
+    The person with this CCCD in one statement, race-free: inserted, or the known one with
+    its blank phone, address and e-mail filled from `data` (an upsert on the CCCD's unique
+    index), read back from the row.
+    """
+    person = Petitioner(
+        full_name=data.full_name,
+        citizen_id=data.citizen_id,
+        phone=data.phone,
+        address=data.address,
+        email=data.email,
+    )
+    person.name_hash = name_hash(person.full_name)
+    person.citizen_id_hash = citizen_id_hash(person.citizen_id)
+    person.phone_hash = phone_hash(person.phone)
+    meta = Petitioner._meta
+    fields = [f for f in meta.concrete_fields if not f.primary_key]
+    values = [f.get_db_prep_save(f.pre_save(person, add=True), connection) for f in fields]
+    quote = connection.ops.quote_name
+    table = quote(meta.db_table)
+    fills = [*_FILLED, "phone_hash"]
+    updates = ", ".join(
+        f"{quote(name)} = CASE WHEN {table}.{quote(when)} = '' "
+        f"THEN excluded.{quote(name)} ELSE {table}.{quote(name)} END"
+        for name, when in ((name, "phone" if name == "phone_hash" else name) for name in fills)
+    )
+    sql = (
+        f"INSERT INTO {table} ({', '.join(quote(f.column) for f in fields)}) "  # noqa: S608
+        f"VALUES ({', '.join(['%s'] * len(fields))}) "
+        # The unique index's own condition, as its migration wrote it (SQLite matches it
+        # word for word).
+        f"ON CONFLICT ({quote('citizen_id_hash')}) WHERE NOT ({quote('citizen_id_hash')} = '') "
+        f"DO UPDATE SET {updates} RETURNING {', '.join(quote(name) for name in _RETURNED)}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, values)
+        row = cursor.fetchone()
+    found = dict(zip(_RETURNED, row, strict=True))
+    for name in _RETURNED[1:6]:
+        found[name] = meta.get_field(name).from_db_value(found[name], None, connection)  # type: ignore[union-attr]
+    found["sms_opt_out"] = bool(found["sms_opt_out"])
+    known = Petitioner.from_db(connection.alias, list(_RETURNED), list(found.values()))
+    known.name_hash = name_hash(known.full_name)
+    known.citizen_id_hash = person.citizen_id_hash
+    known.phone_hash = phone_hash(known.phone)
+    return known
 
 
 def build_search_text(petition: Petition, names: Sequence[str], respondents: Sequence[str]) -> str:
@@ -194,7 +278,11 @@ def _resolve_field(value: PetitionField | int | None) -> PetitionField | None:
     if isinstance(value, PetitionField):
         return value
     try:
-        found = PetitionField.objects.filter(pk=int(value), is_active=True).first()
+        found = (
+            PetitionField.objects.filter(pk=int(value), is_active=True)
+            .select_related("parent")  # its name shows the parent's
+            .first()
+        )
     except (TypeError, ValueError):
         found = None
     if found is None:
@@ -210,13 +298,29 @@ def petition_create(
     today: date | None = None,
     duplicate_of: Petition | int | None = None,
     dismissed: Sequence[Petition | int] = (),
+    optimistic: bool = False,
 ) -> tuple[Petition, bool]:
     """
     Record a received petition. With a `client_id` already used, return that petition and
     False (a retried request never creates a second one). The duplicates the intake form
     showed are settled in the same transaction: linked as a repeat of `duplicate_of`, and
     `dismissed` remembered, so the petition's own page does not suggest them again.
+
+    A petition created here can answer its detail from memory (`recorded_detail`).
+
+    `optimistic=True` is for a caller whose transaction holds nothing but this create and
+    that has claimed `client_id` itself (the API: danvan.core.idempotency): no look-up of
+    the client id first, no savepoints. The rare race it leaves (the client id held by
+    another person's petition, a CCCD registered by a concurrent intake) raises IntegrityError;
+    the caller's transaction is then rolled back whole and the caller asks again without it.
     """
+    if optimistic:
+        with transaction.atomic(savepoint=False):
+            petition = _petition_create(
+                actor=actor, data=data, client_id=client_id, today=today, careful=False
+            )
+            links = _settle_duplicates(actor, petition, duplicate_of, dismissed)
+        return _whole(petition, links), True
     if client_id is not None:
         existing = _existing_for_client(actor, client_id)
         if existing is not None:
@@ -224,9 +328,8 @@ def petition_create(
     try:
         with transaction.atomic():
             petition = _petition_create(actor=actor, data=data, client_id=client_id, today=today)
-            if duplicate_of is not None or dismissed:
-                _settle_duplicates(actor, petition, duplicate_of, dismissed)
-        return petition, True
+            links = _settle_duplicates(actor, petition, duplicate_of, dismissed)
+        return _whole(petition, links), True
     except IntegrityError:
         if client_id is not None:
             existing = _existing_for_client(actor, client_id)
@@ -235,12 +338,44 @@ def petition_create(
         raise
 
 
+# What a petition just recorded cannot have yet: its detail shows these empty.
+_EMPTY_AT_INTAKE = ("attachments", "answers", "suspensions", "extensions", "transfers")
+_RECORDED = "_danvan_recorded"
+
+
+def _whole(petition: Petition, links: Sequence[Any]) -> Petition:
+    """Remember what the create wrote beside the petition (for `recorded_detail`)."""
+    recorded = getattr(petition, _RECORDED, None)
+    if recorded is not None:
+        recorded["links"] = list(links)
+    return petition
+
+
+def recorded_detail(petition: Petition) -> Petition | None:
+    """
+    The petition petition_create has just recorded, holding everything its detail shows (the
+    rows it wrote as its relations, the empty ones known empty): its 201 needs no second
+    read. None for any other petition (a retry's, one read from the database).
+    """
+    recorded = getattr(petition, _RECORDED, None)
+    if recorded is None or "links" not in recorded:
+        return None
+    cache: dict[str, Any] = {}
+    petition._prefetched_objects_cache = cache  # type: ignore[attr-defined]
+    for name in ("parties", "respondents", "links", *_EMPTY_AT_INTAKE):
+        queryset = getattr(petition, name).get_queryset()  # lazy: no query
+        queryset._result_cache = list(recorded.get(name, []))
+        queryset._prefetch_done = True
+        cache[name] = queryset
+    return petition
+
+
 def _settle_duplicates(
     actor: User,
     petition: Petition,
     duplicate_of: Petition | int | None,
     dismissed: Sequence[Petition | int],
-) -> None:
+) -> list[Any]:
     """
     The intake's answer to its duplicate suggestions, by the person recording it (the link is
     part of recording, so a commune cadre may make it). Only petitions the actor may be shown
@@ -261,6 +396,9 @@ def _settle_duplicates(
             .first()
         )
 
+    links: list[Any] = []
+    if duplicate_of is None and not dismissed:
+        return links
     target = None
     if duplicate_of is not None:
         target = matchable(duplicate_of)
@@ -268,11 +406,12 @@ def _settle_duplicates(
             raise ServiceError(
                 _("This petition does not exist or is outside your units."), field="duplicate_of"
             )
-        _link(petition, target=target, kind=LinkKind.DUPLICATE_OF, actor=actor)
+        links.append(_link(petition, target=target, kind=LinkKind.DUPLICATE_OF, actor=actor))
     for value in dismissed:
         candidate = matchable(value)
         if candidate is not None and candidate != target:
             _dismiss(petition, candidate=candidate, actor=actor)
+    return links
 
 
 def _existing_for_client(actor: Any, client_id: uuid.UUID) -> Petition | None:
@@ -294,24 +433,35 @@ def _existing_for_client(actor: Any, client_id: uuid.UUID) -> Petition | None:
     return existing
 
 
-@transaction.atomic
 def _petition_create(
-    *, actor: User, data: PetitionData, client_id: uuid.UUID | None, today: date | None
+    *,
+    actor: User,
+    data: PetitionData,
+    client_id: uuid.UUID | None,
+    today: date | None,
+    careful: bool = True,
 ) -> Petition:
+    """In the caller's transaction."""
     _require_anywhere(actor, actions.INTAKE)
     session: ReceptionSession | None = None
     if data.reception_session is not None:
         session = _session_in_scope(actor, data.reception_session)
-    receiving = _unit_in_scope(
-        actor, data.receiving_unit or (session.unit if session else None), "receiving_unit"
-    )
+    receiving_value = data.receiving_unit or (session.unit if session else None)
+    # The three units in one read, then checked in the order the form shows them.
+    found = _units_by_id(receiving_value, data.handling_unit, data.location_unit)
+
+    def in_scope(value: Any, field_name: str) -> Unit:
+        unit = found.get(value, value) if value in found else value
+        if unit is None and value is not None:
+            raise ServiceError(
+                _("This unit does not exist or is outside your units."), field=field_name
+            )
+        return _unit_in_scope(actor, unit, field_name)
+
+    receiving = in_scope(receiving_value, "receiving_unit")
     require(actor, actions.INTAKE, receiving)
-    handling = (
-        _unit_in_scope(actor, data.handling_unit, "handling_unit")
-        if data.handling_unit
-        else receiving
-    )
-    location = _unit_in_scope(actor, data.location_unit, "location_unit")
+    handling = in_scope(data.handling_unit, "handling_unit") if data.handling_unit else receiving
+    location = in_scope(data.location_unit, "location_unit")
     return _record(
         actor=actor,
         data=data,
@@ -319,7 +469,28 @@ def _petition_create(
         session=session,
         client_id=client_id,
         today=today,
+        careful=careful,
     )
+
+
+def _units_by_id(*values: Any) -> dict[Any, Unit | None]:
+    """
+    The active units of the values given as ids, read at once: {value: unit, or None when
+    there is none}. Units given as objects, and values that are no id, are left out
+    (`_unit_in_scope` deals with them).
+    """
+    ids: dict[Any, int] = {}
+    for value in values:
+        if value is None or value == "" or isinstance(value, (Unit, bool)):
+            continue
+        try:
+            ids[value] = int(value)
+        except (TypeError, ValueError):
+            continue
+    if not ids:
+        return {}
+    units = {u.pk: u for u in Unit.objects.filter(pk__in=set(ids.values()), is_active=True)}
+    return {value: units.get(pk) for value, pk in ids.items()}
 
 
 @transaction.atomic
@@ -349,8 +520,12 @@ def _record(
     session: ReceptionSession | None,
     client_id: uuid.UUID | None,
     today: date | None,
+    careful: bool = True,
 ) -> Petition:
-    """Check the petition's own data and record it: code, clock, search text, first event."""
+    """
+    Check the petition's own data and record it: code, clock, search text, first event. The
+    row is inserted once, complete; the petition comes back holding what its detail shows.
+    """
     receiving, handling, location = units
     today = today or today_local()
     if data.received_on > today:
@@ -417,24 +592,27 @@ def _record(
         status=Status.RECEIVED,
         created_by=actor,
     )
-    petition.save()
-    for position, person in enumerate(petitioners):
-        PetitionPetitioner.objects.get_or_create(
-            petition=petition,
-            petitioner=petitioner_recognise(person),
-            defaults={"position": position},
-        )
-    Respondent.objects.bulk_create(
+    # A new petition has no extension, suspension or transfer: its clock needs its policy only.
+    _start_clock(petition, intake_stage(petition), petition.received_on, new=True)
+    petition.search_text = build_search_text(
+        petition, [p.full_name for p in petitioners], [r.name for r in data.respondents]
+    )
+    people = [petitioner_recognise(person, careful=careful) for person in petitioners]
+    petition.save(force_insert=True)
+    parties: list[PetitionPetitioner] = []
+    for position, person in enumerate(people):
+        if all(party.petitioner_id != person.pk for party in parties):  # named twice: once
+            parties.append(
+                PetitionPetitioner(petition=petition, petitioner=person, position=position)
+            )
+    PetitionPetitioner.objects.bulk_create(parties)
+    respondents = Respondent.objects.bulk_create(
         [
             Respondent(petition=petition, kind=r.kind, name=r.name.strip(), position=r.position)
             for r in data.respondents
         ]
     )
-    _start_clock(petition, intake_stage(petition), petition.received_on)
-    petition.search_text = build_search_text(
-        petition, [p.full_name for p in petitioners], [r.name for r in data.respondents]
-    )
-    petition.save(update_fields=[*CLOCK_FIELDS, "search_text"])
+    setattr(petition, _RECORDED, {"parties": parties, "respondents": respondents})
     _event(
         petition,
         actor=actor,
