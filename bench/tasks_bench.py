@@ -336,7 +336,11 @@ def main() -> None:
             os.killpg(gunicorn.pid, signal.SIGTERM)
             gunicorn.wait(timeout=30)
 
-    signal.signal(signal.SIGTERM, lambda *_: (stop(), sys.exit(1)))
+    def stopped(*_: Any) -> None:
+        stop()
+        sys.exit(1)
+
+    signal.signal(signal.SIGTERM, stopped)
     results: dict[str, Any] = {"load_before": os.getloadavg()}
     try:
         # The floors' own connection: no automatic server-side prepare.

@@ -173,9 +173,10 @@ class TaskListSerializer(serializers.ListSerializer):
 
     def to_representation(self, data: Any) -> list[Any]:
         rows = list(data.all() if isinstance(data, BaseManager) else data)
-        if type(self.child) is TaskSerializer:
-            self.child.fast_row().read_assignments(rows)
-        return [self.child.to_representation(row) for row in rows]
+        child: Any = self.child
+        if type(child) is TaskSerializer:
+            child.fast_row().read_assignments(rows)
+        return [child.to_representation(row) for row in rows]
 
 
 class TaskSerializer(serializers.ModelSerializer):
