@@ -171,9 +171,17 @@ def _tasks_in_scope(user: Any, queryset: TaskQuerySet) -> TaskQuerySet:
                 TaskAssignment.objects.filter(unit_id__in=ids).order_by().values("task_id"),
             )
         )
-    coordinating = TaskAssignment.objects.filter(unit_id__in=ids, task_id=OuterRef("pk"))
+    if isinstance(ids, list):
+        coordinating = TaskAssignment.objects.filter(unit_id__in=ids, task_id=OuterRef("pk"))
+        return queryset.filter(
+            Q(issuing_unit_id__in=ids) | Q(lead_unit_id__in=ids) | Q(Exists(coordinating))
+        )
+    # Past SCOPE_IDS_LIMIT units (a national scope) nearly every task is in it: the newest are
+    # tested on their units' paths (the units the list joins anyway), cheaper than hashing
+    # every unit id of the subquery first.
+    coordinating = TaskAssignment.objects.filter(scope_q(user, "unit"), task_id=OuterRef("pk"))
     return queryset.filter(
-        Q(issuing_unit_id__in=ids) | Q(lead_unit_id__in=ids) | Q(Exists(coordinating))
+        Q(scope_q(user, "issuing_unit")) | Q(scope_q(user, "lead_unit")) | Q(Exists(coordinating))
     )
 
 
