@@ -10,6 +10,7 @@ Every read of directives, meetings and tasks, scoped like the rest of the system
 from __future__ import annotations
 
 import datetime
+import functools
 from typing import Any
 
 from django.db.models import (
@@ -220,18 +221,27 @@ def with_rollup(queryset: TaskQuerySet) -> TaskQuerySet:
     return queryset.annotate(rollup_percent=Subquery(children))
 
 
+@functools.lru_cache(maxsize=4)
+def _rows_base(today: datetime.date) -> TaskQuerySet:
+    """
+    The rows' queryset before the scope, built once a day and only ever cloned (`.all()`;
+    never evaluated): its status `CASE` and roll-up subquery cost ~1 ms to build per request.
+    """
+    return with_rollup(
+        Task.objects.alive()
+        .with_status(today=today)
+        .select_related("issuing_unit", "lead_unit")
+        .defer("search_text")
+    )
+
+
 def task_rows_for(user: Any, *, today: datetime.date) -> TaskQuerySet:
     """
     What the API's list and sync serialise: scoped, status and roll-up annotated, the two
     units joined; the assignments are read by the serializer, one query for the page
     (`TaskSerializer`'s list), without building model instances for them.
     """
-    return with_rollup(
-        tasks_visible_to(user)
-        .with_status(today=today)
-        .select_related("issuing_unit", "lead_unit")
-        .defer("search_text")
-    )
+    return _tasks_in_scope(user, _rows_base(today).all())
 
 
 def task_list_for(user: Any, *, today: datetime.date) -> TaskQuerySet:

@@ -131,6 +131,8 @@ def test_unit_ids_keep_the_same_tasks_as_unit_paths(
     today = timezone.localdate()
     listed = selectors.task_list_for(_fresh(user), today=today).order_by("-id")
     assert [t.pk for t in listed] == sorted(expected, reverse=True)
+    rows = selectors.task_rows_for(_fresh(user), today=today).order_by("-id")
+    assert [t.pk for t in rows] == sorted(expected, reverse=True)
     # As a subquery of another statement (evidence files, exports), and counted.
     assert set(Task.objects.filter(pk__in=visible.values("pk")).values_list("pk", flat=True)) == (
         expected
