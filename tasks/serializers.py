@@ -10,6 +10,7 @@ import json
 from typing import Any
 
 from django.db.models import QuerySet
+from django.db.models.manager import BaseManager
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
@@ -24,6 +25,7 @@ from danvan.org.serializers import ScopedUnitField, UnitRefSerializer
 from tasks import selectors, services
 from tasks.models import (
     PROGRESS_FIGURES,
+    AssignmentRole,
     Directive,
     Meeting,
     MeetingConclusion,
@@ -166,6 +168,17 @@ class TaskAssignmentSerializer(serializers.ModelSerializer):
         fields = ["id", "unit", "role", "role_display", "due_on", "report", "reported_at"]
 
 
+class TaskListSerializer(serializers.ListSerializer):
+    """Rows of tasks: the assignments of those not prefetched read in one query for all."""
+
+    def to_representation(self, data: Any) -> list[Any]:
+        rows = list(data.all() if isinstance(data, BaseManager) else data)
+        child: Any = self.child
+        if type(child) is TaskSerializer:
+            child.fast_row().read_assignments(rows)
+        return [child.to_representation(row) for row in rows]
+
+
 class TaskSerializer(serializers.ModelSerializer):
     status = serializers.ChoiceField(choices=TaskStatus.choices, read_only=True)
     status_display = serializers.SerializerMethodField()
@@ -210,9 +223,158 @@ class TaskSerializer(serializers.ModelSerializer):
             "updated_at",
         ]
         read_only_fields = fields
+        list_serializer_class = TaskListSerializer
 
     def get_status_display(self, task: Task) -> str:
         return str(TaskStatus(task.status).label)  # type: ignore[attr-defined]
+
+    def fast_row(self) -> _FastTaskRow:
+        row = self.__dict__.get("_fast_row")
+        if row is None:
+            row = self.__dict__["_fast_row"] = _FastTaskRow()
+        return row
+
+    def to_representation(self, instance: Task) -> dict[str, Any]:
+        """
+        A row, as DRF's field-by-field walk would give it (tests compare the two), without
+        its cost: no serializer fields built per request, no attribute lookups through each
+        field's source; the `{id, code, name}` of each unit and the labels of statuses and
+        roles made once per serializer (a list's one child serves every row). A subclass
+        that adds fields (the detail's `available_actions`) takes DRF's walk.
+        """
+        if type(self) is not TaskSerializer:
+            return super().to_representation(instance)
+        return self.fast_row()(instance)
+
+
+class _FastTaskRow:
+    """TaskSerializer's fields for one task, read straight from the model instance."""
+
+    def __init__(self) -> None:
+        self.tz = timezone.get_current_timezone()
+        self.units: dict[int, dict[str, Any]] = {}
+        self.status_labels = {value: str(label) for value, label in TaskStatus.choices}
+        self.role_labels = {value: str(label) for value, label in AssignmentRole.choices}
+        # Assignments read for a page of tasks without them prefetched: task id -> rows.
+        self.assignments: dict[int, list[dict[str, Any]]] = {}
+
+    def read_assignments(self, tasks: list[Task]) -> None:
+        """The assignments of the tasks that have none prefetched: one query, no instances."""
+        missing = [
+            t.pk
+            for t in tasks
+            if "assignments" not in getattr(t, "_prefetched_objects_cache", {})
+            and t.pk not in self.assignments
+        ]
+        if not missing:
+            return
+        rows = (
+            TaskAssignment.objects.filter(task_id__in=missing)
+            .order_by("task_id", "role", "id")
+            .values_list(
+                "task_id",
+                "id",
+                "role",
+                "due_on",
+                "report",
+                "reported_at",
+                "unit_id",
+                "unit__code",
+                "unit__name",
+            )
+        )
+        found: dict[int, list[dict[str, Any]]] = {pk: [] for pk in missing}
+        units = self.units
+        for task_id, pk, role, due_on, report, reported_at, unit_id, code, name in rows:
+            ref = units.get(unit_id)
+            if ref is None:
+                ref = units[unit_id] = {"id": unit_id, "code": code, "name": name}
+            found[task_id].append(
+                {
+                    "id": pk,
+                    "unit": dict(ref),
+                    "role": role,
+                    "role_display": self.role_labels.get(role, role),
+                    "due_on": self.day(due_on),
+                    "report": report,
+                    "reported_at": self.moment(reported_at),
+                }
+            )
+        self.assignments.update(found)
+
+    def unit(self, unit: Unit) -> dict[str, Any]:
+        ref = self.units.get(unit.pk)
+        if ref is None:
+            ref = self.units[unit.pk] = {"id": unit.pk, "code": unit.code, "name": unit.name}
+        return dict(ref)
+
+    def moment(self, value: datetime.datetime | None) -> str | None:
+        """DRF's DateTimeField: in the current time zone, ISO 8601, "Z" for UTC."""
+        if value is None:
+            return None
+        text = value.astimezone(self.tz).isoformat()
+        return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+    @staticmethod
+    def day(value: datetime.date | None) -> str | None:
+        return None if value is None else value.isoformat()
+
+    def assignment(self, a: TaskAssignment) -> dict[str, Any]:
+        return {
+            "id": a.pk,
+            "unit": self.unit(a.unit),
+            "role": a.role,
+            "role_display": self.role_labels.get(a.role, a.role),
+            "due_on": self.day(a.due_on),
+            "report": a.report,
+            "reported_at": self.moment(a.reported_at),
+        }
+
+    def assignments_of(self, t: Task) -> list[dict[str, Any]]:
+        if "assignments" in getattr(t, "_prefetched_objects_cache", {}):
+            return [self.assignment(a) for a in t.assignments.all()]
+        read = self.assignments.get(t.pk)
+        if read is None:  # a single row, not through the list
+            self.read_assignments([t])
+            read = self.assignments[t.pk]
+        return read
+
+    def __call__(self, t: Task) -> dict[str, Any]:
+        status = t.__dict__["status"]
+        rollup = t.__dict__.get("rollup_percent")
+        return {
+            "id": t.pk,
+            "number": t.number,
+            "title": t.title,
+            "description": t.description,
+            "source_kind": t.source_kind,
+            "conclusion": t.conclusion_id,
+            "directive": t.directive_id,
+            "issuing_unit": self.unit(t.issuing_unit),
+            "lead_unit": self.unit(t.lead_unit),
+            "assignments": self.assignments_of(t),
+            "period_start": self.day(t.period_start),
+            "due_on": self.day(t.due_on),
+            "period_label": t.period_label,
+            "priority": t.priority,
+            "parent": t.parent_id,
+            "recurrence": t.recurrence,
+            "previous_occurrence": t.previous_occurrence_id,
+            "cancelled": t.cancelled,
+            "cancel_reason": t.cancel_reason,
+            "progress_percent": t.progress_percent,
+            "rollup_percent": None if rollup is None else float(rollup),
+            "status": status,
+            "status_display": self.status_labels[status],
+            "awaiting_approval": t.awaiting_approval,
+            "last_reported_at": self.moment(t.last_reported_at),
+            "completed_on": self.day(t.completed_on),
+            "approved_at": self.moment(t.approved_at),
+            "client_id": t.client_id,
+            "version": t.version,
+            "created_at": self.moment(t.created_at),
+            "updated_at": self.moment(t.updated_at),
+        }
 
 
 class AssignmentDueSerializer(serializers.Serializer):

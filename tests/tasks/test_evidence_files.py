@@ -224,7 +224,8 @@ def test_a_download_costs_a_fixed_few_queries(
     assert evidence is not None
     client.force_login(supervisor)
 
-    # session, user, the person's posts (scope), the evidence joined to its visible task
-    with django_assert_num_queries(4):
+    # session, user, the person's posts (scope), the scope's unit ids, the evidence joined to
+    # its visible task
+    with django_assert_num_queries(5):
         response = client.get(f"/tasks/{task_a1.pk}/evidence/{evidence.pk}/")
     assert response.status_code == 200

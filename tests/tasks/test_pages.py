@@ -174,9 +174,10 @@ def test_list_query_count_does_not_grow_with_rows(
         )
     client.force_login(cadre_a)
 
-    # 1 session, 2 user, 3 the user's memberships (scope), 4 the page of tasks with units,
-    # source, status and roll-up, 5 their assignments with units, 6 the person's saved views.
-    with django_assert_num_queries(6):
+    # 1 session, 2 user, 3 the user's memberships (scope), 4 the scope's unit ids, 5 the page
+    # of tasks with units, source, status and roll-up, 6 their assignments with units, 7 the
+    # person's saved views.
+    with django_assert_num_queries(7):
         response = client.get("/tasks/")
     assert response.status_code == 200
 
@@ -474,8 +475,9 @@ def test_detail_query_count_does_not_grow_with_reports_and_events(
 
     assert response.status_code == 200
     assert page(response).count("data-report=") == reports
-    # 1 session, 2 user, 3 memberships (scope and roles), 4 the task (scope check), 5 the task
-    # with its relations, 6 assignments with their units, 7 sub-task counts (one aggregate),
-    # 8 progress reports, 9 their evidence, 10 events, 11 first sub-tasks. "May report" and
-    # "may decide" ask the one authorization rule on the cached memberships and assignments.
-    assert len(queries) == 11, queries
+    # 1 session, 2 user, 3 memberships (scope and roles), 4 the scope's unit ids (read once),
+    # 5 the task (scope check), 6 the task with its relations, 7 assignments with their units,
+    # 8 sub-task counts (one aggregate), 9 progress reports, 10 their evidence, 11 events,
+    # 12 first sub-tasks. "May report" and "may decide" ask the one authorization rule on the
+    # cached memberships and assignments.
+    assert len(queries) == 12, queries
