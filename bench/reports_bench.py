@@ -267,7 +267,8 @@ def export_once(kind: str, rows: int, today: date) -> dict[str, Any]:
             cursor.execute(f"SELECT code FROM ({EXPORT_FLOOR}) floor", {"rows": rows})
             digest = _codes_digest(code for (code,) in cursor.fetchall())
     else:
-        digest = _codes_digest(queryset(rows).values_list("code", flat=True).iterator())
+        codes = queryset(rows).prefetch_related(None).values_list("code", flat=True)
+        digest = _codes_digest(codes.iterator(chunk_size=exports.CHUNK_SIZE))
     return {
         "kind": kind,
         "rows": count,

@@ -28,7 +28,7 @@ PEOPLE = [
 
 
 @pytest.fixture
-def petitions(tree: Any, handler_a: Any) -> list[Petition]:
+def petitions(tree: Any, handler_a: Any) -> list[Any]:
     """One petition of each kind with three petitioners, one with one, one with none."""
     made = [
         PetitionFactory(actor=handler_a, unit=tree.commune_a1, kind=kind, petitioners=PEOPLE)
