@@ -27,7 +27,7 @@ import statistics
 import sys
 import time
 from collections.abc import Callable
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -166,13 +166,15 @@ def bench_statistics(runs: int, year: int, today: date) -> list[dict[str, Any]]:
 
 # The export's floor: one hand-written statement returning the same rows and columns as the
 # export (the petitioners' name, CCCD and phone as stored, encrypted: SQL cannot decrypt),
-# the whole country, newest first, as the export of the central administrator reads them.
+# the whole country, newest first, as the export of the central administrator reads them,
+# received up to `until` (yesterday): the petitions other benches create while this one runs
+# are today's, encrypted with their own server's keys, and come and go.
 EXPORT_FLOOR = """
 SELECT p.code, p.received_on, p.kind, f.name, p.channel, p.summary,
        pp.names, pp.citizen_ids, pp.phones,
        ru.name, hu.name, lu.name, p.status, p.due_date, p.finished_on, p.finished_on_time
 FROM (SELECT p.* FROM petitions_petition p JOIN org_unit hu ON hu.id = p.handling_unit_id
-      WHERE p.deleted_at IS NULL AND hu.path LIKE '/TW/%%'
+      WHERE p.deleted_at IS NULL AND hu.path LIKE '/TW/%%' AND p.received_on <= %(until)s
       ORDER BY p.received_on DESC, p.id DESC LIMIT %(rows)s) p
 JOIN org_unit hu ON hu.id = p.handling_unit_id
 JOIN org_unit ru ON ru.id = p.receiving_unit_id
@@ -218,16 +220,18 @@ def export_once(kind: str, rows: int, today: date) -> dict[str, Any]:
     user = User.objects.get(username=ADMIN)
     unit = Unit.objects.get(path="/TW/")
 
+    until = today - timedelta(days=1)
+
     def queryset(limit: int) -> Any:
         return exports.petition_export_queryset(
-            user, unit=unit, period=None, params={}, today=today
+            user, unit=unit, period=None, params={"received_to": until.isoformat()}, today=today
         )[:limit]
 
     def run(limit: int) -> int:
         if kind == "copy":
             size = 0
             with connection.cursor() as cursor:
-                statement = cursor.mogrify(EXPORT_FLOOR, {"rows": limit})
+                statement = cursor.mogrify(EXPORT_FLOOR, {"rows": limit, "until": until})
                 with cursor.cursor.copy(f"COPY ({statement}) TO STDOUT (FORMAT csv)") as copy:
                     for block in copy:
                         size += len(block)
@@ -237,7 +241,7 @@ def export_once(kind: str, rows: int, today: date) -> dict[str, Any]:
             sheet = workbook.create_sheet(title="Petitions")
             count = 0
             with connection.chunked_cursor() as cursor:
-                cursor.execute(EXPORT_FLOOR, {"rows": limit})
+                cursor.execute(EXPORT_FLOOR, {"rows": limit, "until": until})
                 while block := cursor.fetchmany(exports.CHUNK_SIZE):
                     for row in block:
                         sheet.append(row)
@@ -264,7 +268,8 @@ def export_once(kind: str, rows: int, today: date) -> dict[str, Any]:
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     if kind in ("copy", "write-only"):
         with connection.cursor() as cursor:
-            cursor.execute(f"SELECT code FROM ({EXPORT_FLOOR}) floor", {"rows": rows})
+            statement = f"SELECT code FROM ({EXPORT_FLOOR}) floor"
+            cursor.execute(statement, {"rows": rows, "until": until})
             digest = _codes_digest(code for (code,) in cursor.fetchall())
     else:
         codes = queryset(rows).prefetch_related(None).values_list("code", flat=True)
@@ -285,7 +290,7 @@ def _export_in_subprocess(kind: str, rows: int, today: date) -> dict[str, Any]:
     """In a fresh process, so one's high-water mark does not hide another's."""
     import subprocess
 
-    output = subprocess.run(
+    done = subprocess.run(
         [
             sys.executable,
             __file__,
@@ -296,11 +301,14 @@ def _export_in_subprocess(kind: str, rows: int, today: date) -> dict[str, Any]:
             "--today",
             today.isoformat(),
         ],
-        check=True,
+        check=False,
         capture_output=True,
         text=True,
-    ).stdout
-    result: dict[str, Any] = json.loads(output.strip().splitlines()[-1])
+    )
+    if done.returncode:
+        sys.stderr.write(done.stderr)
+        raise SystemExit(f"the {kind} export of {rows} rows failed (exit {done.returncode})")
+    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
     return result
 
 

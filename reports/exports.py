@@ -1,17 +1,22 @@
 """
 Streamed exports of a filtered list of petitions or tasks, to CSV or xlsx.
 
-Memory bound: rows are read with `.iterator(chunk_size=2000)`, so at most 2,000 model
-instances (and, for petitions, their prefetched petitioners) are alive at once.
-- CSV: each row is formatted and handed to the client as it is read (StreamingHttpResponse);
-  nothing accumulates.
+Memory bound: rows are read `CHUNK_SIZE` (2,000) at a time (`.iterator(chunk_size=…)`, a
+server-side cursor on PostgreSQL), so at most one chunk is alive at once.
+- Petitions are read as plain values (`values_list`, the units' and field's names joined in),
+  never as model instances; their petitioners in one statement per chunk, decrypted in a
+  batch (`danvan.core.crypto.decrypt_many`), and only for the petitions that show them.
+- CSV: rows are formatted as they are read and handed to the client in blocks of
+  `CSV_BLOCK_ROWS` lines (StreamingHttpResponse); nothing accumulates.
 - xlsx: an xlsx file is a zip, which cannot be streamed before it is finished, so rows go
   into an openpyxl *write-only* workbook (each row is serialised to the sheet's XML stream on
   append, not kept as cell objects), saved into an anonymous temporary file on disk, which
   FileResponse then sends in blocks. Peak memory is one chunk of rows plus zlib's buffers,
   whatever the row count; the disk holds the compressed file until the response closes.
-Identities are redacted exactly as in API lists (`petitions.selectors.petitioner_names`); CCCDs
-and phones are masked to their last 3 digits for everyone, and the header row says so.
+Identities are redacted exactly as in API lists (`petitions.selectors.petitioner_names`,
+`identity_hidden`); CCCDs and phones are masked to their last 3 digits for everyone
+(`mask_number`), and the header row says so. tests/reports/test_export_rows.py holds the
+rows to those helpers.
 """
 
 from __future__ import annotations
