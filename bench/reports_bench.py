@@ -14,9 +14,12 @@ database with the benchmark users). It measures, after a warm-up, median and p95
   province supervisor (province 68) and for the central administrator (the whole country),
   timed in turns with the floor; each prints its ratio to the floor, and its figures must
   equal the floor's, set by set (else the run fails);
-then the export of `--export-rows` petitions (whole country, every date) to xlsx and CSV,
-each in a fresh process: wall time and the resident memory before and at its peak
-(ru_maxrss), which stays flat as the row count grows because rows are read 2,000 at a time.
+then the export of `--export-rows` petitions (whole country, received up to yesterday) to
+xlsx and CSV beside its floor in the same run, `--export-runs` times alternately, each in a
+fresh process: for CSV `COPY (EXPORT_FLOOR) TO STDOUT`, for xlsx the same statement through
+a server-side cursor into openpyxl's write-only mode; median wall times, their ratio, the
+resident memory before and at its peak (ru_maxrss), and whether export and floor gave the
+same petitions in the same order.
 """
 
 from __future__ import annotations
@@ -29,7 +32,7 @@ import statistics
 import sys
 import time
 from collections.abc import Callable
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -285,9 +288,55 @@ def bench_statistics(runs: int, year: int, today: date, *, http: bool) -> list[d
     return results
 
 
-def export_once(file_format: str, rows: int, today: date) -> dict[str, Any]:
-    """One export in this process: wall time and the growth of the resident set (ru_maxrss)."""
+# The export's floor: one hand-written statement returning the same rows and columns as the
+# export (the petitioners' name, CCCD and phone as stored, encrypted: SQL cannot decrypt),
+# the whole country, newest first, as the export of the central administrator reads them,
+# received up to `until` (yesterday): the petitions other benches create while this one runs
+# are today's, encrypted with their own server's keys, and come and go.
+EXPORT_FLOOR = """
+SELECT p.code, p.received_on, p.kind, f.name, p.channel, p.summary,
+       pp.names, pp.citizen_ids, pp.phones,
+       ru.name, hu.name, lu.name, p.status, p.due_date, p.finished_on, p.finished_on_time
+FROM (SELECT p.* FROM petitions_petition p JOIN org_unit hu ON hu.id = p.handling_unit_id
+      WHERE p.deleted_at IS NULL AND hu.path LIKE '/TW/%%' AND p.received_on <= %(until)s
+      ORDER BY p.received_on DESC, p.id DESC LIMIT %(rows)s) p
+JOIN org_unit hu ON hu.id = p.handling_unit_id
+JOIN org_unit ru ON ru.id = p.receiving_unit_id
+JOIN org_unit lu ON lu.id = p.location_unit_id
+LEFT JOIN petitions_petitionfield f ON f.id = p.field_id
+LEFT JOIN LATERAL (
+    SELECT string_agg(pe.full_name, '; ' ORDER BY x.position, x.id) AS names,
+           string_agg(pe.citizen_id, '; ' ORDER BY x.position, x.id) AS citizen_ids,
+           string_agg(pe.phone, '; ' ORDER BY x.position, x.id) AS phones
+    FROM petitions_petitionpetitioner x JOIN petitions_petitioner pe ON pe.id = x.petitioner_id
+    WHERE x.petition_id = p.id) pp ON true
+ORDER BY p.received_on DESC, p.id DESC
+"""
+
+
+def _codes_digest(codes: Any) -> str:
+    import hashlib
+
+    digest = hashlib.sha256()
+    for code in codes:
+        digest.update(code.encode() + b"\n")
+    return digest.hexdigest()[:16]
+
+
+def export_once(kind: str, rows: int, today: date) -> dict[str, Any]:
+    """
+    One export, or one floor, in this process: wall time, the resident set before it (after
+    Django's setup and a 500-row warm-up) and at its peak (ru_maxrss), and a digest of the
+    petition codes in order (taken after the timing) so the parent can compare export and
+    floor. `kind`: xlsx, csv (the export's own functions), copy (COPY of EXPORT_FLOOR to
+    STDOUT), write-only (EXPORT_FLOOR through a server-side cursor into openpyxl's
+    write-only mode, saved to a temporary file).
+    """
     import resource
+    import tempfile
+
+    from django.db import connection
+    from openpyxl import Workbook
 
     from danvan.org.models import Unit, User
     from reports import exports
@@ -295,62 +344,152 @@ def export_once(file_format: str, rows: int, today: date) -> dict[str, Any]:
     user = User.objects.get(username=ADMIN)
     unit = Unit.objects.get(path="/TW/")
 
-    def run(limit: int) -> int:
-        queryset = exports.petition_export_queryset(
-            user, unit=unit, period=None, params={}, today=today
+    until = today - timedelta(days=1)
+
+    def queryset(limit: int) -> Any:
+        return exports.petition_export_queryset(
+            user, unit=unit, period=None, params={"received_to": until.isoformat()}, today=today
         )[:limit]
-        header, data = exports.petition_header(), exports.petition_rows(queryset, today=today)
-        if file_format == "xlsx":
+
+    def run(limit: int) -> int:
+        if kind == "copy":
+            size = 0
+            with connection.cursor() as cursor:
+                statement = cursor.mogrify(EXPORT_FLOOR, {"rows": limit, "until": until})
+                with cursor.cursor.copy(f"COPY ({statement}) TO STDOUT (FORMAT csv)") as copy:
+                    for block in copy:
+                        size += len(block)
+                return int(cursor.cursor.rowcount)  # COPY's own count of rows sent
+        if kind == "write-only":
+            workbook = Workbook(write_only=True)
+            sheet = workbook.create_sheet(title="Petitions")
+            count = 0
+            with connection.chunked_cursor() as cursor:
+                cursor.execute(EXPORT_FLOOR, {"rows": limit, "until": until})
+                while block := cursor.fetchmany(exports.CHUNK_SIZE):
+                    for row in block:
+                        sheet.append(row)
+                    count += len(block)
+            with tempfile.TemporaryFile(suffix=".xlsx") as target:
+                workbook.save(target)
+            return count
+        header = exports.petition_header()
+        data = exports.petition_rows(queryset(limit), today=today)
+        if kind == "xlsx":
             handle, count = exports.xlsx_file(header, data, title="Petitions")
             handle.close()
             return count
-        return sum(len(chunk) for chunk in exports.csv_stream(header, data, lambda n: None))
+        counted: list[int] = []
+        for _chunk in exports.csv_stream(header, data, counted.append):
+            pass
+        return counted[0]
 
     run(500)  # warm-up: imports, caches, one chunk's worth of objects
     baseline = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     started = time.perf_counter()
-    run(rows)
+    count = run(rows)
     seconds = time.perf_counter() - started
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    if kind in ("copy", "write-only"):
+        with connection.cursor() as cursor:
+            statement = f"SELECT code FROM ({EXPORT_FLOOR}) floor"
+            cursor.execute(statement, {"rows": rows, "until": until})
+            digest = _codes_digest(code for (code,) in cursor.fetchall())
+    else:
+        codes = queryset(rows).prefetch_related(None).values_list("code", flat=True)
+        digest = _codes_digest(codes.iterator(chunk_size=exports.CHUNK_SIZE))
     return {
-        "format": file_format,
-        "rows": rows,
-        "seconds": round(seconds, 1),
-        "rows_per_second": round(rows / seconds),
+        "kind": kind,
+        "rows": count,
+        "seconds": round(seconds, 2),
+        "rows_per_second": round(count / seconds),
         "rss_baseline_mb": round(baseline, 1),
         "rss_peak_mb": round(peak, 1),
         "rss_growth_mb": round(peak - baseline, 1),
+        "codes": digest,
     }
 
 
-def bench_export(rows: int, today: date, formats: list[str]) -> list[dict[str, Any]]:
-    """Each export in a fresh process, so one's high-water mark does not hide the other's."""
+def _export_in_subprocess(kind: str, rows: int, today: date) -> dict[str, Any]:
+    """In a fresh process, so one's high-water mark does not hide another's."""
     import subprocess
 
+    done = subprocess.run(
+        [
+            sys.executable,
+            __file__,
+            "--export-one",
+            kind,
+            "--export-rows",
+            str(rows),
+            "--today",
+            today.isoformat(),
+        ],
+        check=False,
+        capture_output=True,
+        text=True,
+    )
+    if done.returncode:
+        sys.stderr.write(done.stderr)
+        raise SystemExit(f"the {kind} export of {rows} rows failed (exit {done.returncode})")
+    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result
+
+
+FLOORS = {"csv": "copy", "xlsx": "write-only"}
+
+
+def bench_export(rows: int, today: date, formats: list[str], runs: int) -> list[dict[str, Any]]:
+    """
+    Each export beside its floor in the same run, each in a fresh process, `runs` times
+    alternately (export, floor, export, floor, …); the medians, their ratio and the highest
+    peak resident set of each.
+    """
     results = []
     for file_format in formats:
-        output = subprocess.run(
-            [
-                sys.executable,
-                __file__,
-                "--export-one",
-                file_format,
-                "--export-rows",
-                str(rows),
-                "--today",
-                today.isoformat(),
-            ],
-            check=True,
-            capture_output=True,
-            text=True,
-        ).stdout
-        result = json.loads(output.strip().splitlines()[-1])
-        print(
-            f"  export {rows:,} petitions to {file_format}: {result['seconds']} s "
-            f"({result['rows_per_second']:,} rows/s), resident memory {result['rss_baseline_mb']} "
-            f"-> {result['rss_peak_mb']} MB (+{result['rss_growth_mb']} MB)"
+        floor_kind = FLOORS[file_format]
+        samples: dict[str, list[dict[str, Any]]] = {file_format: [], floor_kind: []}
+        for _ in range(runs):
+            for kind in (file_format, floor_kind):
+                samples[kind].append(_export_in_subprocess(kind, rows, today))
+        summary: dict[str, Any] = {"format": file_format, "rows": rows, "runs": runs}
+        for kind, name in ((file_format, "export"), (floor_kind, "floor")):
+            done = samples[kind]
+            summary[name] = {
+                "kind": kind,
+                "seconds": [r["seconds"] for r in done],
+                "median_seconds": round(statistics.median(r["seconds"] for r in done), 2),
+                "rss_baseline_mb": max(r["rss_baseline_mb"] for r in done),
+                "rss_peak_mb": max(r["rss_peak_mb"] for r in done),
+                "rss_growth_mb": max(r["rss_growth_mb"] for r in done),
+            }
+        export, floor = summary["export"], summary["floor"]
+        summary["ratio"] = round(export["median_seconds"] / floor["median_seconds"], 2)
+        # Each export beside the floor run right after it: on a shared machine whose load
+        # drifts, the median of these pairs is the steadier figure.
+        pairs = [
+            e["seconds"] / f["seconds"]
+            for e, f in zip(samples[file_format], samples[floor_kind], strict=True)
+        ]
+        summary["paired_ratio"] = round(statistics.median(pairs), 2)
+        same = {(r["rows"], r["codes"]) for r in samples[file_format] + samples[floor_kind]}
+        summary["floor_agrees"] = agreement.record(
+            f"export of {rows} rows to {file_format}",
+            (len(same) == 1 and next(iter(same))[0] == rows),
         )
-        results.append(result)
+        for name, result in (("export", export), (f"floor ({floor_kind})", floor)):
+            print(
+                f"  {rows:,} petitions to {file_format}, {name:<22} median "
+                f"{result['median_seconds']:7.2f} s {result['seconds']}, resident memory "
+                f"{result['rss_baseline_mb']} -> {result['rss_peak_mb']} MB "
+                f"(+{result['rss_growth_mb']} MB)"
+            )
+        print(
+            f"  {file_format}: export / floor = {summary['ratio']}x (medians), "
+            f"{summary['paired_ratio']}x (median of the {runs} pairs); same {rows:,} rows in "
+            f"the same order: {summary['floor_agrees']}"
+        )
+        results.append(summary)
     return results
 
 
@@ -368,7 +507,10 @@ def main() -> None:
         help="time the statistics in-process only (no gunicorn)",
     )
     parser.add_argument("--formats", default="xlsx,csv")
-    parser.add_argument("--export-one", choices=["xlsx", "csv"], help=argparse.SUPPRESS)
+    parser.add_argument("--export-runs", type=int, default=3)
+    parser.add_argument(
+        "--export-one", choices=["xlsx", "csv", "copy", "write-only"], help=argparse.SUPPRESS
+    )
     args = parser.parse_args()
     import django
 
@@ -389,7 +531,9 @@ def main() -> None:
     if not args.skip_statistics:
         out["statistics"] = bench_statistics(args.runs, year, today, http=not args.stats_in_process)
     if not args.skip_export:
-        out["export"] = bench_export(args.export_rows, today, args.formats.split(","))
+        out["export"] = bench_export(
+            args.export_rows, today, args.formats.split(","), args.export_runs
+        )
     target = Path("/tmp/danvan_reports_bench.json")  # noqa: S108
     target.write_text(json.dumps(out, indent=2, default=str))
     print("written to /tmp/danvan_reports_bench.json")

@@ -45,3 +45,36 @@ def test_keyed_hash_is_stable_keyed_and_purpose_bound(settings):
     settings.FIELD_HASH_KEY = "another-key-another-key-another-key"
     assert crypto.keyed_hash("079203001234", purpose="cccd") != first
     assert crypto.keyed_hash("", purpose="cccd") == ""
+
+
+# --- decrypt_many: the exports' batch decryption, equal to decrypt value by value -----------
+def test_decrypt_many_equals_decrypt_for_every_length_and_key(settings):
+    old_key = Fernet.generate_key().decode()
+    settings.FIELD_ENCRYPTION_KEYS = [old_key]
+    values = ["Nguyễn Văn Nam", "x" * 15, "y" * 16, "z" * 17, "079203001234"]
+    values += ["Đ" * length for length in range(40)]
+    stored = [crypto.encrypt(value) for value in values if value]
+    settings.FIELD_ENCRYPTION_KEYS = [Fernet.generate_key().decode(), old_key]
+    stored += [crypto.encrypt(value) for value in values if value]  # with the newest key
+    stored += ["", "written before encryption", "0912345678"]  # clear text: as it is
+
+    assert crypto.decrypt_many(stored) == [crypto.decrypt(value) for value in stored]
+    assert crypto.decrypt_many(stored)[0] == "Nguyễn Văn Nam"
+    assert crypto.decrypt_many([]) == []
+
+
+def test_decrypt_many_fails_as_decrypt_fails(settings):
+    stored = crypto.encrypt("0912345678")
+    token = stored[len(crypto.PREFIX) :]
+    tampered = crypto.PREFIX + token[:20] + ("A" if token[20] != "A" else "B") + token[21:]
+    truncated = stored[:-8]
+    settings.FIELD_ENCRYPTION_KEYS = [settings.FIELD_ENCRYPTION_KEYS[0]]
+    for bad in (tampered, truncated, crypto.PREFIX + "not a token"):
+        with pytest.raises(ImproperlyConfigured, match="FIELD_ENCRYPTION_KEYS"):
+            crypto.decrypt(bad)
+        with pytest.raises(ImproperlyConfigured, match="FIELD_ENCRYPTION_KEYS"):
+            crypto.decrypt_many([crypto.encrypt("ok"), bad])
+
+    settings.FIELD_ENCRYPTION_KEYS = [Fernet.generate_key().decode()]  # the key is missing
+    with pytest.raises(ImproperlyConfigured, match="FIELD_ENCRYPTION_KEYS"):
+        crypto.decrypt_many([stored])
