@@ -127,8 +127,9 @@ def list_floors(ids: list[int], extra: str, params: dict[str, Any]) -> dict[str,
     union = SHOWN.format(source=sides, where="", order="received_on DESC, p.id DESC", limit=50)
     values = {"ids": ids, **params}
     floors = {"ordered scan": (plain, values)}
-    if "search_vector @@" in extra:
-        # The same test as a function the GIN index does not serve: the date-ordered walk.
+    if "search_vector @@" in extra and len(ids) > 20:
+        # The same test as a function the GIN index does not serve: the date-ordered walk
+        # (a province's or the country's; a commune's scope is met by its rows first).
         walk = plain.replace(
             "p.search_vector @@ to_tsquery('simple'::regconfig, %(q)s)",
             "ts_match_vq(p.search_vector, to_tsquery('simple'::regconfig, %(q)s))",
