@@ -121,3 +121,29 @@ def test_office_is_current_complete_and_idempotent(office: Path) -> None:
     # Again the same day: nothing new is sent.
     again = office_inbox(TODAY + datetime.timedelta(days=7))
     assert (again.reminders, again.delivered, again.digests) == (0, 0, 0)
+
+
+def test_demo_accounts_are_made_when_the_mail_server_is_unreachable(
+    office: Path, settings: Any
+) -> None:
+    """A production configuration whose SMTP server is not up yet: the inbox is written, the
+    e-mails stay recorded for the worker to retry, and the command does not fail."""
+    import socket
+
+    from django.core.management import call_command
+
+    from danvan.notify.models import Channel, Delivery
+
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        closed = probe.getsockname()[1]
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", closed, 2
+    seed_office(TODAY)
+
+    call_command("demo_accounts", stdout=(out := __import__("io").StringIO()))
+
+    assert "Connection refused" in out.getvalue() or "111" in out.getvalue()
+    assert User.objects.filter(username="xuly.dilinh").exists()
+    unsent = Delivery.objects.filter(channel=Channel.EMAIL, sent_at__isnull=True)
+    assert unsent.exists() and unsent.exclude(last_error="").exists()

@@ -45,6 +45,14 @@ class Command(BaseCommand):
                 "digests": inbox.digests,
             },
             *([_("E-mails: %(path)s") % {"path": mail}] if mail else []),
+            *(
+                [
+                    _("E-mail could not be sent now (%(error)s): the worker will retry.")
+                    % {"error": inbox.mail_error}
+                ]
+                if inbox.mail_error
+                else []
+            ),
             "=" * 64,
             "",
         ]
