@@ -321,7 +321,7 @@ def main() -> None:
     with conn.cursor() as cursor:
         fts = has_fts(cursor)
         cursor.execute("SELECT count(*) FROM petitions_petition")
-        total = cursor.fetchone()[0]
+        (total,) = cursor.fetchone() or (0,)
     print(f"{total:,} petitions; search by {'full text (search_vector)' if fts else 'LIKE'}")
     with socket.socket() as probe:
         if probe.connect_ex(("127.0.0.1", args.port)) == 0:
@@ -367,10 +367,14 @@ def main() -> None:
             for title, path, extra, params in cases:
                 if args.only not in title:
                     continue
+
+                def page_ids(path: str = path, api: Api = api) -> list[int]:
+                    return [row["id"] for row in api.get(path)["results"]]
+
                 results.append(
                     measure(
                         title,
-                        lambda path=path, api=api: [r["id"] for r in api.get(path)["results"]],
+                        page_ids,
                         list_floors(ids, extra, params),
                         conn,
                         args.runs,
@@ -388,14 +392,18 @@ def main() -> None:
                 .values_list("pk", flat=True)
                 .first()
             )
-            sql, values = detail_floor(pk)
             if pk is None:
                 print(f"detail, {who}: no petition in scope (a small database); skipped")
             elif args.only in f"detail, {who}":
+                sql, values = detail_floor(pk)
+
+                def detail_id(pk: int = pk, api: Api = api) -> list[int]:
+                    return [api.get(f"/api/v1/petitions/{pk}/")["id"]]
+
                 results.append(
                     measure(
                         f"detail, {who}",
-                        lambda pk=pk, api=api: [api.get(f"/api/v1/petitions/{pk}/")["id"]],
+                        detail_id,
                         {"one statement": (sql, {**values, "ids": ids})},
                         conn,
                         args.runs,

@@ -270,7 +270,7 @@ def petition_figures_statement(
     rows_sql, rows_params = rows.query.sql_with_params()
     flags, flag_params = _flags_sql(connection, today)
     # Only constant SQL and the ORM's compiled rows go into the text; every value is a parameter.
-    flagged = f"SELECT {flags} FROM ({rows_sql}) r"  # noqa: S608
+    flagged = f"SELECT {flags} FROM ({rows_sql}) r"  # noqa: S608  # nosec B608
     params = [*flag_params, *rows_params]
     keys = "s.r_kind, s.r_channel, s.r_field, s.r_child"
     if connection.vendor == "postgresql":
@@ -278,7 +278,7 @@ def petition_figures_statement(
         grouped = f"""
             SELECT GROUPING({keys}) AS grp, {keys}, {_AGGREGATES}
             FROM ({flagged}) s
-            GROUP BY GROUPING SETS ((), (s.r_kind), (s.r_channel), (s.r_field), (s.r_child))"""  # noqa: S608
+            GROUP BY GROUPING SETS ((), (s.r_kind), (s.r_channel), (s.r_field), (s.r_child))"""  # noqa: S608  # nosec B608
     else:
         head = f"WITH s AS ({flagged}) "
         names = ("r_kind", "r_channel", "r_field", "r_child")
@@ -288,7 +288,7 @@ def petition_figures_statement(
                 f"s.{n} AS {n}" if n == f"r_{name}" else f"NULL AS {n}" for n in names
             )
             group_by = f"GROUP BY s.r_{name}" if name != "totals" else ""
-            branches.append(f"SELECT {grp} AS grp, {columns}, {_AGGREGATES} FROM s {group_by}")  # noqa: S608
+            branches.append(f"SELECT {grp} AS grp, {columns}, {_AGGREGATES} FROM s {group_by}")  # noqa: S608  # nosec B608
         grouped = " UNION ALL ".join(branches)
     # The unit's active children ride along (every child is listed, zeros included), so the
     # report is this one round trip.
@@ -309,7 +309,7 @@ def petition_figures_statement(
         SELECT {_CHILDREN}, NULL, NULL, NULL, c.u_path, {no_figures}, NULL,
                c.u_id, c.u_code, c.u_name
         FROM ({children_sql}) c
-        ORDER BY grp, r_kind, r_channel, r_field, field_name, unit_code, r_child"""  # noqa: S608
+        ORDER BY grp, r_kind, r_channel, r_field, field_name, unit_code, r_child"""  # noqa: S608  # nosec B608
     return sql, [*params, *children_params]
 
 

@@ -1,6 +1,7 @@
 """Text helpers for diacritic-insensitive search."""
 
 import re
+from collections.abc import Mapping
 from typing import Any
 
 from django.db import models
@@ -108,7 +109,7 @@ class FullTextMatch(models.Expression):
         clone.alias = query.get_initial_alias()
         return clone
 
-    def relabeled_clone(self, change_map: dict[str, str]) -> "FullTextMatch":
+    def relabeled_clone(self, change_map: Mapping[str, str]) -> "FullTextMatch":
         clone = self.copy()
         clone.alias = change_map.get(self.alias, self.alias) if self.alias else None
         return clone
@@ -116,10 +117,10 @@ class FullTextMatch(models.Expression):
     def get_group_by_cols(self) -> list[Any]:
         return []
 
-    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, tuple[Any, ...]]:
         table = compiler.quote_name_unless_alias(self.alias)
         column = connection.ops.quote_name(self.column)
         query = "to_tsquery('simple'::regconfig, %s)"
         if self.indexed:
-            return f"{table}.{column} @@ {query}", [self.query]
-        return f"ts_match_vq({table}.{column}, {query})", [self.query]
+            return f"{table}.{column} @@ {query}", (self.query,)
+        return f"ts_match_vq({table}.{column}, {query})", (self.query,)

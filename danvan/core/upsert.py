@@ -34,7 +34,7 @@ def insert_or_nothing(obj: models.Model, connection: BaseDatabaseWrapper) -> boo
 
     # Names from the model's own metadata, values as parameters.
     sql = (
-        f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "  # noqa: S608
+        f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "  # noqa: S608  # nosec B608
         f"VALUES ({', '.join(['%s'] * len(fields))}) ON CONFLICT DO NOTHING "
         f"RETURNING {quote(meta.pk.column)}"
     )

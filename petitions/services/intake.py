@@ -79,7 +79,7 @@ def _allocate_code(unit: Unit, year: int) -> str:
         table = connection.ops.quote_name(PetitionCodeCounter._meta.db_table)
         with connection.cursor() as cursor:
             cursor.execute(
-                f"INSERT INTO {table} (unit_id, year, last_value) VALUES (%s, %s, 1) "  # noqa: S608
+                f"INSERT INTO {table} (unit_id, year, last_value) VALUES (%s, %s, 1) "  # noqa: S608  # nosec B608
                 "ON CONFLICT (unit_id, year) "
                 f"DO UPDATE SET last_value = {table}.last_value + 1 RETURNING last_value",
                 [unit.pk, year],
@@ -212,7 +212,7 @@ def _petitioner_by_citizen_id(data: PetitionerInput, connection: Any) -> Petitio
         for name, when in ((name, "phone" if name == "phone_hash" else name) for name in fills)
     )
     sql = (
-        f"INSERT INTO {table} ({', '.join(quote(f.column) for f in fields)}) "  # noqa: S608
+        f"INSERT INTO {table} ({', '.join(quote(f.column) for f in fields)}) "  # noqa: S608  # nosec B608
         f"VALUES ({', '.join(['%s'] * len(fields))}) "
         # The unique index's own condition, as its migration wrote it (SQLite matches it
         # word for word).
