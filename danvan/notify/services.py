@@ -98,7 +98,7 @@ def sweep(
     today: date | None = None,
     dry_run: bool = False,
     progress: Progress | None = None,
-    chunk: int = 2000,
+    chunk: int = 5000,  # items per provider query: the due rows are read again per chunk
     stale_after: timedelta | None = STALE_AFTER,
 ) -> SweepResult:
     """Record the reminders due on `today` and enqueue their delivery (after commit)."""
