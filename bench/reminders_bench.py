@@ -23,6 +23,8 @@ Steps, each timed and printed (the whole result also as JSON in /tmp/danvan_remi
               handler per commune and a supervisor per province (`rb_*` users, with e-mail)
               receive them. Skipped when already in place.
 2. sweep-nothing-due  `jobs.sweep_reminders(D - 240 days)`, the body of the job beat runs
+              (after one untimed-for-the-result "cold process" sweep of the same day and the
+              URLconf import, printed apart: a worker pays those once in its life)
               (in this process): 0 items due (the generated tasks' last repeat is in June 2028,
               the added deadlines' first window in September 2028).
 3. sweep      `jobs.sweep_reminders(D)`: the same job; find (the providers' chunked queries +
@@ -67,6 +69,7 @@ django.setup()
 from django.db import connection, transaction  # noqa: E402
 from django.db.models import Count  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.urls import get_resolver  # noqa: E402
 
 from danvan.core import jobs as core_jobs  # noqa: E402
 from danvan.notify import jobs, services  # noqa: E402
@@ -442,6 +445,14 @@ def main() -> None:
 
     app.control.purge()
 
+    # A worker's first sweep also imports what it has for the rest of its life: the holiday
+    # tables behind the working-day calendar and the URLconf (the items' links). Timed once,
+    # apart; the figures below are those of a worker that has swept before, as beat's are.
+    cold = timed_sweep(args.day - timedelta(days=240))
+    started = time.perf_counter()
+    get_resolver().url_patterns  # noqa: B018 - the import is what is timed
+    cold["urlconf_import_s"] = round(time.perf_counter() - started, 3)
+    log("sweep cold process", **cold)
     quiet = timed_sweep(args.day - timedelta(days=240))
     log("sweep nothing due", **quiet)
     if quiet["items"]:
@@ -452,7 +463,9 @@ def main() -> None:
         raise SystemExit(f"{main_sweep['items']} items due, {args.due} wanted")
     again = timed_sweep(args.day)
     log("sweep again", **again)
-    results.update(sweep_nothing_due=quiet, sweep=main_sweep, sweep_again=again)
+    results.update(
+        sweep_cold_process=cold, sweep_nothing_due=quiet, sweep=main_sweep, sweep_again=again
+    )
     if not args.no_deliver:
         results["deliver"] = deliver(args.workers)
         log("deliver", **results["deliver"])

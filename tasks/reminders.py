@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import F, QuerySet
 from django.db.models.functions import Coalesce
 
 from danvan.notify.providers import (
@@ -110,9 +110,17 @@ def _coordinations() -> QuerySet[TaskAssignment]:
     )
 
 
-def _coordination_ranges_q(ranges: Sequence[DateRange]) -> Q:
-    # Own date when set, else the task's: each side can use its own index.
-    return ranges_q("due_on", ranges) | (Q(due_on__isnull=True) & ranges_q("task__due_on", ranges))
+def _coordination_sides(ranges: Sequence[DateRange]) -> list[QuerySet[TaskAssignment]]:
+    """
+    Own date when set, else the task's, as two queries that each use an index (the partial
+    `tasks_assignment_coord_due`, and `tasks_task_due_on` then the assignments by task): one
+    OR across the two tables left PostgreSQL no index to use (two sequential scans, 46 ms at
+    1,000,000 items even with nothing due).
+    """
+    return [
+        _coordinations().filter(ranges_q("due_on", ranges)),
+        _coordinations().filter(due_on__isnull=True).filter(ranges_q("task__due_on", ranges)),
+    ]
 
 
 class CoordinationDeadlines:
@@ -121,15 +129,13 @@ class CoordinationDeadlines:
     def count(self, ranges: Sequence[DateRange]) -> int:
         if not ranges:
             return 0
-        return _coordinations().filter(_coordination_ranges_q(ranges)).count()
+        return sum(side.count() for side in _coordination_sides(ranges))
 
     def items(self, ranges: Sequence[DateRange], *, chunk: int = 2000) -> Iterator[list[DueItem]]:
         if not ranges:
             return
-        base = (
-            _coordinations()
-            .filter(_coordination_ranges_q(ranges))
-            .annotate(deadline=Coalesce("due_on", F("task__due_on")))
+        sides = [
+            side.annotate(deadline=Coalesce("due_on", F("task__due_on")))
             .order_by("pk")
             .values_list(
                 "pk",
@@ -140,10 +146,15 @@ class CoordinationDeadlines:
                 "unit__name",
                 "unit__parent_id",
             )
-        )
+            for side in _coordination_sides(ranges)
+        ]
         last = 0
         while True:
-            rows = list(base.filter(pk__gt=last)[:chunk])
+            # The next `chunk` ids of either side (they are disjoint), merged in id order.
+            rows = sorted(
+                (row for side in sides for row in side.filter(pk__gt=last)[:chunk]),
+                key=lambda row: row[0],
+            )[:chunk]
             if not rows:
                 return
             last = rows[-1][0]

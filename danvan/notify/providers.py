@@ -93,10 +93,13 @@ def split_key(key: str) -> tuple[str, int]:
     return subject, int(pk)
 
 
+_TARGET_TYPES = frozenset(TargetType.values)  # the enum's `values` is rebuilt on every access
+
+
 def key_target(key: str) -> tuple[str, int] | None:
     """("petition", 42) for "petition:42"; None for a key that is not itself a record type."""
     subject, _sep, pk = key.partition(":")
-    if subject in TargetType.values and pk.isdigit():
+    if subject in _TARGET_TYPES and pk.isdigit():
         return subject, int(pk)
     return None
 

@@ -25,7 +25,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.mail import get_connection
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
@@ -52,7 +52,7 @@ from danvan.org.models import User
 
 log = logging.getLogger(__name__)
 
-ENQUEUE_BATCH = 500
+ENQUEUE_BATCH = 1000
 INSERT_BATCH = 1000
 DELIVER_TASK = "danvan.notify.jobs.deliver_reminders"
 # Reminders still pending this long are re-enqueued by the sweep: the backstop for a message
@@ -98,7 +98,7 @@ def sweep(
     today: date | None = None,
     dry_run: bool = False,
     progress: Progress | None = None,
-    chunk: int = 2000,
+    chunk: int = 5000,  # items per provider query: the due rows are read again per chunk
     stale_after: timedelta | None = STALE_AFTER,
 ) -> SweepResult:
     """Record the reminders due on `today` and enqueue their delivery (after commit)."""
@@ -161,7 +161,12 @@ def _record(rows: list[tuple[DueItem, ReminderStage, int, int, bool]]) -> tuple[
     if not rows:
         return 0, 0
     token = uuid.uuid4()
-    targets = {item.key: item.target_of() or ("", None) for item, *_rest in rows}
+    targets: dict[str, tuple[str, int | None]] = {}
+    for item, *_rest in rows:
+        if item.key not in targets:
+            targets[item.key] = item.target_of() or ("", None)
+    if connection.vendor == "postgresql":
+        return _record_copy(rows, targets, token)
     objects = [
         Reminder(
             item_key=item.key,
@@ -182,6 +187,62 @@ def _record(rows: list[tuple[DueItem, ReminderStage, int, int, bool]]) -> tuple[
     with transaction.atomic():
         Reminder.objects.bulk_create(objects, batch_size=INSERT_BATCH, ignore_conflicts=True)
         ids = list(Reminder.objects.filter(sweep=token).order_by("pk").values_list("pk", flat=True))
+        enqueue_delivery(ids)
+    return len(ids), len(ids)
+
+
+# COPY into a temporary table, then one INSERT … ON CONFLICT DO NOTHING RETURNING id: the ids
+# returned are exactly the rows this statement inserted (a concurrent sweep's rows, or rows
+# already there, are not returned), as the `sweep` token gives on other databases. Building
+# the rows for COPY is a few ms of Python per thousand; bulk_create's model instances and
+# per-field preparation were about 1 s for 20,000 rows.
+_STAGING = """
+CREATE TEMPORARY TABLE IF NOT EXISTS notify_reminder_staging (
+    item_key varchar(60), stage_id bigint, occurrence smallint, recipient_id bigint,
+    deadline date, is_escalation boolean, title varchar(300), url varchar(300),
+    target_type varchar(20), target_id bigint, unit_name varchar(255)
+) ON COMMIT DELETE ROWS
+"""
+_COLUMNS = (
+    "item_key, stage_id, occurrence, recipient_id, deadline, is_escalation, title, url,"
+    " target_type, target_id, unit_name"
+)
+
+
+def _record_copy(
+    rows: list[tuple[DueItem, ReminderStage, int, int, bool]],
+    targets: dict[str, tuple[str, int | None]],
+    token: uuid.UUID,
+) -> tuple[int, int]:
+    """PostgreSQL: three statements per call, whatever the number of rows."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(_STAGING)
+        with cursor.cursor.copy(f"COPY notify_reminder_staging ({_COLUMNS}) FROM STDIN") as copy:
+            for item, stage, occurrence, uid, escalation in rows:
+                target_type, target_id = targets[item.key]
+                copy.write_row(
+                    (
+                        item.key,
+                        stage.pk,
+                        occurrence,
+                        uid,
+                        item.deadline,
+                        escalation,
+                        item.title,
+                        item.url,
+                        target_type,
+                        target_id,
+                        item.unit_name,
+                    )
+                )
+        cursor.execute(
+            # Emptied by the same statement: the next call in this transaction starts clean.
+            f"WITH moved AS (DELETE FROM notify_reminder_staging RETURNING {_COLUMNS})"  # noqa: S608
+            f" INSERT INTO notify_reminder ({_COLUMNS}, status, sweep, created_at)"
+            f" SELECT {_COLUMNS}, %s, %s, %s FROM moved ON CONFLICT DO NOTHING RETURNING id",
+            [ReminderStatus.PENDING, token, timezone.now()],
+        )
+        ids = sorted(row[0] for row in cursor.fetchall())
         enqueue_delivery(ids)
     return len(ids), len(ids)
 
@@ -336,11 +397,14 @@ def deliver(reminder_ids: Sequence[int], *, now: datetime | None = None) -> Deli
             errors.append(error)
     result.sent += _write_rows(rows_only, now=now)
     # Done when every delivery is sent or has used up its attempts (left FAILED for the admin).
+    # NOT IN a subquery over this batch's ids (hashed once), not NOT EXISTS per reminder: with
+    # the table's statistics behind its growth, the planner ANDed the partial "unsent" index
+    # (every delivery ever written unsent until vacuum) once per reminder: 2.6 s a batch.
     unsent = Delivery.objects.filter(
-        reminder=OuterRef("pk"), sent_at__isnull=True, attempts__lt=MAX_ATTEMPTS
-    )
+        reminder_id__in=list(by_id), sent_at__isnull=True, attempts__lt=MAX_ATTEMPTS
+    ).values("reminder_id")
     Reminder.objects.filter(pk__in=list(by_id), status=ReminderStatus.PENDING).exclude(
-        Exists(unsent)
+        pk__in=unsent
     ).update(status=ReminderStatus.DONE)
     if errors:
         raise errors[0]
@@ -412,22 +476,37 @@ def _write_rows(deliveries: Sequence[Delivery], *, now: datetime) -> int:
 
 
 def _send_one(delivery: Delivery, *, now: datetime, connection: Any) -> bool:
-    """Send one e-mail unless another worker has or is doing it. True when sent here."""
+    """
+    Send one e-mail unless another worker has or is doing it. True when sent here.
+
+    One transaction per e-mail (lock the row, send, mark it sent), so a worker killed in the
+    middle sends at most that one e-mail again. Two plain statements: the ORM's query building
+    was most of the per-e-mail cost.
+    """
     reminder = delivery.reminder
-    with transaction.atomic():
-        row = _locked(Delivery.objects.filter(pk=delivery.pk, sent_at__isnull=True)).first()
+    db = transaction.get_connection()
+    lock = " FOR UPDATE SKIP LOCKED" if db.vendor == "postgresql" else ""
+    with transaction.atomic(), db.cursor() as cursor:
+        cursor.execute(
+            "SELECT attempts FROM notify_delivery WHERE id = %s AND sent_at IS NULL" + lock,  # noqa: S608
+            [delivery.pk],
+        )
+        row = cursor.fetchone()
         if row is None:
             return False
-        message = messages.reminder_message(reminder)
         email = messages.reminder_email(reminder, reminder.recipient.email)
         email.connection = connection
         email.send()
-        Delivery.objects.filter(pk=row.pk).update(
-            sent_at=now,
-            status=DeliveryStatus.SENT,
-            subject=message.subject,
-            last_error="",
-            attempts=row.attempts + 1,
+        cursor.execute(
+            "UPDATE notify_delivery SET sent_at = %s, status = %s, subject = %s,"
+            " last_error = '', attempts = %s WHERE id = %s",
+            [
+                db.ops.adapt_datetimefield_value(now),
+                DeliveryStatus.SENT,
+                email.subject,
+                row[0] + 1,
+                delivery.pk,
+            ],
         )
     return True
 

@@ -255,7 +255,16 @@ class TaskAssignment(models.Model):
                 fields=["task"], condition=Q(role="lead"), name="tasks_assignment_one_lead"
             ),
         ]
-        indexes = [models.Index(fields=["unit", "task"], name="tasks_assignment_unit_task")]
+        indexes = [
+            models.Index(fields=["unit", "task"], name="tasks_assignment_unit_task"),
+            # The reminders' coordination deadlines (tasks.reminders): open coordinations by
+            # their own date.
+            models.Index(
+                fields=["due_on"],
+                name="tasks_assignment_coord_due",
+                condition=Q(role="coordinate", reported_at__isnull=True),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_role_display()}: {self.unit}"

@@ -387,3 +387,50 @@ def test_task_and_coordination_chunks_cover_every_item(tree: Any, people: dict[s
     batches = list(providers()["task"].items(ranges, chunk=2))
     assert [len(batch) for batch in batches] == [2, 2, 1]
     assert [item.key for batch in batches for item in batch] == [f"task:{t.pk}" for t in tasks]
+
+
+def test_coordination_chunks_merge_own_and_task_dates_in_id_order(
+    tree: Any, people: dict[str, Any]
+) -> None:
+    from tasks.models import TaskAssignment
+
+    # Alternately the coordination's own date and the task's: the two queries' rows interleave.
+    coordinations = []
+    for n in range(5):
+        own = n % 2 == 0
+        task = make_task(tree.commune_a1, tree.province_a, FRI if own else WED)
+        coordinations.append(
+            TaskAssignment.objects.create(
+                task=task, unit=tree.commune_a2, role="coordinate", due_on=WED if own else None
+            )
+        )
+    ranges = [(WED, WED + timedelta(days=1))]
+    provider = providers()["task_assignment"]
+    assert provider.count(ranges) == 5
+    batches = list(provider.items(ranges, chunk=2))
+    assert [len(batch) for batch in batches] == [2, 2, 1]
+    assert [item.key for batch in batches for item in batch] == [
+        f"task_assignment:{c.pk}" for c in coordinations
+    ]
+    assert {item.deadline for batch in batches for item in batch} == {WED}
+
+
+def test_delivery_queries_grow_only_by_each_emails_own_transaction(
+    tree: Any, people: dict[str, Any], count_queries: Any
+) -> None:
+    now = datetime(2026, 3, 11, 9, 0, tzinfo=HCM)
+    make_petition(tree.commune_a1, THU, assignee=people["handler"])
+    services.sweep(today=WED, stale_after=None)
+    one = list(Reminder.objects.values_list("pk", flat=True))
+    for _ in range(5):
+        make_petition(tree.commune_a1, THU, assignee=people["handler"])
+    services.sweep(today=WED, stale_after=None)
+    many = list(Reminder.objects.exclude(pk__in=one).values_list("pk", flat=True))
+    assert len(many) == 5
+    with count_queries() as for_one:
+        services.deliver(one, now=now)
+    with count_queries() as for_many:
+        services.deliver(many, now=now)
+    assert Delivery.objects.filter(sent_at__isnull=False).count() == 6 * 3
+    # Each e-mail: its transaction (a savepoint inside the test's), the row lock, the mark.
+    assert len(for_many) == len(for_one) + 4 * 4, for_many
