@@ -237,7 +237,7 @@ def _record_copy(
                 )
         cursor.execute(
             # Emptied by the same statement: the next call in this transaction starts clean.
-            f"WITH moved AS (DELETE FROM notify_reminder_staging RETURNING {_COLUMNS})"  # noqa: S608
+            f"WITH moved AS (DELETE FROM notify_reminder_staging RETURNING {_COLUMNS})"  # noqa: S608  # nosec B608
             f" INSERT INTO notify_reminder ({_COLUMNS}, status, sweep, created_at)"
             f" SELECT {_COLUMNS}, %s, %s, %s FROM moved ON CONFLICT DO NOTHING RETURNING id",
             [ReminderStatus.PENDING, token, timezone.now()],
@@ -488,7 +488,7 @@ def _send_one(delivery: Delivery, *, now: datetime, connection: Any) -> bool:
     lock = " FOR UPDATE SKIP LOCKED" if db.vendor == "postgresql" else ""
     with transaction.atomic(), db.cursor() as cursor:
         cursor.execute(
-            "SELECT attempts FROM notify_delivery WHERE id = %s AND sent_at IS NULL" + lock,  # noqa: S608
+            "SELECT attempts FROM notify_delivery WHERE id = %s AND sent_at IS NULL" + lock,  # noqa: S608  # nosec B608
             [delivery.pk],
         )
         row = cursor.fetchone()
