@@ -1,35 +1,25 @@
 """
-Petition paths users wait on, each beside its floor measured in the same run.
+The petition intake on the benchmark database (the read paths are bench/reads_bench.py's).
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/danvan_bench \
-        .venv/bin/python bench/petitions_bench.py [--runs 50] [--creates 600] [--skip-create]
-            [--skip-reads] [--cadres 20] [--threads 6] [--workers 3] [--port 8765]
+        .venv/bin/python bench/petitions_bench.py [--creates 600] [--cadres 20] [--threads 6]
+            [--workers 3] [--port 8765]
 
-Run on the database bench/generate.py built. For each path it times, after a warm-up:
-- `api`: the real endpoint in-process (DRF APIClient, Bearer token of the Lâm Đồng province
-  supervisor: URL routing, middleware, authentication, filters, cursor pagination,
-  serializer, JSON rendering);
-- `selector`: petitions.selectors + PetitionListSerializer, no HTTP;
-- `django sql`: the SQL statements the selector issued, replayed raw through
-  connection.cursor() (what the database costs, without Python);
-- `floor`: one hand-written SQL statement returning the same rows (ids compared), with
-  everything the list shows.
-It prints median and p95 in milliseconds, and EXPLAIN (ANALYZE, BUFFERS) summaries.
-Then the intake (issue 14): the SQL statements one create makes, and petitions created per
-second through POST /api/v1/petitions/ against a gunicorn it starts on 127.0.0.1 (production
-settings, --workers sync workers, --threads client threads), by --cadres commune cadres in as
-many communes and then all in one commune, each beside GET /api/v1/me/ measured on the same
-server just before, with the ratio (bounded in requests and time, stopped at the end; the
-cadres and petitions it adds are deleted afterwards). `--skip-reads` runs the intake alone.
+Run on the database bench/generate.py built. It measures the SQL statements one create
+makes, and petitions created per second through POST /api/v1/petitions/ against a gunicorn
+it starts on 127.0.0.1 (production settings, --workers sync workers, --threads client
+threads), by --cadres commune cadres in as many communes and then all in one commune, each
+beside GET /api/v1/me/ measured on the same server just before, with the ratio (bounded in
+requests and time, stopped at the end; the cadres and petitions it adds are deleted
+afterwards). `--runs`, `--skip-reads` and `--skip-create` are accepted as before; the reads
+they chose between moved to reads_bench.py.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import math
 import os
-import re
 import signal
 import statistics
 import sys
@@ -45,6 +35,7 @@ from pathlib import Path
 from typing import Any
 
 import agreement
+from server import p95
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -53,10 +44,7 @@ os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/danvan
 # The in-process creates are one person's, hundreds a minute: not a throttling test.
 os.environ.setdefault("CREATE_THROTTLE_RATE", "10000000/min")
 
-SUPERVISOR = "bench_supervisor_68"
 CADRE = "bench_cadre_25000"
-# Two common phrases, and a petition code (what a user types to find one petition).
-SEARCHES = ["khieu nai dat dai", "boi thuong giai phong mat bang", "DT-2025-000123"]
 PORT = 8765
 
 
@@ -85,11 +73,6 @@ def timed(
     return samples
 
 
-def p95(samples: list[float]) -> float:
-    ordered = sorted(samples)
-    return ordered[max(0, math.ceil(0.95 * len(ordered)) - 1)]
-
-
 def line(label: str, samples: list[float], extra: str = "") -> dict[str, Any]:
     med, top = statistics.median(samples), p95(samples)
     print(
@@ -105,258 +88,6 @@ def line(label: str, samples: list[float], extra: str = "") -> dict[str, Any]:
     }
 
 
-def explain(sql: str, params: Any = None) -> str:
-    """EXPLAIN (ANALYZE, BUFFERS) text; prints a one-line summary of nodes and indexes."""
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) {sql}", params)
-        plan = "\n".join(row[0] for row in cursor.fetchall())
-    used = []
-    for row in plan.splitlines():
-        match = re.match(
-            r"\s*(?:->\s+)?([A-Z][A-Za-z ]+?)(?: using (\S+))?(?: on \S+.*?)?\s+\(cost", row
-        )
-        if match:
-            used.append(match.group(1) + (f"[{match.group(2)}]" if match.group(2) else ""))
-    total = re.search(r"Execution Time: ([\d.]+) ms", plan)
-    hits = re.search(r"Buffers: (shared [^\n]+)", plan)
-    print(f"    plan: {' > '.join(used[:10])}")
-    print(f"    execution {total.group(1) if total else '?'} ms; {hits.group(1) if hits else ''}")
-    return plan
-
-
-def sql_and_params(queryset: Any) -> tuple[str, Any]:
-    compiler = queryset.query.get_compiler(using=queryset.db)
-    return compiler.as_sql()
-
-
-def replay(captured: list[dict[str, Any]]) -> Callable[[], None]:
-    """Run the statements Django issued, raw (no ORM, no serializer)."""
-    from django.db import connection
-
-    statements = [q["sql"] for q in captured]
-
-    def run() -> None:
-        with connection.cursor() as cursor:
-            for sql in statements:
-                cursor.execute(sql)
-                cursor.fetchall()
-
-    return run
-
-
-# --- Floors ----------------------------------------------------------------------------------
-FLOOR_LIST = """
-SELECT p.id, p.code, p.client_id, p.version, p.received_on, p.channel, p.kind, p.summary,
-       p.status, p.is_anonymous, p.is_collective, p.head_count, p.clock_stage, p.due_date,
-       p.updated_at, p.assignee_id,
-       f.id, f.name, pf.name, l.id, l.code, l.name, r.id, r.code, r.name, h.id, h.code, h.name,
-       a.username,
-       (SELECT array_agg(pp.full_name ORDER BY x.position, x.id)
-          FROM petitions_petitionpetitioner x
-          JOIN petitions_petitioner pp ON pp.id = x.petitioner_id
-         WHERE x.petition_id = p.id) AS names
-  FROM petitions_petition p
-  JOIN org_unit h ON h.id = p.handling_unit_id
-  JOIN org_unit r ON r.id = p.receiving_unit_id
-  JOIN org_unit l ON l.id = p.location_unit_id
-  LEFT JOIN petitions_petitionfield f ON f.id = p.field_id
-  LEFT JOIN petitions_petitionfield pf ON pf.id = f.parent_id
-  LEFT JOIN org_user a ON a.id = p.assignee_id
- WHERE (h.path LIKE %s OR r.path LIKE %s) AND p.deleted_at IS NULL {extra}
- ORDER BY p.received_on DESC, p.id DESC
- LIMIT 50
-"""
-
-
-def floor_list(
-    path: str, extra: str = "", extra_params: tuple[Any, ...] = ()
-) -> Callable[[], list[Any]]:
-    """The hand-written floor: scope as the selector writes it (joined unit paths)."""
-    from django.db import connection
-
-    sql = FLOOR_LIST.format(extra=extra)
-    params = (path + "%", path + "%", *extra_params)
-
-    def run() -> list[Any]:
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            return cursor.fetchall()
-
-    run.sql, run.params = sql, params  # type: ignore[attr-defined]
-    return run
-
-
-def floor_by_unit_ids(
-    path: str, extra: str = "", extra_params: tuple[Any, ...] = ()
-) -> Callable[[], list[Any]]:
-    """
-    The proposed fix, as SQL: the subtree's unit ids first (one small indexed query), then
-    `handling_unit_id = ANY(ids) OR receiving_unit_id = ANY(ids)`, which the planner can
-    answer with the unit-id indexes, or the received-date index, by estimate.
-    """
-    from django.db import connection
-
-    sql = FLOOR_LIST.format(extra=extra).replace(
-        "(h.path LIKE %s OR r.path LIKE %s)",
-        "(p.handling_unit_id = ANY(%s) OR p.receiving_unit_id = ANY(%s))",
-    )
-
-    def run() -> list[Any]:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT array_agg(id) FROM org_unit WHERE path LIKE %s", [path + "%"])
-            ids = cursor.fetchone()[0]
-            cursor.execute(sql, (ids, ids, *extra_params))
-            return cursor.fetchall()
-
-    return run
-
-
-def selector_by_unit_ids(user: Any, term: str) -> Any:
-    """
-    The fix at the ORM level as first measured: petition_list's query with the scope as unit
-    ids instead of joined unit paths. petition_list does this itself since the fix was
-    applied (`scope_ids_q`); kept so runs before and after compare column by column.
-    """
-    from django.db.models import Q
-
-    from danvan.org.models import Unit
-    from danvan.org.selectors import scope_paths
-    from petitions import selectors
-
-    paths = scope_paths(user)
-    queryset = selectors.petition_list(user)
-    if paths:
-        where = Q()
-        for path in paths:
-            where |= Q(path__startswith=path)
-        ids = list(Unit.objects.filter(where).values_list("id", flat=True))
-        queryset.query.where = type(queryset.query.where)()  # drop the path-based scope
-        queryset = queryset.filter(
-            Q(handling_unit_id__in=ids) | Q(receiving_unit_id__in=ids), deleted_at__isnull=True
-        )
-    if term:
-        queryset = selectors.petitions_search(queryset, term)
-    return queryset
-
-
-def search_extra(term: str) -> tuple[str, tuple[str, ...]]:
-    from danvan.core.text import fold
-
-    words = fold(term).split(" ")
-    return "".join(" AND p.search_text LIKE %s" for _ in words), tuple(f"%{w}%" for w in words)
-
-
-# --- The read paths --------------------------------------------------------------------------
-def bench_reads(runs: int) -> dict[str, Any]:
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-    from rest_framework.test import APIClient
-    from rest_framework_simplejwt.tokens import RefreshToken
-
-    from danvan.org.models import User
-    from danvan.org.selectors import scope_paths
-    from petitions import selectors
-    from petitions.serializers import PetitionListSerializer
-
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT count(*) FROM petitions_petition")
-        total = cursor.fetchone()[0]
-    print(f"{total:,} petitions")
-    results: dict[str, Any] = {"petitions": total, "paths": []}
-    cases: list[tuple[str, str, str]] = [(SUPERVISOR, "list, page of 50", "")]
-    cases += [(SUPERVISOR, f"search “{term}”", term) for term in SEARCHES]
-    cases += [(CADRE, "list, page of 50", ""), (CADRE, f"search “{SEARCHES[0]}”", SEARCHES[0])]
-    for username, title, term in cases:
-        user = User.objects.get(username=username)
-        (path,) = scope_paths(user) or ["/"]
-        client = APIClient()
-        token = RefreshToken.for_user(user).access_token
-        client.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT count(*) FROM petitions_petition p "
-                "JOIN org_unit h ON h.id=p.handling_unit_id "
-                "JOIN org_unit r ON r.id=p.receiving_unit_id "
-                "WHERE h.path LIKE %s OR r.path LIKE %s",
-                [path + "%"] * 2,
-            )
-            in_scope = cursor.fetchone()[0]
-        print(f"\n{title} as {username} (scope {path}: {in_scope:,} petitions)")
-        query = f"&search={urllib.parse.quote(term)}" if term else ""
-        url = f"/api/v1/petitions/?page_size=50{query}"
-
-        def api(url: str = url, client: Any = client) -> list[int]:
-            response = client.get(url)
-            assert response.status_code == 200, response.content[:300]
-            return [row["id"] for row in response.json()["results"]]
-
-        def selector(term: str = term, user: Any = user) -> list[int]:
-            # A request starts with a fresh user object (the scope cache lives on it).
-            queryset = selectors.petition_list(User.objects.get(pk=user.pk))
-            if term:
-                queryset = selectors.petitions_search(queryset, term)
-            rows = queryset.order_by("-received_on", "-id")[:50]
-            data = PetitionListSerializer(rows, many=True, context={}).data
-            return [row["id"] for row in data]
-
-        def selector_fixed(term: str = term, user: Any = user) -> list[int]:
-            queryset = selector_by_unit_ids(User.objects.get(pk=user.pk), term)
-            rows = queryset.order_by("-received_on", "-id")[:50]
-            data = PetitionListSerializer(rows, many=True, context={}).data
-            return [row["id"] for row in data]
-
-        extra, params = search_extra(term) if term else ("", ())
-        floor = floor_list(path, extra, params)
-        by_ids = floor_by_unit_ids(path, extra, params)
-        api_ids, selector_ids = api(), selector()
-        floor_ids = [row[0] for row in floor()]
-        ids_ids = [row[0] for row in by_ids()]
-        agree = api_ids == selector_ids == floor_ids == ids_ids == selector_fixed()
-        same = agreement.record(f"{title} as {username}", agree)
-        print(f"  rows: {len(floor_ids)}; api == selectors == both SQL floors: {same}")
-        with CaptureQueriesContext(connection) as capture:
-            selector()
-        # Copied now: every APIClient request resets connection.queries (request_started).
-        captured = list(capture.captured_queries)
-        with CaptureQueriesContext(connection) as capture_api:
-            api()
-        captured_api = list(capture_api.captured_queries)
-        result: dict[str, Any] = {
-            "title": title,
-            "user": username,
-            "scope": path,
-            "in_scope": in_scope,
-            "rows": len(floor_ids),
-            "same_rows": same,
-            "queries_selector": len(captured),
-            "queries_api": len(captured_api),
-        }
-        result["api"] = line(
-            "api (GET, in-process)", timed(api, runs=runs), f"{result['queries_api']} queries"
-        )
-        result["selector"] = line(
-            "selector + serializer",
-            timed(selector, runs=runs),
-            f"{result['queries_selector']} queries",
-        )
-        result["selector_fixed"] = line(
-            "selector, scope by unit ids (fix)", timed(selector_fixed, runs=runs)
-        )
-        result["django_sql"] = line("django's SQL replayed raw", timed(replay(captured), runs=runs))
-        result["floor"] = line("floor: hand-written SQL", timed(floor, runs=runs))
-        result["floor_ids"] = line("SQL with scope as unit-id arrays", timed(by_ids, runs=runs))
-        main_sql = max(captured, key=lambda q: len(q["sql"]))["sql"]
-        print("  EXPLAIN of the selector's main query:")
-        result["plan_django"] = explain(main_sql)
-        print("  EXPLAIN of the hand-written floor:")
-        result["plan_floor"] = explain(floor.sql, floor.params)  # type: ignore[attr-defined]
-        results["paths"].append(result)
-    return results
-
-
-# --- Intake (issue 14): creates/s beside GET /api/v1/me/ on one production server -------------
 INTAKE_PREFIX = "bench_intake_"
 
 
@@ -689,13 +420,13 @@ def bench_create_in_process(total: int) -> dict[str, Any]:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--runs", type=int, default=50)
+    parser.add_argument("--runs", type=int, default=50, help="Accepted; unused (reads_bench.py).")
     parser.add_argument("--creates", type=int, default=600)
     parser.add_argument("--threads", type=int, default=6)
     parser.add_argument("--workers", type=int, default=3)
     parser.add_argument("--time-limit", type=float, default=120.0)
     parser.add_argument("--skip-create", action="store_true")
-    parser.add_argument("--skip-reads", action="store_true", help="Only the intake.")
+    parser.add_argument("--skip-reads", action="store_true", help="Accepted; the intake only.")
     parser.add_argument("--cadres", type=int, default=20, help="Commune cadres posting.")
     parser.add_argument("--port", type=int, default=PORT)
     parser.add_argument(
@@ -712,8 +443,6 @@ def main() -> None:
         remove_created(*args.remove_after)
         return
     results: dict[str, Any] = {"load_before": os.getloadavg()}
-    if not args.skip_reads:
-        results.update(bench_reads(args.runs))
     if not args.skip_create:
         marks = high_water()
         try:
