@@ -15,10 +15,8 @@ from typing import Any
 
 from django.db.models import (
     Avg,
-    BooleanField,
     Count,
     Exists,
-    Func,
     OuterRef,
     Prefetch,
     Q,
@@ -29,7 +27,14 @@ from django.db.models.functions import Round
 from django.http import Http404
 
 from danvan.org.permissions import can, roles_granting, units_q
-from danvan.org.selectors import held_roles, scope_paths, scope_q, scope_unit_ids
+from danvan.org.selectors import (
+    SMALL_SCOPE_UNITS,
+    InAnyOf,
+    held_roles,
+    scope_paths,
+    scope_q,
+    scope_unit_ids,
+)
 from tasks import roles as actions
 from tasks.models import (
     AssignmentRole,
@@ -104,53 +109,6 @@ def meeting_get_for(user: Any, meeting_id: Any) -> Meeting:
 def tasks_visible_to(user: Any) -> TaskQuerySet:
     """Live (not deleted) tasks the user may see."""
     return _tasks_in_scope(user, Task.objects.alive())
-
-
-# A scope of at most this many units (a commune and its villages: 1–20) sees a few dozen
-# tasks: their ids are gathered first from the three unit indexes, then read by primary key.
-# A wider scope (a province: ~150 units, 5 % of the tasks; the country) sees enough tasks that
-# walking the newest first and testing each row finds a page sooner.
-SMALL_SCOPE_UNITS = 40
-
-
-class InAnyOf(Func):
-    """
-    `expression IN (subquery) OR … IN (subquery)`: on PostgreSQL written
-    `expression = ANY(ARRAY(subquery UNION ALL subquery …))`, an InitPlan run once whose few
-    ids the primary key index then reads in order. (The planner, misjudging how few rows a
-    commune's units hold, otherwise walks the whole table newest first testing each row.)
-    """
-
-    conditional = True
-    output_field = BooleanField()
-
-    def __init__(self, expression: Any, *querysets: QuerySet[Any]) -> None:
-        super().__init__(expression, *(Subquery(queryset) for queryset in querysets))
-
-    def _parts(self, compiler: Any) -> tuple[str, list[Any], list[tuple[str, list[Any]]]]:
-        expression, *subqueries = self.get_source_expressions()
-        sql, params = compiler.compile(expression)
-        compiled = []
-        for subquery in subqueries:
-            sub_sql, sub_params = compiler.compile(subquery)
-            compiled.append((sub_sql, list(sub_params)))
-        return sql, list(params), compiled
-
-    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, list[Any]]:  # type: ignore[override]
-        sql, params, compiled = self._parts(compiler)
-        terms, all_params = [], []
-        for sub_sql, sub_params in compiled:
-            terms.append(f"{sql} IN {sub_sql}")
-            all_params += [*params, *sub_params]
-        return "(" + " OR ".join(terms) + ")", all_params
-
-    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, list[Any]]:
-        sql, params, compiled = self._parts(compiler)
-        union = " UNION ALL ".join(sub_sql for sub_sql, _ in compiled)
-        all_params = [*params]
-        for _, sub_params in compiled:
-            all_params += sub_params
-        return f"{sql} = ANY(ARRAY({union}))", all_params
 
 
 def _tasks_in_scope(user: Any, queryset: TaskQuerySet) -> TaskQuerySet:
